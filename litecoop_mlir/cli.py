@@ -1,0 +1,137 @@
+"""litecoop-mlir-opt: the command line, in the mlir-opt tradition (argv in, exit code out)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from litecoop_mlir import __version__
+from litecoop_mlir.errors import LitecoopError, UsageError
+from litecoop_mlir.iree.process import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, Limits
+from litecoop_mlir.iree.targets import TARGET_NAMES, make_target
+
+DESCRIPTION = """\
+Make an IREE-compiled MLIR module faster. Reads INPUT (a file, or - for stdin: linalg on
+tensors, one kernel or a whole model), splits it into the dispatches IREE forms, and
+measures or searches codegen configurations for each. Diagnostics and progress go to
+stderr; results go to stdout or -o.
+"""
+
+EPILOG = """\
+examples:
+  litecoop-mlir-opt kernels/matmul_512.mlir --target llvm-cpu --baseline-only
+  litecoop-mlir-opt kernels/mlp.mlir --baseline-only --json
+
+exit status: 0 success, 1 failure (bad input, IREE error), 2 usage error.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="litecoop-mlir-opt",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("input", nargs="?", help="input .mlir file, or - for stdin")
+    p.add_argument("-o", "--output", help="where to write the result (default: stdout)")
+    p.add_argument("--target", default="llvm-cpu", choices=TARGET_NAMES, help="IREE backend (default: llvm-cpu)")
+    p.add_argument("--arch", default="", help="CPU for llvm-cpu (default host), SM for cuda (default sm_80), Vulkan target")
+    p.add_argument("--function", help="entry function (default: the module's only public function)")
+    p.add_argument("--baseline-only", action="store_true", help="print dispatches, IREE's default configs and the O3 baseline latency")
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON instead of tables")
+    p.add_argument("--work-dir", help="directory for artifacts (default: a temporary directory)")
+    p.add_argument("--seed", type=int, default=0, help="seed for inputs and search (default 0)")
+    p.add_argument("--repetitions", type=int, default=10, help="benchmark repetitions for final numbers (default 10)")
+    p.add_argument("--compile-timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds per subprocess (default %(default)s)")
+    p.add_argument("--memory-limit-gb", type=float, default=DEFAULT_MEMORY_BYTES / (1 << 30), help="address-space limit per subprocess in GiB (default %(default)s)")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return p
+
+
+def _fmt_ms(x: float) -> str:
+    return "-" if x != x else f"{x:.3f}"
+
+
+def _print_baseline(report_json: dict, console: Console) -> None:
+    table = Table(title=f"dispatches of {report_json['input']} ({report_json['target']})")
+    for col in ("#", "executable", "kind", "loops", "pipeline", "lowering_config"):
+        table.add_column(col, overflow="fold")
+    for d in report_json["dispatches"]:
+        loops = "x".join(map(str, d["loop_bounds"])) + " " + "".join(t[0] for t in d["iterator_types"])
+        cfg = d["lowering_config"].split("<", 1)[-1].rstrip(">")
+        table.add_row(str(d["index"]), d["executable"], f"{d['kind']} {d['element_type']}", loops, d["pipeline"], cfg)
+    console.print(table)
+    m = report_json["baseline"]
+    if m["status"] == "ok":
+        console.print(
+            f"baseline latency ({' '.join(report_json['flags'][-1:])}, {m.get('samples_ms') and len(m['samples_ms'])} reps): "
+            f"median {_fmt_ms(m['median_ms'])} ms, min {_fmt_ms(m['min_ms'])} ms, spread {100 * m['spread']:.1f}%  "
+            f"binary {m['size_bytes']} B, compile {m['compile_s']:.2f} s"
+        )
+    else:
+        console.print(f"baseline: {m['status']}: {m['error']}")
+
+
+def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from litecoop_mlir.baseline import measure_baseline
+    from litecoop_mlir.workload import load_workload
+
+    if args.input is None:
+        raise UsageError("error: no input file (use - for stdin)")
+    if not args.baseline_only:
+        raise UsageError("error: only --baseline-only is available in this version")
+    limits = Limits(args.compile_timeout, int(args.memory_limit_gb * (1 << 30)))
+    target = make_target(args.target, args.arch)
+    with tempfile.TemporaryDirectory(prefix="litecoop-") as tmp:
+        work_dir = Path(args.work_dir) if args.work_dir else Path(tmp)
+        with err.status(f"loading {args.input} for {target.name}"):
+            workload = load_workload(args.input, target, function=args.function, limits=limits)
+        with err.status("measuring the baseline"):
+            report = measure_baseline(workload, work_dir, seed=args.seed, repetitions=args.repetitions)
+        data = report.to_json()
+        if report.measurement.compile_only:
+            err.print(f"note: {report.measurement.error}")
+    if args.json:
+        text = json.dumps(data, indent=2)
+        if args.output:
+            Path(args.output).write_text(text + "\n")
+        else:
+            out.file.write(text + "\n")
+    else:
+        _print_baseline(data, out)
+    return 0 if report.measurement.status.value in ("ok", "no_device") else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status instead of raising."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+        return int(exc.code or 0)
+    out = Console(file=sys.stdout, highlight=False, width=160)
+    err = Console(file=sys.stderr, highlight=False)
+    try:
+        return _run(args, out, err)
+    except UsageError as exc:
+        parser.print_usage(sys.stderr)
+        print(f"litecoop-mlir-opt: {exc}", file=sys.stderr)
+        return 2
+    except LitecoopError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("litecoop-mlir-opt: interrupted", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Everything that talks to IREE: processes, targets, compile, run and benchmark."""

@@ -1,0 +1,97 @@
+"""iree-compile in a limited subprocess: configure a module, compile a candidate."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from litecoop_mlir.errors import InputError
+from litecoop_mlir.iree.process import Limits, ProcResult, Status, run_limited
+from litecoop_mlir.iree.targets import Target
+from litecoop_mlir.iree.tools import tool_path
+
+#: Flag that starts a compile from configured IR (the output of `configure`).
+FROM_CONFIGURATIONS = "--compile-from=executable-configurations"
+
+
+@dataclass(frozen=True)
+class CompileResult:
+    """Outcome of one compile."""
+
+    status: Status
+    vmfb: Path | None
+    size_bytes: int
+    wall_s: float
+    error: str = ""
+    reproducer: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Status.OK
+
+
+def configure(source: str, filename: str, target: Target, flags: Sequence[str], limits: Limits) -> str:
+    """Run IREE up to executable-configurations and return that IR (root ops marked).
+
+    Raises InputError with IREE's first diagnostic when the module does not compile.
+    """
+    with tempfile.TemporaryDirectory(prefix="litecoop-cfg-") as tmp:
+        src = Path(tmp, "input.mlir")
+        out = Path(tmp, "configured.mlir")
+        src.write_text(source)
+        res = run_limited(
+            [
+                tool_path("iree-compile"),
+                src,
+                *flags,
+                "--iree-codegen-add-tuner-attributes",
+                "--compile-to=executable-configurations",
+                "-o",
+                out,
+            ],
+            limits,
+        )
+        if not res.ok or not out.exists():
+            line = res.first_error_line().replace(str(src), filename)
+            raise InputError(f"{filename}: error: IREE cannot compile this module for {target.name}: {line}")
+        return out.read_text()
+
+
+def compile_module(
+    source: str,
+    flags: Sequence[str],
+    out_dir: Path,
+    limits: Limits,
+    *,
+    name: str = "module",
+) -> CompileResult:
+    """Compile `source` (input or configured IR, as the flags say) to `out_dir/name.vmfb`.
+
+    Success means iree-compile exited 0 AND wrote the output. On failure a crash
+    reproducer is kept in `out_dir` when IREE produced one.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    src = out_dir / f"{name}.mlir"
+    vmfb = out_dir / f"{name}.vmfb"
+    repro = out_dir / f"{name}.repro.mlir"
+    src.write_text(source)
+    vmfb.unlink(missing_ok=True)
+    res: ProcResult = run_limited(
+        [
+            tool_path("iree-compile"),
+            src,
+            *flags,
+            f"--mlir-pass-pipeline-crash-reproducer={repro}",
+            "-o",
+            vmfb,
+        ],
+        limits,
+    )
+    reproducer = repro if repro.exists() else None
+    if res.ok and vmfb.exists() and vmfb.stat().st_size > 0:
+        return CompileResult(Status.OK, vmfb, vmfb.stat().st_size, res.wall_s, "", reproducer)
+    status = res.status if res.status is not Status.OK else Status.COMPILE_ERROR
+    error = res.first_error_line() if res.status is not Status.OK else "iree-compile exited 0 but wrote no module"
+    return CompileResult(status, None, 0, res.wall_s, error.replace(str(src), f"{name}.mlir"), reproducer)

@@ -1,0 +1,199 @@
+"""Candidates and measurements: compile, verify against the reference, benchmark."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from litecoop_mlir.iree.compiler import FROM_CONFIGURATIONS, compile_module
+from litecoop_mlir.iree.process import Status
+from litecoop_mlir.iree.runner import (
+    BenchResult,
+    benchmark_module,
+    compare_outputs,
+    make_inputs,
+    run_module,
+)
+from litecoop_mlir.iree.targets import device_available
+from litecoop_mlir.iree.tools import compiler_version
+from litecoop_mlir.workload import Workload
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Something to compile: module text plus flags beyond the workload's base flags.
+
+    Attributes:
+        source: input-level MLIR, or configured IR when `configured` is true.
+        flags: extra iree-compile flags (a script's flag transforms).
+        configured: whether `source` is executable-configurations IR.
+    """
+
+    source: str
+    flags: tuple[str, ...] = ()
+    configured: bool = False
+
+    def key(self, workload: Workload) -> str:
+        """Content address: source, flags, target flags and compiler version."""
+        h = hashlib.sha256()
+        for part in (self.source, "\0".join(self.flags), "\0".join(workload.base_flags), str(self.configured)):
+            h.update(part.encode())
+            h.update(b"\1")
+        h.update(compiler_version().encode())
+        return h.hexdigest()[:24]
+
+
+@dataclass
+class Measurement:
+    """What compiling, verifying and timing a candidate gave."""
+
+    key: str
+    status: Status
+    median_ms: float = float("nan")
+    min_ms: float = float("nan")
+    stdev_ms: float = float("nan")
+    spread: float = float("nan")
+    samples_ms: tuple[float, ...] = ()
+    max_abs_error: float = float("nan")
+    max_rel_error: float = float("nan")
+    size_bytes: int = 0
+    compile_s: float = 0.0
+    error: str = ""
+    compile_only: bool = False
+    vmfb: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Compiled, numerically correct and (unless compile-only) timed."""
+        return self.status is Status.OK
+
+    def to_json(self) -> dict[str, object]:
+        d = asdict(self)
+        d["status"] = self.status.value
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict[str, object]) -> "Measurement":
+        d = dict(d)
+        d["status"] = Status(d["status"])
+        d["samples_ms"] = tuple(d.get("samples_ms", ()))  # type: ignore[arg-type]
+        return cls(**d)  # type: ignore[arg-type]
+
+
+@dataclass
+class Evaluator:
+    """Turns candidates into measurements for one workload, never twice for the same content.
+
+    The reference is the baseline compile (input module at the base flags) run on
+    seeded random inputs; every candidate is run on the same inputs and compared.
+    """
+
+    workload: Workload
+    work_dir: Path
+    seed: int = 0
+    repetitions: int = 5
+    min_time_s: float = 0.1
+    verify: bool = True
+    cache: dict[str, Measurement] = field(default_factory=dict)
+    hits: int = 0
+    _inputs: tuple[Path, ...] = ()
+    _reference: tuple[Path, ...] = ()
+    _bench_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _cache_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        self.work_dir = Path(self.work_dir)
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        self.can_run, self.no_device_reason = device_available(self.workload.target)
+
+    @property
+    def inputs(self) -> tuple[Path, ...]:
+        if not self._inputs:
+            specs = [(s.shape, s.dtype) for s in self.workload.inputs]
+            self._inputs = make_inputs(specs, self.work_dir / "inputs", self.seed)
+        return self._inputs
+
+    def baseline(self) -> Measurement:
+        """Measure the input module at the base flags and keep its outputs as the reference."""
+        m = self._evaluate(Candidate(self.workload.source), reference=True)
+        return m
+
+    def evaluate(self, candidate: Candidate) -> Measurement:
+        """Compile, verify and benchmark `candidate` (cached by content)."""
+        return self._evaluate(candidate, reference=False)
+
+    def _evaluate(self, candidate: Candidate, *, reference: bool) -> Measurement:
+        key = candidate.key(self.workload)
+        with self._cache_lock:
+            if key in self.cache and not reference:
+                self.hits += 1
+                return self.cache[key]
+        m = self._measure(key, candidate, reference)
+        with self._cache_lock:
+            self.cache[key] = m
+        return m
+
+    def _measure(self, key: str, candidate: Candidate, reference: bool) -> Measurement:
+        w = self.workload
+        cdir = self.work_dir / "candidates" / key
+        flags = [*w.base_flags, *candidate.flags]
+        if candidate.configured:
+            flags.append(FROM_CONFIGURATIONS)
+        comp = compile_module(candidate.source, flags, cdir, w.limits)
+        if not comp.ok:
+            return Measurement(key, comp.status, compile_s=comp.wall_s, error=comp.error)
+        assert comp.vmfb is not None
+        m = Measurement(key, Status.OK, size_bytes=comp.size_bytes, compile_s=comp.wall_s, vmfb=str(comp.vmfb))
+        if not self.can_run:
+            m.status, m.compile_only, m.error = Status.NO_DEVICE, True, self.no_device_reason
+            return m
+        if self.verify or reference:
+            if not self._check_numbers(m, comp.vmfb, cdir, reference):
+                return m
+        with self._bench_lock:  # one benchmark at a time per device
+            bench = benchmark_module(
+                comp.vmfb,
+                w.function,
+                self.inputs,
+                w.target,
+                w.limits,
+                repetitions=self.repetitions,
+                min_time_s=self.min_time_s,
+            )
+        self._record_bench(m, bench)
+        return m
+
+    def _check_numbers(self, m: Measurement, vmfb: Path, cdir: Path, reference: bool) -> bool:
+        w = self.workload
+        with self._bench_lock:
+            run = run_module(vmfb, w.function, self.inputs, len(w.outputs), cdir / "outputs", w.target, w.limits)
+        if not run.ok:
+            m.status, m.error = run.status, run.error
+            return False
+        if reference:
+            self._reference = run.outputs
+            m.max_abs_error = m.max_rel_error = 0.0
+            return True
+        if not self._reference:
+            raise RuntimeError("baseline() must run before candidates are verified")
+        cmp = compare_outputs(run.outputs, self._reference, [o.dtype for o in w.outputs])
+        m.max_abs_error, m.max_rel_error = cmp.max_abs_error, cmp.max_rel_error
+        if not cmp.ok:
+            m.status, m.error = Status.WRONG_NUMBERS, cmp.detail
+            return False
+        return True
+
+    @staticmethod
+    def _record_bench(m: Measurement, bench: BenchResult) -> None:
+        if not bench.ok:
+            m.status, m.error = bench.status, bench.error
+            return
+        m.median_ms, m.min_ms, m.stdev_ms = bench.median_ms, bench.min_ms, bench.stdev_ms
+        m.spread, m.samples_ms = bench.spread, bench.samples_ms
+
+    def dump_cache(self) -> str:
+        """The cache as JSON (for inspection and tests)."""
+        return json.dumps({k: v.to_json() for k, v in self.cache.items()}, indent=1)

@@ -1,0 +1,304 @@
+"""Workloads (an input module and its target) and kernels (the dispatches IREE forms from it)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from iree.compiler import ir
+from iree.compiler.dialects import iree_codegen, linalg
+
+from litecoop_mlir.errors import InputError, LitecoopError
+from litecoop_mlir.iree.compiler import configure
+from litecoop_mlir.iree.mlir import new_context, parse_module, shaped, str_attr, walk
+from litecoop_mlir.iree.process import Limits
+from litecoop_mlir.iree.targets import Target
+
+#: Baseline flags every compile starts from (a fair baseline, see IREE_NOTES).
+BASELINE_FLAGS: tuple[str, ...] = ("--iree-opt-level=O3",)
+
+_LEVELS = re.compile(r"(\w+)\s*=\s*\[([^\]]*)\]")
+
+
+@dataclass(frozen=True)
+class TensorSpec:
+    """Shape and element type of one function argument or result."""
+
+    shape: tuple[int, ...]
+    dtype: str
+
+    def iree_type(self) -> str:
+        """The `--input` type string, e.g. `512x512xf32`."""
+        return "x".join([*map(str, self.shape), self.dtype])
+
+    def __str__(self) -> str:
+        return self.iree_type()
+
+
+@dataclass(frozen=True)
+class Kernel:
+    """One dispatch as IREE configured it.
+
+    Attributes:
+        index: position among the module's dispatches.
+        executable: `hal.executable` symbol name (used for configuration substitution).
+        function: the dispatch function's symbol (used to find it after a recompile).
+        root_op: the root op's name (`linalg.generic`, ...).
+        kind: `contraction`, `convolution`, `reduction` or `elementwise` (or `other`).
+        loop_bounds: static trip count per loop of the root op (0 where unknown).
+        iterator_types: `parallel` / `reduction` per loop.
+        element_type: element type of the root op's result.
+        default_lowering_config: IREE's lowering_config on the root op, as text.
+        default_translation_info: IREE's translation_info on the dispatch function, as text.
+        default_tiles: IREE's tile sizes per tiling level, read from the lowering config.
+        pipeline: the codegen pipeline IREE chose (e.g. `DoubleTilingExpert`).
+        dims: named dimension groups from linalg's inference (m/n/k/batch or conv groups).
+    """
+
+    index: int
+    executable: str
+    function: str
+    root_op: str
+    kind: str
+    loop_bounds: tuple[int, ...]
+    iterator_types: tuple[str, ...]
+    element_type: str
+    default_lowering_config: str
+    default_translation_info: str
+    default_tiles: dict[str, tuple[int, ...]] = field(hash=False, compare=False)
+    pipeline: str = ""
+    dims: dict[str, tuple[int, ...]] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def num_loops(self) -> int:
+        return len(self.iterator_types)
+
+    @property
+    def flops(self) -> int:
+        """2 x product of loop bounds for contractions/convolutions, else the iteration count."""
+        n = 1
+        for b in self.loop_bounds:
+            n *= max(b, 1)
+        return 2 * n if self.kind in ("contraction", "convolution") else n
+
+    def summary(self) -> str:
+        """One line describing the kernel, e.g. `contraction 512x512x512 f32 (parallel,parallel,reduction)`."""
+        bounds = "x".join(map(str, self.loop_bounds))
+        iters = ",".join(t[0] for t in self.iterator_types)
+        return f"{self.kind} {bounds} {self.element_type} [{iters}]"
+
+
+def parse_tile_levels(lowering_config: str) -> dict[str, tuple[int, ...]]:
+    """Tile sizes per level from a printed `#iree_cpu.lowering_config<...>` (or GPU) attribute."""
+    levels: dict[str, tuple[int, ...]] = {}
+    for name, values in _LEVELS.findall(lowering_config):
+        items = [v.strip() for v in values.split(",") if v.strip()]
+        if all(re.fullmatch(r"-?\d+", v) for v in items):
+            levels[name] = tuple(int(v) for v in items)
+    return levels
+
+
+def _loop_bounds(op: ir.Operation, num_loops: int) -> tuple[int, ...]:
+    bounds = [0] * num_loops
+    try:
+        maps = [ir.AffineMapAttr(a).value for a in linalg.get_indexing_maps(op)]
+    except Exception:  # noqa: BLE001 - ops without indexing maps keep unknown bounds
+        return tuple(bounds)
+    for operand, amap in zip(op.operands, maps):
+        try:
+            shape, _ = shaped(operand.type)
+        except (ValueError, TypeError):
+            continue
+        for pos, expr in enumerate(amap.results):
+            dim = expr.maybe_downcast()
+            if isinstance(dim, ir.AffineDimExpr):
+                d = dim.position
+                if d < num_loops and bounds[d] == 0:
+                    bounds[d] = shape[pos]
+    return tuple(bounds)
+
+
+def _classify(op: ir.Operation, iterators: tuple[str, ...]) -> tuple[str, dict[str, tuple[int, ...]]]:
+    try:
+        if linalg.isa_contraction_op(op):
+            c = linalg.infer_contraction_dimensions(op)
+            return "contraction", {"batch": tuple(c.batch), "m": tuple(c.m), "n": tuple(c.n), "k": tuple(c.k)}
+        if linalg.isa_convolution_op(op):
+            c = linalg.infer_convolution_dimensions(op)
+            return "convolution", {
+                "batch": tuple(c.batch),
+                "output_image": tuple(c.output_image),
+                "output_channel": tuple(c.output_channel),
+                "filter_loop": tuple(c.filter_loop),
+                "input_channel": tuple(c.input_channel),
+                "depth": tuple(c.depth),
+            }
+    except Exception:  # noqa: BLE001 - non-linalg root ops
+        pass
+    if "reduction" in iterators:
+        return "reduction", {}
+    if iterators:
+        return "elementwise", {}
+    return "other", {}
+
+
+def _parent_func(op: ir.Operation) -> ir.Operation:
+    parent = op.parent
+    while parent is not None and parent.name != "func.func":
+        parent = parent.parent
+    if parent is None:
+        raise LitecoopError(f"error: root op {op.name} is not inside a function")
+    return parent
+
+
+def kernels_from_configured(module: ir.Module) -> list[Kernel]:
+    """Read every dispatch's root op, loops and default configuration from configured IR."""
+    kernels: list[Kernel] = []
+    for exe in walk(module.operation):
+        if exe.name != "hal.executable":
+            continue
+        exe_name = str_attr(exe, "sym_name")
+        roots = [op for op in walk(exe) if "root_op" in op.attributes and "lowering_config" in op.attributes]
+        if not roots:
+            continue
+        root = roots[0]
+        func = _parent_func(root)
+        lc = str(root.attributes["lowering_config"])
+        ti_attr = func.attributes["translation_info"] if "translation_info" in func.attributes else None
+        pipeline = ""
+        if ti_attr is not None and iree_codegen.TranslationInfoAttr.isinstance(ti_attr):
+            pipeline = re.sub(r"^#\w+\.pipeline<(.*)>$", r"\1", str(iree_codegen.TranslationInfoAttr(ti_attr).pass_pipeline))
+        iterators: tuple[str, ...] = ()
+        if "iterator_types" in root.attributes:
+            iterators = tuple(
+                "reduction" if "reduction" in str(a) else "parallel" for a in ir.ArrayAttr(root.attributes["iterator_types"])
+            )
+        tiles = parse_tile_levels(lc)
+        if not iterators and tiles:
+            iterators = ("parallel",) * max(len(t) for t in tiles.values())
+        kind, dims = _classify(root, iterators)
+        try:
+            _, elt = shaped(root.results[0].type)
+        except (ValueError, TypeError, IndexError):
+            elt = "?"
+        kernels.append(
+            Kernel(
+                index=len(kernels),
+                executable=exe_name,
+                function=str_attr(func, "sym_name"),
+                root_op=root.name,
+                kind=kind,
+                loop_bounds=_loop_bounds(root, len(iterators)),
+                iterator_types=iterators,
+                element_type=elt,
+                default_lowering_config=lc,
+                default_translation_info=str(ti_attr) if ti_attr is not None else "",
+                default_tiles=tiles,
+                pipeline=pipeline,
+                dims=dims,
+            )
+        )
+    return kernels
+
+
+@dataclass
+class Workload:
+    """An input module, its entry function and target, and the dispatches IREE forms from it.
+
+    Attributes:
+        name: a short name (the file stem, or `stdin`).
+        source: the module text as given.
+        filename: where it came from, for diagnostics.
+        function: the entry function's name (without `@`).
+        inputs / outputs: the entry function's argument and result specs.
+        target: the backend it is compiled for.
+        base_flags: flags every compile of this workload uses (target flags + baseline).
+    """
+
+    name: str
+    source: str
+    filename: str
+    function: str
+    inputs: tuple[TensorSpec, ...]
+    outputs: tuple[TensorSpec, ...]
+    target: Target
+    base_flags: tuple[str, ...]
+    limits: Limits = field(default_factory=Limits)
+    _configured: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
+
+    def configured_ir(self, extra_flags: tuple[str, ...] = ()) -> str:
+        """The module compiled to executable-configurations under the base flags plus `extra_flags` (cached)."""
+        key = tuple(extra_flags)
+        if key not in self._configured:
+            self._configured[key] = configure(
+                self.source, self.filename, self.target, (*self.base_flags, *extra_flags), self.limits
+            )
+        return self._configured[key]
+
+    def kernels(self, extra_flags: tuple[str, ...] = ()) -> list[Kernel]:
+        """The dispatches (kernels) IREE forms under the given extra flags."""
+        ctx = new_context()
+        return kernels_from_configured(parse_module(self.configured_ir(extra_flags), "<configured>", ctx))
+
+
+def read_source(path: str) -> tuple[str, str]:
+    """Read a module from a file or `-` (stdin); returns (text, display name)."""
+    if path == "-":
+        return sys.stdin.read(), "<stdin>"
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{path}: error: no such file")
+    try:
+        return p.read_text(), path
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: error: cannot read: {exc}") from None
+
+
+def load_workload(
+    path: str,
+    target: Target,
+    *,
+    function: str | None = None,
+    extra_base_flags: tuple[str, ...] = (),
+    limits: Limits = Limits(),
+) -> Workload:
+    """Parse and verify an input module and find its entry function's static signature."""
+    text, filename = read_source(path)
+    if not text.strip():
+        raise InputError(f"{filename}: error: empty input")
+    ctx = new_context()
+    module = parse_module(text, filename, ctx)
+    funcs = [
+        op
+        for op in module.body.operations
+        if op.operation.name in ("func.func", "util.func") and "sym_visibility" not in op.operation.attributes
+    ]
+    if function is not None:
+        funcs = [f for f in funcs if str_attr(f.operation, "sym_name") == function.lstrip("@")]
+    if not funcs:
+        what = f"public function @{function.lstrip('@')}" if function else "public function"
+        raise InputError(f"{filename}: error: no {what} to use as the entry point")
+    if len(funcs) > 1:
+        names = ", ".join("@" + str_attr(f.operation, "sym_name") for f in funcs)
+        raise InputError(f"{filename}: error: several public functions ({names}); choose one with --function")
+    entry = funcs[0].operation
+    ftype = ir.FunctionType(ir.TypeAttr(entry.attributes["function_type"]).value)
+    try:
+        inputs = tuple(TensorSpec(*shaped(t)) for t in ftype.inputs)
+        outputs = tuple(TensorSpec(*shaped(t)) for t in ftype.results)
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"{filename}: error: entry function needs statically shaped tensors: {exc}") from None
+    stem = Path(filename).stem if filename != "<stdin>" else "stdin"
+    return Workload(
+        name=stem,
+        source=text,
+        filename=filename,
+        function=str_attr(entry, "sym_name"),
+        inputs=inputs,
+        outputs=outputs,
+        target=target,
+        base_flags=(*target.compile_flags, *BASELINE_FLAGS, *extra_base_flags),
+        limits=limits,
+    )
