@@ -16,7 +16,13 @@ from typing import Sequence
 DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_MEMORY_BYTES = 8 << 30
 
-_OOM_MARKERS = ("out of memory", "std::bad_alloc", "cannot allocate memory", "failed to allocate")
+_OOM_MARKERS = (
+    "out of memory",
+    "std::bad_alloc",
+    "cannot allocate memory",
+    "failed to allocate",
+    "failed to map segment",
+)
 
 
 class Status(str, Enum):
@@ -57,14 +63,14 @@ class ProcResult:
         return self.status is Status.OK
 
     def first_error_line(self) -> str:
-        """The first line of stderr that looks like an error, else the last non-empty line."""
+        """The first line of stderr that looks like an error, else the first non-empty line."""
         lines = [ln.strip() for ln in self.stderr.splitlines() if ln.strip()]
         for ln in lines:
             low = ln.lower()
             if "error" in low or "fatal" in low or "abort" in low or "failed" in low:
                 return ln[:500]
         if lines:
-            return lines[-1][:500]
+            return lines[0][:500]
         if self.status is Status.TIMEOUT:
             return f"timed out after {self.wall_s:.1f} s"
         return f"exit code {self.returncode}"

@@ -1,0 +1,49 @@
+"""Shared fixtures: small kernels so the suite stays fast, and the repo's bundled kernels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from litecoop_mlir.iree.targets import make_target
+from litecoop_mlir.workload import Workload, load_workload
+
+REPO = Path(__file__).resolve().parent.parent
+KERNELS = REPO / "kernels"
+
+SMALL_MATMUL = """\
+func.func @main(%a: tensor<64x96xf32>, %b: tensor<96x128xf32>) -> tensor<64x128xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x128xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<64x128xf32>) -> tensor<64x128xf32>
+  %r = linalg.matmul ins(%a, %b : tensor<64x96xf32>, tensor<96x128xf32>)
+                     outs(%c : tensor<64x128xf32>) -> tensor<64x128xf32>
+  return %r : tensor<64x128xf32>
+}
+"""
+
+#: Same signature, different result (relu of the product): a deliberately wrong "candidate".
+SMALL_MATMUL_RELU = SMALL_MATMUL.replace(
+    "  return %r : tensor<64x128xf32>",
+    """  %z = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%r : tensor<64x128xf32>) outs(%e : tensor<64x128xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %m = arith.maximumf %v, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<64x128xf32>
+  return %z : tensor<64x128xf32>""",
+)
+
+
+@pytest.fixture
+def small_matmul_path(tmp_path: Path) -> Path:
+    p = tmp_path / "small_matmul.mlir"
+    p.write_text(SMALL_MATMUL)
+    return p
+
+
+@pytest.fixture
+def small_matmul(small_matmul_path: Path) -> Workload:
+    return load_workload(str(small_matmul_path), make_target("llvm-cpu"))

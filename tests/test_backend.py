@@ -1,0 +1,90 @@
+"""The IREE measurement backend: compile, verify, benchmark, and every failure recorded."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from litecoop_mlir.iree.process import Limits, Status, run_limited
+from litecoop_mlir.iree.targets import device_available, make_target
+from litecoop_mlir.measure import Candidate, Evaluator
+from litecoop_mlir.workload import Workload, load_workload
+from tests.conftest import SMALL_MATMUL_RELU
+
+
+def test_compile_verify_benchmark_small_kernel(small_matmul: Workload, tmp_path: Path) -> None:
+    ev = Evaluator(small_matmul, tmp_path, repetitions=3, min_time_s=0.02)
+    base = ev.baseline()
+    assert base.status is Status.OK, base.error
+    assert base.median_ms > 0 and base.min_ms <= base.median_ms
+    assert len(base.samples_ms) == 3
+    assert base.size_bytes > 0 and base.compile_s > 0
+    # The same source at other flags is a distinct candidate, verified against the reference.
+    m = ev.evaluate(Candidate(small_matmul.source, ("--iree-opt-data-tiling",)))
+    assert m.status is Status.OK, m.error
+    assert m.max_rel_error <= 1e-4
+    again = ev.evaluate(Candidate(small_matmul.source, ("--iree-opt-data-tiling",)))
+    assert again is m and ev.hits == 1
+
+
+def test_wrong_numbers_are_detected(small_matmul: Workload, tmp_path: Path) -> None:
+    ev = Evaluator(small_matmul, tmp_path, repetitions=2, min_time_s=0.01)
+    assert ev.baseline().ok
+    bad = ev.evaluate(Candidate(SMALL_MATMUL_RELU))
+    assert bad.status is Status.WRONG_NUMBERS
+    assert bad.max_rel_error > 0.1
+    assert "output 0" in bad.error
+
+
+def test_compile_timeout_is_recorded_not_hung(small_matmul: Workload, tmp_path: Path) -> None:
+    small_matmul.limits = Limits(timeout_s=0.05)
+    ev = Evaluator(small_matmul, tmp_path)
+    start = time.monotonic()
+    m = ev.evaluate(Candidate(small_matmul.source))
+    assert m.status is Status.TIMEOUT
+    assert time.monotonic() - start < 10
+
+
+def test_compile_over_memory_limit_is_recorded(small_matmul: Workload, tmp_path: Path) -> None:
+    small_matmul.limits = Limits(timeout_s=60, memory_bytes=300 << 20)
+    m = Evaluator(small_matmul, tmp_path).evaluate(Candidate(small_matmul.source))
+    assert m.status is Status.MEMORY, m.error
+
+
+def test_compile_error_keeps_first_useful_line(small_matmul: Workload, tmp_path: Path) -> None:
+    m = Evaluator(small_matmul, tmp_path).evaluate(Candidate(small_matmul.source, ("--iree-no-such-flag",)))
+    assert m.status is Status.COMPILE_ERROR
+    assert "no-such-flag" in m.error or "Unknown command line argument" in m.error
+
+
+def test_crash_and_timeout_statuses_of_any_process() -> None:
+    assert run_limited(["python3", "-c", "import os; os.abort()"], Limits(10)).status is Status.CRASH
+    res = run_limited(["sleep", "30"], Limits(0.2))
+    assert res.status is Status.TIMEOUT and res.wall_s < 5
+
+
+VULKAN = make_target("vulkan-spirv")
+
+
+@pytest.mark.skipif(not device_available(VULKAN)[0], reason="no Vulkan driver (mesa lavapipe) installed")
+def test_vulkan_runs_small_matmul(small_matmul_path: Path, tmp_path: Path) -> None:
+    w = load_workload(str(small_matmul_path), VULKAN)
+    assert len(w.kernels()) == 1
+    base = Evaluator(w, tmp_path, repetitions=2, min_time_s=0.01).baseline()
+    assert base.status is Status.OK, base.error
+    assert base.median_ms > 0
+
+
+def test_cuda_compiles_and_reports_no_device(small_matmul_path: Path, tmp_path: Path) -> None:
+    cuda = make_target("cuda")
+    w = load_workload(str(small_matmul_path), cuda)
+    (k,) = w.kernels()
+    assert k.kind == "contraction"
+    m = Evaluator(w, tmp_path).baseline()
+    if device_available(cuda)[0]:
+        assert m.status is Status.OK
+    else:
+        assert m.status is Status.NO_DEVICE and m.compile_only
+        assert m.size_bytes > 0 and "no CUDA device" in m.error
