@@ -70,6 +70,10 @@ class Kernel:
     default_tiles: dict[str, tuple[int, ...]] = field(hash=False, compare=False)
     pipeline: str = ""
     dims: dict[str, tuple[int, ...]] = field(default_factory=dict, hash=False, compare=False)
+    root_marker: str = "#iree_codegen.root_op<set = 0>"
+    indexing_maps: tuple[str, ...] = ()
+    operand_types: tuple[str, ...] = ()
+    native_vector_bytes: int = 0
 
     @property
     def num_loops(self) -> int:
@@ -90,9 +94,19 @@ class Kernel:
         return f"{self.kind} {bounds} {self.element_type} [{iters}]"
 
 
+#: SPIR-V's `tile_sizes = [[...], [...], [...]]` list positions, by level name.
+SPIRV_LEVELS = ("workgroup", "thread", "reduction")
+
+
 def parse_tile_levels(lowering_config: str) -> dict[str, tuple[int, ...]]:
-    """Tile sizes per level from a printed `#iree_cpu.lowering_config<...>` (or GPU) attribute."""
+    """Tile sizes per level from a printed lowering_config (llvm-cpu, iree_gpu or SPIR-V form)."""
     levels: dict[str, tuple[int, ...]] = {}
+    nested = re.search(r"tile_sizes = \[(\[.*\])\]", lowering_config)
+    if nested:
+        lists = re.findall(r"\[([^\[\]]*)\]", nested.group(1))
+        for name, values in zip(SPIRV_LEVELS, lists):
+            levels[name] = tuple(int(v) for v in values.split(",") if v.strip())
+        return levels
     for name, values in _LEVELS.findall(lowering_config):
         items = [v.strip() for v in values.split(",") if v.strip()]
         if all(re.fullmatch(r"-?\d+", v) for v in items):
@@ -169,7 +183,7 @@ def kernels_from_configured(module: ir.Module) -> list[Kernel]:
         ti_attr = func.attributes["translation_info"] if "translation_info" in func.attributes else None
         pipeline = ""
         if ti_attr is not None and iree_codegen.TranslationInfoAttr.isinstance(ti_attr):
-            pipeline = re.sub(r"^#\w+\.pipeline<(.*)>$", r"\1", str(iree_codegen.TranslationInfoAttr(ti_attr).pass_pipeline))
+            pipeline = re.sub(r"^#\w+\.(?:spirv_)?pipeline<(.*)>$", r"\1", str(iree_codegen.TranslationInfoAttr(ti_attr).pass_pipeline))
         iterators: tuple[str, ...] = ()
         if "iterator_types" in root.attributes:
             iterators = tuple(
@@ -178,11 +192,19 @@ def kernels_from_configured(module: ir.Module) -> list[Kernel]:
         tiles = parse_tile_levels(lc)
         if not iterators and tiles:
             iterators = ("parallel",) * max(len(t) for t in tiles.values())
+        # SPIR-V lists may be shorter than the loop nest: pad with zeros.
+        tiles = {k: v + (0,) * (len(iterators) - len(v)) for k, v in tiles.items()}
         kind, dims = _classify(root, iterators)
         try:
             _, elt = shaped(root.results[0].type)
         except (ValueError, TypeError, IndexError):
             elt = "?"
+        try:
+            maps = tuple(str(m) for m in linalg.get_indexing_maps(root))
+        except Exception:  # noqa: BLE001 - not a linalg op
+            maps = ()
+        variants = [v for v in walk(exe) if v.name == "hal.executable.variant" and "target" in v.attributes]
+        nvs = re.search(r"native_vector_size = (\d+)", str(variants[0].attributes["target"])) if variants else None
         kernels.append(
             Kernel(
                 index=len(kernels),
@@ -198,6 +220,10 @@ def kernels_from_configured(module: ir.Module) -> list[Kernel]:
                 default_tiles=tiles,
                 pipeline=pipeline,
                 dims=dims,
+                root_marker=str(root.attributes["root_op"]),
+                indexing_maps=maps,
+                operand_types=tuple(str(o.type) for o in root.operands),
+                native_vector_bytes=int(nvs.group(1)) if nvs else 0,
             )
         )
     return kernels

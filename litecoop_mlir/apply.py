@@ -1,0 +1,134 @@
+"""Apply scripts to configured IR through the transform-dialect interpreter, in process.
+
+A script resolves to a KernelConfig; this module renders it as IREE attributes
+(lowering_config, translation_info) and as a transform-dialect sequence that annotates the
+kernel's root op and dispatch function, then runs that sequence on the configured module.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Mapping
+
+from iree.compiler import ir
+from iree.compiler.dialects import iree_codegen
+from iree.compiler.dialects.transform import interpreter
+
+from litecoop_mlir.errors import LitecoopError
+from litecoop_mlir.iree.mlir import new_context, parse_module, str_attr, walk
+from litecoop_mlir.transforms import CPU_LEVELS, TRANSLATION_OPTIONS, KernelConfig
+from litecoop_mlir.workload import SPIRV_LEVELS, Kernel, kernels_from_configured
+
+
+def _list(v: tuple[int, ...]) -> str:
+    return "[" + ", ".join(map(str, v)) + "]"
+
+
+def render_lowering_config(kernel: Kernel, cfg: KernelConfig) -> str:
+    """The lowering_config attribute for `cfg`, in the dialect IREE used for this kernel."""
+    tiles = cfg.tile_map
+    default = kernel.default_lowering_config
+    if default.startswith("#iree_codegen.lowering_config<tile_sizes"):  # SPIR-V
+        n = kernel.num_loops
+        lists = [_list(tiles.get(lv, (0,) * n)) for lv in SPIRV_LEVELS]
+        return f"#iree_codegen.lowering_config<tile_sizes = [{', '.join(lists)}]>"
+    if default.startswith("#iree_gpu.lowering_config<{"):
+        text = default
+        for lv, sizes in tiles.items():
+            pat = re.compile(rf"\b{lv} = \[[^\]]*\]")
+            if pat.search(text):
+                text = pat.sub(f"{lv} = {_list(sizes)}", text, count=1)
+            else:
+                text = text.replace("<{", f"<{{{lv} = {_list(sizes)}, ", 1)
+        return text
+    levels = [f"{lv} = {_list(tiles[lv])}" for lv in CPU_LEVELS if lv in tiles]
+    return f"#iree_cpu.lowering_config<{', '.join(levels)}>"
+
+
+def render_translation_info(kernel: Kernel, cfg: KernelConfig, ctx: ir.Context) -> str:
+    """The translation_info for `cfg`, built with the bindings from IREE's default one."""
+    with ctx:
+        base = iree_codegen.TranslationInfoAttr(ir.Attribute.parse(kernel.default_translation_info))
+        pipeline = base.pass_pipeline
+        if cfg.pipeline and cfg.pipeline != kernel.pipeline:
+            prefix = str(pipeline).split("<", 1)[0]
+            pipeline = ir.Attribute.parse(f"{prefix}<{cfg.pipeline}>")
+        entries: dict[str, ir.Attribute] = {}
+        if base.configuration is not None:
+            for named in ir.DictAttr(base.configuration):
+                if named.name not in TRANSLATION_OPTIONS:
+                    entries[named.name] = named.attr
+        for opt in sorted(cfg.options):
+            entries[opt] = ir.UnitAttr.get()
+        config = ir.DictAttr.get(entries) if entries else None
+        wg = list(cfg.workgroup_size) or list(base.workgroup_size)
+        attr = iree_codegen.TranslationInfoAttr.get(pipeline, base.codegen_spec, wg, base.subgroup_size or None, config)
+        return str(attr)
+
+
+def render_compilation_info(kernel: Kernel, cfg: KernelConfig, ctx: ir.Context) -> str:
+    lc = render_lowering_config(kernel, cfg)
+    ti = render_translation_info(kernel, cfg, ctx)
+    with ctx:
+        attr = iree_codegen.CompilationInfoAttr.get(ir.Attribute.parse(lc), ir.Attribute.parse(ti))
+    return str(attr)
+
+
+def render_apply_sequence(configs: Mapping[Kernel, KernelConfig], ctx: ir.Context) -> str:
+    """A transform module whose `@__transform_main` sets each kernel's configuration."""
+    body = []
+    for i, (kernel, cfg) in enumerate(configs.items()):
+        lc = render_lowering_config(kernel, cfg)
+        ti = render_translation_info(kernel, cfg, ctx)
+        body.append(
+            f"""    %exe{i} = transform.structured.match ops{{["hal.executable"]}} attributes {{sym_name = "{kernel.executable}"}} in %root : (!transform.any_op) -> !transform.any_op
+    %op{i} = transform.structured.match attributes {{root_op = {kernel.root_marker}}} in %exe{i} : (!transform.any_op) -> !transform.any_op
+    %lc{i} = transform.param.constant {lc} -> !transform.any_param
+    transform.annotate %op{i} "lowering_config" = %lc{i} : !transform.any_op, !transform.any_param
+    %fn{i} = transform.get_parent_op %op{i} <{{op_name = "func.func"}}> : (!transform.any_op) -> !transform.any_op
+    %ti{i} = transform.param.constant {ti} -> !transform.any_param
+    transform.annotate %fn{i} "translation_info" = %ti{i} : !transform.any_op, !transform.any_param"""
+        )
+    return (
+        "module attributes {transform.with_named_sequence} {\n"
+        "  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {\n"
+        + "\n".join(body)
+        + "\n    transform.yield\n  }\n}\n"
+    )
+
+
+def apply_configs(configured_ir: str, configs: Mapping[Kernel, KernelConfig]) -> str:
+    """Run the apply sequence on `configured_ir` with the in-process interpreter; return the new IR.
+
+    Raises LitecoopError if a kernel's root op was not found and configured.
+    """
+    if not configs:
+        return configured_ir
+    ctx = new_context()
+    payload = parse_module(configured_ir, "<configured>", ctx)
+    script = parse_module(render_apply_sequence(configs, ctx), "<apply-sequence>", ctx)
+    entry = next(
+        op for op in script.body.operations if op.operation.name == "transform.named_sequence"
+    )
+    try:
+        interpreter.apply_named_sequence(payload.operation, entry, script)
+    except Exception as exc:  # noqa: BLE001 - interpreter failures are user-visible data
+        raise LitecoopError(f"error: transform interpreter failed: {exc}") from None
+    expected = {k.executable: render_lowering_config(k, c) for k, c in configs.items()}
+    got = {k.executable: k.default_lowering_config for k in kernels_from_configured(payload)}
+    for exe, lc in expected.items():
+        with ctx:
+            want = str(ir.Attribute.parse(lc))
+        if got.get(exe) != want:
+            raise LitecoopError(f"error: could not configure {exe}: root op not matched")
+    return str(payload)
+
+
+def extract_executable(configured_ir: str, executable: str) -> str:
+    """The text of one `hal.executable` (for --iree-hal-substitute-executable-configuration)."""
+    ctx = new_context()
+    module = parse_module(configured_ir, "<configured>", ctx)
+    for op in walk(module.operation):
+        if op.name == "hal.executable" and str_attr(op, "sym_name") == executable:
+            return str(op)
+    raise LitecoopError(f"error: no executable @{executable} in the configured module")

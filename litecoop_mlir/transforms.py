@@ -1,0 +1,670 @@
+"""The closed set of transforms the search can take, scripts of them, and legal moves.
+
+A transform is a frozen dataclass with validated fields. A script is an ordered tuple of
+transforms from the root; resolved against a kernel it gives a `KernelConfig` (tile sizes
+per level, pipeline, options, flags), whose canonical JSON is the script's identity: two
+paths to the same configuration hash the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, ClassVar, Iterator, Union
+
+from litecoop_mlir.workload import Kernel
+
+CPU_LEVELS = (
+    "distribution",
+    "cache_parallel",
+    "cache_reduction",
+    "vector_common_parallel",
+    "vector_reduction",
+    "vector_inner_parallel",
+)
+GPU_LEVELS = ("workgroup", "thread", "reduction")
+#: Levels whose entries must be 0 on reduction loops / on parallel loops.
+_PARALLEL_ONLY = {"distribution", "cache_parallel", "vector_common_parallel", "vector_inner_parallel", "workgroup", "thread"}
+_REDUCTION_ONLY = {"cache_reduction", "vector_reduction", "reduction"}
+CPU_PIPELINES = ("DoubleTilingExpert", "ConvTileAndDecomposeExpert", "Mmt4dTilingExpert", "Default")
+GPU_PIPELINES = ("TileAndFuse", "VectorDistribute", "BaseVectorize", "MatmulPromoteVectorize", "BaseDistribute")
+TRANSLATION_OPTIONS = ("enable_loop_peeling", "enable_decomposition")
+MAX_VECTOR_BYTES = 16 * 1024  # llvm-cpu rejects "large vector sizes" at and above this
+YMM_REGISTERS = 16  # AVX2
+MAX_SCRIPT_LENGTH = 32
+_ELEMENT_BYTES = {"f64": 8, "f32": 4, "f16": 2, "bf16": 2, "i64": 8, "i32": 4, "i16": 2, "i8": 1, "i1": 1}
+
+
+class IllegalTransform(ValueError):
+    """A transform that is not legal for this kernel and script; the message says why."""
+
+
+@dataclass(frozen=True)
+class FlagSpec:
+    """A compiler flag the search may set.
+
+    scope `global` flags change dispatch formation or IREE's configuration (the kernel is
+    re-configured under them, so they must precede codegen transforms); `codegen` flags
+    only change lowering after configuration. `numerics` marks flags that change rounding.
+    """
+
+    flag: str
+    values: tuple[str, ...]
+    scope: str
+    kinds: tuple[str, ...] = ()
+    numerics: bool = False
+    targets: tuple[str, ...] = ("llvm-cpu",)
+
+    def render(self, value: str) -> str:
+        return f"{self.flag}={value}"
+
+
+FLAGS: dict[str, FlagSpec] = {
+    "data_tiling": FlagSpec("--iree-opt-data-tiling", ("true", "false"), "global", ("contraction",)),
+    "im2col": FlagSpec("--iree-global-opt-use-im2col-for-convs", ("true", "false"), "global", ("convolution",)),
+    "opt_level": FlagSpec("--iree-opt-level", ("O1", "O2", "O3"), "global", numerics=True, targets=("llvm-cpu", "vulkan-spirv", "cuda")),
+    "ukernels": FlagSpec("--iree-llvmcpu-enable-ukernels", ("none", "all", "mmt4d"), "codegen", ("contraction",)),
+    "reassociate_fp": FlagSpec("--iree-llvmcpu-reassociate-fp-reductions", ("true", "false"), "codegen", numerics=True),
+    "vector_width": FlagSpec("--iree-llvmcpu-target-vector-width-in-bytes", ("16", "32", "64"), "global"),
+    "loop_unrolling": FlagSpec("--iree-llvmcpu-loop-unrolling", ("true", "false"), "codegen"),
+    "slp_vectorization": FlagSpec("--iree-llvmcpu-slp-vectorization", ("true", "false"), "codegen"),
+    "reorder_workgroups": FlagSpec("--iree-codegen-reorder-workgroups-strategy", ("none", "transpose"), "codegen"),
+    "fuse_horizontal": FlagSpec("--iree-dispatch-creation-enable-fuse-horizontal-contractions", ("true", "false"), "global"),
+    "propagate_transposes": FlagSpec("--iree-opt-aggressively-propagate-transposes", ("true", "false"), "global"),
+}
+
+
+# ---------------------------------------------------------------------------------------
+# Transform types
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetTileSizes:
+    """Set the tile sizes of one tiling level of the root op (one entry per loop; 0 = untiled)."""
+
+    level: str
+    sizes: tuple[int, ...]
+    op: ClassVar[str] = "tile"
+
+    def __post_init__(self) -> None:
+        if self.level not in CPU_LEVELS + GPU_LEVELS:
+            raise IllegalTransform(f"unknown tiling level '{self.level}'")
+        if not self.sizes or len(self.sizes) > 16 or any(not isinstance(s, int) or isinstance(s, bool) for s in self.sizes):
+            raise IllegalTransform("tile sizes must be 1 to 16 integers")
+        if any(s < 0 or s > 1 << 20 for s in self.sizes):
+            raise IllegalTransform("tile sizes must be in [0, 2^20]")
+
+    def describe(self) -> str:
+        return f"{self.level} = {list(self.sizes)}"
+
+
+@dataclass(frozen=True)
+class SetPipeline:
+    """Choose the codegen pipeline of the dispatch."""
+
+    pipeline: str
+    op: ClassVar[str] = "pipeline"
+
+    def __post_init__(self) -> None:
+        if self.pipeline not in CPU_PIPELINES + GPU_PIPELINES:
+            raise IllegalTransform(f"unknown pipeline '{self.pipeline}'")
+
+    def describe(self) -> str:
+        return f"pipeline {self.pipeline}"
+
+
+@dataclass(frozen=True)
+class SetOption:
+    """Toggle a translation option (loop peeling, decomposition)."""
+
+    name: str
+    enabled: bool
+    op: ClassVar[str] = "option"
+
+    def __post_init__(self) -> None:
+        if self.name not in TRANSLATION_OPTIONS:
+            raise IllegalTransform(f"unknown translation option '{self.name}'")
+        if not isinstance(self.enabled, bool):
+            raise IllegalTransform("option value must be true or false")
+
+    def describe(self) -> str:
+        return f"{'enable' if self.enabled else 'disable'} {self.name.removeprefix('enable_')}"
+
+
+@dataclass(frozen=True)
+class SetFlag:
+    """Set one pass-pipeline flag from the closed registry `FLAGS`."""
+
+    name: str
+    value: str
+    op: ClassVar[str] = "flag"
+
+    def __post_init__(self) -> None:
+        spec = FLAGS.get(self.name)
+        if spec is None:
+            raise IllegalTransform(f"unknown flag '{self.name}'")
+        if self.value not in spec.values:
+            raise IllegalTransform(f"flag {self.name} takes one of {', '.join(spec.values)}, not '{self.value}'")
+
+    @property
+    def spec(self) -> FlagSpec:
+        return FLAGS[self.name]
+
+    def describe(self) -> str:
+        return self.spec.render(self.value)
+
+
+@dataclass(frozen=True)
+class SetWorkgroupSize:
+    """Set the GPU workgroup size (x, y, z)."""
+
+    size: tuple[int, int, int]
+    op: ClassVar[str] = "workgroup_size"
+
+    def __post_init__(self) -> None:
+        if len(self.size) != 3 or any(not isinstance(s, int) or s < 1 or s > 1024 for s in self.size):
+            raise IllegalTransform("workgroup size needs 3 integers in [1, 1024]")
+        if math.prod(self.size) > 1024:
+            raise IllegalTransform("workgroup size product must be at most 1024")
+
+    def describe(self) -> str:
+        return f"workgroup_size = {list(self.size)}"
+
+
+Transform = Union[SetTileSizes, SetPipeline, SetOption, SetFlag, SetWorkgroupSize]
+TRANSFORM_TYPES: dict[str, type] = {t.op: t for t in (SetTileSizes, SetPipeline, SetOption, SetFlag, SetWorkgroupSize)}
+
+
+def transform_to_json(t: Transform) -> dict[str, Any]:
+    """A transform as a JSON object with an `op` discriminator."""
+    d: dict[str, Any] = {"op": t.op}
+    for k, v in t.__dict__.items():
+        d[k] = list(v) if isinstance(v, tuple) else v
+    return d
+
+
+def transform_from_json(d: Any) -> Transform:
+    """Parse one transform from JSON data; raises IllegalTransform with a reason."""
+    if not isinstance(d, dict):
+        raise IllegalTransform("a transform must be a JSON object")
+    op = d.get("op")
+    cls = TRANSFORM_TYPES.get(op) if isinstance(op, str) else None
+    if cls is None:
+        raise IllegalTransform(f"unknown transform op {op!r}; known: {', '.join(TRANSFORM_TYPES)}")
+    fields = {k: v for k, v in d.items() if k != "op"}
+    expected = set(cls.__dataclass_fields__)
+    if set(fields) != expected:
+        raise IllegalTransform(f"transform '{op}' takes fields {sorted(expected)}, got {sorted(fields)}")
+    for k, v in list(fields.items()):
+        if isinstance(v, list):
+            if not all(isinstance(x, int) and not isinstance(x, bool) for x in v):
+                raise IllegalTransform(f"field {k} must be a list of integers")
+            fields[k] = tuple(v)
+        elif k in ("level", "pipeline", "name", "value") and not isinstance(v, str):
+            raise IllegalTransform(f"field {k} must be a string")
+    try:
+        return cls(**fields)
+    except TypeError as exc:
+        raise IllegalTransform(f"bad fields for '{op}': {exc}") from None
+
+
+# ---------------------------------------------------------------------------------------
+# Configuration state and scripts
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KernelConfig:
+    """The resolved configuration of one kernel: what a script amounts to."""
+
+    tiles: tuple[tuple[str, tuple[int, ...]], ...]
+    pipeline: str
+    options: frozenset[str]
+    flags: tuple[tuple[str, str], ...]
+    workgroup_size: tuple[int, ...] = ()
+
+    @property
+    def tile_map(self) -> dict[str, tuple[int, ...]]:
+        return dict(self.tiles)
+
+    def global_flags(self) -> tuple[str, ...]:
+        return tuple(FLAGS[n].render(v) for n, v in self.flags if FLAGS[n].scope == "global")
+
+    def codegen_flags(self) -> tuple[str, ...]:
+        return tuple(FLAGS[n].render(v) for n, v in self.flags if FLAGS[n].scope == "codegen")
+
+    def canonical(self) -> dict[str, Any]:
+        return {
+            "tiles": {k: list(v) for k, v in self.tiles},
+            "pipeline": self.pipeline,
+            "options": sorted(self.options),
+            "flags": dict(self.flags),
+            "workgroup_size": list(self.workgroup_size),
+        }
+
+
+def _translation_options(translation_info: str) -> frozenset[str]:
+    return frozenset(o for o in TRANSLATION_OPTIONS if re.search(rf"\b{o}\b", translation_info))
+
+
+def _workgroup_size(translation_info: str) -> tuple[int, ...]:
+    m = re.search(r"workgroup_size = \[([\d, ]+)\]", translation_info)
+    return tuple(int(x) for x in m.group(1).split(",")) if m else ()
+
+
+def default_config(kernel: Kernel) -> KernelConfig:
+    """IREE's own configuration of `kernel`, as a KernelConfig."""
+    return KernelConfig(
+        tiles=tuple(sorted(kernel.default_tiles.items())),
+        pipeline=kernel.pipeline,
+        options=_translation_options(kernel.default_translation_info),
+        flags=(),
+        workgroup_size=_workgroup_size(kernel.default_translation_info),
+    )
+
+
+@dataclass(frozen=True)
+class Script:
+    """An immutable ordered sequence of transforms from the root of the search tree."""
+
+    transforms: tuple[Transform, ...] = ()
+
+    def then(self, *more: Transform) -> "Script":
+        return Script(self.transforms + tuple(more))
+
+    def __len__(self) -> int:
+        return len(self.transforms)
+
+    def global_flag_transforms(self) -> tuple[SetFlag, ...]:
+        return tuple(t for t in self.transforms if isinstance(t, SetFlag) and t.spec.scope == "global")
+
+    def global_flags(self) -> tuple[str, ...]:
+        """Flags that re-configure the module (sorted: order does not matter among them)."""
+        last: dict[str, str] = {}
+        for t in self.global_flag_transforms():
+            last[t.name] = t.value
+        return tuple(FLAGS[n].render(v) for n, v in sorted(last.items()))
+
+    def resolve(self, kernel: Kernel) -> KernelConfig:
+        """Apply the transforms to `kernel`'s default configuration (last write wins)."""
+        base = default_config(kernel)
+        tiles = dict(base.tiles)
+        pipeline, options = base.pipeline, set(base.options)
+        flags: dict[str, str] = {}
+        wg = base.workgroup_size
+        for t in self.transforms:
+            if isinstance(t, SetTileSizes):
+                tiles[t.level] = t.sizes
+            elif isinstance(t, SetPipeline):
+                pipeline = t.pipeline
+            elif isinstance(t, SetOption):
+                (options.add if t.enabled else options.discard)(t.name)
+            elif isinstance(t, SetFlag):
+                flags[t.name] = t.value
+            elif isinstance(t, SetWorkgroupSize):
+                wg = t.size
+        return KernelConfig(tuple(sorted(tiles.items())), pipeline, frozenset(options), tuple(sorted(flags.items())), wg)
+
+    def key(self, kernel: Kernel) -> str:
+        """Stable hash of the canonical (resolved) form."""
+        blob = json.dumps(self.resolve(kernel).canonical(), sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def changes_codegen(self) -> bool:
+        return any(not isinstance(t, SetFlag) for t in self.transforms)
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [transform_to_json(t) for t in self.transforms]
+
+    @classmethod
+    def from_json(cls, data: Any) -> "Script":
+        if isinstance(data, dict) and "transforms" in data:
+            data = data["transforms"]
+        if not isinstance(data, list):
+            raise IllegalTransform("a script is a JSON list of transforms (or {\"transforms\": [...]})")
+        if len(data) > MAX_SCRIPT_LENGTH:
+            raise IllegalTransform(f"a script holds at most {MAX_SCRIPT_LENGTH} transforms")
+        return cls(tuple(transform_from_json(d) for d in data))
+
+    def describe(self) -> str:
+        return "; ".join(t.describe() for t in self.transforms) or "(IREE default)"
+
+
+# ---------------------------------------------------------------------------------------
+# Legality
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MachineModel:
+    """What the legality rules know about the target machine."""
+
+    native_vector_bytes: int = 32
+    vector_registers: int = YMM_REGISTERS
+    max_vector_bytes: int = MAX_VECTOR_BYTES
+
+
+def _elt_bytes(kernel: Kernel) -> int:
+    return _ELEMENT_BYTES.get(kernel.element_type, 4)
+
+
+def _is_pow2(n: int) -> bool:
+    return n > 0 and n & (n - 1) == 0
+
+
+def _vector_shape(kernel: Kernel, tiles: dict[str, tuple[int, ...]]) -> tuple[int, ...]:
+    par = tiles.get("vector_common_parallel", ())
+    red = tiles.get("vector_reduction", ())
+    shape = []
+    for i in range(kernel.num_loops):
+        p = par[i] if i < len(par) else 0
+        r = red[i] if i < len(red) else 0
+        shape.append(max(p, r, 1))
+    return tuple(shape)
+
+
+def check_config(kernel: Kernel, cfg: KernelConfig, target: str = "llvm-cpu", machine: MachineModel = MachineModel()) -> None:
+    """Raise IllegalTransform with a precise reason if `cfg` breaks a rule for `kernel`."""
+    n = kernel.num_loops
+    tiles = cfg.tile_map
+    peeling = "enable_loop_peeling" in cfg.options
+    for level, sizes in tiles.items():
+        if (level in CPU_LEVELS) != (target == "llvm-cpu") and kernel.default_tiles and level not in kernel.default_tiles:
+            raise IllegalTransform(f"level {level} does not exist on {target}")
+        if len(sizes) != n:
+            raise IllegalTransform(f"{level} needs one entry per loop ({n}), got {len(sizes)}")
+        for i, (s, it, bound) in enumerate(zip(sizes, kernel.iterator_types, kernel.loop_bounds)):
+            if target != "llvm-cpu":  # GPU pipelines put 1s on reduction loops of workgroup tiles
+                if bound and s > bound:
+                    raise IllegalTransform(f"{level}[{i}] = {s} exceeds the loop bound {bound}")
+                continue
+            if s and level in _PARALLEL_ONLY and it == "reduction":
+                raise IllegalTransform(f"{level}[{i}] = {s} tiles a reduction loop; it must be 0")
+            if s and level in _REDUCTION_ONLY and it == "parallel":
+                raise IllegalTransform(f"{level}[{i}] = {s} tiles a parallel loop; it must be 0")
+            if bound and s > bound:
+                raise IllegalTransform(f"{level}[{i}] = {s} exceeds the loop bound {bound}")
+    if target != "llvm-cpu":
+        return
+    # Nesting: inner tiles divide the enclosing tile (or the loop bound), unless peeled.
+    outer_par = tiles.get("cache_parallel") or tiles.get("distribution") or ()
+    for level in ("vector_common_parallel", "vector_reduction"):
+        inner = tiles.get(level, ())
+        for i, s in enumerate(inner):
+            if not s:
+                continue
+            enclosing = (outer_par[i] if i < len(outer_par) and outer_par[i] else 0) or kernel.loop_bounds[i]
+            if enclosing and enclosing % s and not peeling:
+                raise IllegalTransform(
+                    f"{level}[{i}] = {s} does not divide the enclosing tile {enclosing}; "
+                    "choose a divisor or enable loop peeling"
+                )
+    dist = tiles.get("distribution", ())
+    cache = tiles.get("cache_parallel", ())
+    for i, s in enumerate(cache):
+        d = dist[i] if i < len(dist) else 0
+        if s and d and (s > d or (d % s and not peeling)):
+            raise IllegalTransform(f"cache_parallel[{i}] = {s} must divide the distribution tile {d}")
+    for i, s in enumerate(dist):
+        bound = kernel.loop_bounds[i] if i < n else 0
+        if s and bound and bound % s and not peeling:
+            raise IllegalTransform(f"distribution[{i}] = {s} does not divide the loop bound {bound}; enable loop peeling")
+    # Vector size limit and register budget.
+    shape = _vector_shape(kernel, tiles)
+    ebytes = _elt_bytes(kernel)
+    vbytes = math.prod(shape) * ebytes
+    if vbytes >= machine.max_vector_bytes:
+        raise IllegalTransform(f"vector tile {list(shape)} is {vbytes} B; llvm-cpu rejects vectors of {machine.max_vector_bytes} B or more")
+    par = tiles.get("vector_common_parallel", ())
+    inner_dims = [i for i, s in enumerate(par) if s and kernel.iterator_types[i] == "parallel"]
+    if inner_dims:
+        inner = par[inner_dims[-1]]
+        if not _is_pow2(inner):
+            raise IllegalTransform(f"innermost vector width {inner} is not a power of two (scalarizes)")
+    if kernel.kind == "contraction" and kernel.dims.get("n") and kernel.dims.get("m"):
+        m_i, n_i = kernel.dims["m"][-1], kernel.dims["n"][-1]
+        if par and len(par) == n:
+            m, nn = max(par[m_i], 1), max(par[n_i], 1)
+            lanes = max(machine.native_vector_bytes // ebytes, 1)
+            regs = m * math.ceil(nn / lanes) + math.ceil(nn / lanes) + 1
+            if regs > machine.vector_registers:
+                raise IllegalTransform(
+                    f"register tile {m}x{nn} needs {regs} vector registers (accumulators + operands); "
+                    f"the target has {machine.vector_registers}: it would spill"
+                )
+
+
+def validate(kernel: Kernel, script: Script, transform: Transform, target: str = "llvm-cpu", machine: MachineModel = MachineModel()) -> Script:
+    """Return `script` extended by `transform`, or raise IllegalTransform saying why not."""
+    if len(script) >= MAX_SCRIPT_LENGTH:
+        raise IllegalTransform(f"scripts are limited to {MAX_SCRIPT_LENGTH} transforms")
+    if isinstance(transform, SetFlag):
+        spec = transform.spec
+        if target not in spec.targets:
+            raise IllegalTransform(f"flag {transform.name} does not apply to {target}")
+        if spec.kinds and kernel.kind not in spec.kinds:
+            raise IllegalTransform(f"flag {transform.name} applies to {'/'.join(spec.kinds)} kernels, not {kernel.kind}")
+        if spec.scope == "global" and script.changes_codegen():
+            raise IllegalTransform(f"{transform.name} re-configures the module; set it before any tiling or pipeline transform")
+    if isinstance(transform, SetWorkgroupSize) and target == "llvm-cpu":
+        raise IllegalTransform("workgroup size applies to GPU targets only")
+    if isinstance(transform, SetTileSizes):
+        if target == "llvm-cpu" and transform.level not in CPU_LEVELS:
+            raise IllegalTransform(f"level {transform.level} is not an llvm-cpu tiling level ({', '.join(CPU_LEVELS)})")
+        if target != "llvm-cpu" and transform.level not in GPU_LEVELS:
+            raise IllegalTransform(f"level {transform.level} is not a GPU tiling level ({', '.join(GPU_LEVELS)})")
+    if isinstance(transform, SetPipeline) and transform.pipeline not in legal_pipelines(kernel, target):
+        raise IllegalTransform(f"pipeline {transform.pipeline} is not legal for a {kernel.kind} kernel here")
+    if isinstance(transform, SetOption) and target != "llvm-cpu":
+        raise IllegalTransform("translation options apply to llvm-cpu pipelines")
+    new = script.then(transform)
+    if script.global_flags() != new.global_flags() and script.changes_codegen():
+        raise IllegalTransform("global flags must precede codegen transforms")
+    check_config(kernel, new.resolve(kernel), target, machine)
+    return new
+
+
+def legal_pipelines(kernel: Kernel, target: str) -> tuple[str, ...]:
+    if target != "llvm-cpu":
+        return (kernel.pipeline,) if kernel.pipeline else ()
+    if kernel.kind == "convolution":
+        return ("ConvTileAndDecomposeExpert", "DoubleTilingExpert") if kernel.pipeline == "ConvTileAndDecomposeExpert" else (kernel.pipeline,)
+    return tuple(dict.fromkeys([kernel.pipeline, "DoubleTilingExpert"])) if kernel.pipeline else ("DoubleTilingExpert",)
+
+
+# ---------------------------------------------------------------------------------------
+# Legal moves
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MoveSpace:
+    """A family of legal moves with per-loop parameter ranges (for prompts and samplers)."""
+
+    op: str
+    level: str = ""
+    choices: tuple[tuple[int, ...], ...] = ()
+    values: tuple[str, ...] = ()
+    name: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"op": self.op}
+        if self.level:
+            d["level"] = self.level
+            d["per_loop_choices"] = [list(c) for c in self.choices]
+        if self.name:
+            d["name"] = self.name
+        if self.values:
+            d["values"] = list(self.values)
+        return d
+
+
+def _pow2_upto(limit: int) -> list[int]:
+    out, v = [], 1
+    while v <= limit:
+        out.append(v)
+        v *= 2
+    return out
+
+
+def _level_choices(kernel: Kernel, level: str) -> tuple[tuple[int, ...], ...]:
+    per_loop = []
+    for it, bound in zip(kernel.iterator_types, kernel.loop_bounds):
+        bound = bound or 256
+        allowed_here = not ((level in _PARALLEL_ONLY and it == "reduction") or (level in _REDUCTION_ONLY and it == "parallel"))
+        if not allowed_here:
+            per_loop.append((0,))
+        elif level.startswith("vector") or level == "thread":
+            vals = [v for v in (1, 2, 3, 4, 6, 8, 12, 16, 32) if v <= bound]
+            per_loop.append(tuple(vals))
+        else:
+            vals = [0] + [v for v in _pow2_upto(min(bound, 512)) if v >= 4] + ([bound] if bound <= 1024 else [])
+            per_loop.append(tuple(sorted(set(vals))))
+    return tuple(per_loop)
+
+
+def move_spaces(kernel: Kernel, script: Script, target: str = "llvm-cpu") -> list[MoveSpace]:
+    """The families of moves to consider at (kernel, script), with parameter ranges."""
+    spaces: list[MoveSpace] = []
+    levels = [lv for lv in (CPU_LEVELS if target == "llvm-cpu" else GPU_LEVELS) if lv in kernel.default_tiles or lv in ("distribution", "vector_common_parallel", "vector_reduction", "workgroup", "thread", "reduction")]
+    levels = [lv for lv in levels if not (lv in _REDUCTION_ONLY and "reduction" not in kernel.iterator_types)]
+    for lv in levels:
+        spaces.append(MoveSpace("tile", level=lv, choices=_level_choices(kernel, lv)))
+    if target == "llvm-cpu":
+        spaces.append(MoveSpace("option", name="enable_loop_peeling", values=("true", "false")))
+        if kernel.kind == "convolution":
+            spaces.append(MoveSpace("option", name="enable_decomposition", values=("true", "false")))
+        pipes = legal_pipelines(kernel, target)
+        if len(pipes) > 1:
+            spaces.append(MoveSpace("pipeline", values=pipes))
+    else:
+        spaces.append(MoveSpace("workgroup_size", choices=((32, 64, 128, 256), (1, 2, 4, 8), (1,))))
+    for name, spec in FLAGS.items():
+        if target not in spec.targets or (spec.kinds and kernel.kind not in spec.kinds):
+            continue
+        if spec.scope == "global" and script.changes_codegen():
+            continue
+        spaces.append(MoveSpace("flag", name=name, values=spec.values))
+    return spaces
+
+
+def legal_moves(kernel: Kernel, script: Script, target: str = "llvm-cpu", *, limit: int = 4096, machine: MachineModel = MachineModel()) -> list[Transform]:
+    """Enumerate legal next transforms (tile moves over the per-loop grid, bounded by `limit`)."""
+    current = script.resolve(kernel)
+    out: list[Transform] = []
+    for space in move_spaces(kernel, script, target):
+        for t in _expand(space, current):
+            try:
+                validate(kernel, script, t, target, machine)
+            except IllegalTransform:
+                continue
+            out.append(t)
+            if len(out) >= limit:
+                return out
+    return out
+
+
+def _expand(space: MoveSpace, current: KernelConfig) -> Iterator[Transform]:
+    if space.op == "tile":
+        for sizes in _grid(space.choices, 20000):
+            if current.tile_map.get(space.level) != sizes:
+                yield SetTileSizes(space.level, sizes)
+    elif space.op == "option":
+        for v in (True, False):
+            if (space.name in current.options) != v:
+                yield SetOption(space.name, v)
+    elif space.op == "pipeline":
+        for p in space.values:
+            if p != current.pipeline:
+                yield SetPipeline(p)
+    elif space.op == "flag":
+        have = dict(current.flags)
+        for v in space.values:
+            if have.get(space.name) != v:
+                yield SetFlag(space.name, v)
+    elif space.op == "workgroup_size":
+        for x in space.choices[0]:
+            for y in space.choices[1]:
+                if x * y <= 1024:
+                    yield SetWorkgroupSize((x, y, 1))
+
+
+def _grid(choices: tuple[tuple[int, ...], ...], cap: int) -> Iterator[tuple[int, ...]]:
+    total = math.prod(len(c) for c in choices)
+    if total > cap:
+        return
+    def rec(i: int, acc: list[int]) -> Iterator[tuple[int, ...]]:
+        if i == len(choices):
+            yield tuple(acc)
+            return
+        for v in choices[i]:
+            acc.append(v)
+            yield from rec(i + 1, acc)
+            acc.pop()
+    yield from rec(0, [])
+
+
+#: How often a random proposer picks each family of moves (tiles matter most on CPU).
+_FAMILY_WEIGHTS = {"tile": 6.0, "flag": 2.0, "option": 1.0, "pipeline": 0.5, "workgroup_size": 1.0}
+
+
+def sample_move(kernel: Kernel, script: Script, rng: Any, target: str = "llvm-cpu", *, tries: int = 200, machine: MachineModel = MachineModel()) -> Transform | None:
+    """Draw one legal move at random (uniform over families, then over parameters)."""
+    spaces = move_spaces(kernel, script, target)
+    by_op: dict[str, list[MoveSpace]] = {}
+    for sp in spaces:
+        by_op.setdefault(sp.op, []).append(sp)
+    ops = list(by_op)
+    weights = [_FAMILY_WEIGHTS.get(op, 1.0) for op in ops]
+    current = script.resolve(kernel)
+    for _ in range(tries):
+        family = by_op[rng.choices(ops, weights)[0]]
+        space = family[rng.randrange(len(family))]
+        t: Transform
+        if space.op == "tile":
+            t = SetTileSizes(space.level, tuple(c[rng.randrange(len(c))] for c in space.choices))
+        elif space.op == "option":
+            t = SetOption(space.name, space.name not in current.options)
+        elif space.op == "pipeline":
+            t = SetPipeline(space.values[rng.randrange(len(space.values))])
+        elif space.op == "flag":
+            t = SetFlag(space.name, space.values[rng.randrange(len(space.values))])
+        else:
+            t = SetWorkgroupSize((rng.choice(space.choices[0]), rng.choice(space.choices[1]), 1))
+        try:
+            validate(kernel, script, t, target, machine)
+        except IllegalTransform:
+            continue
+        if t in script.transforms[-1:]:
+            continue
+        return t
+    return None
+
+
+__all__ = [
+    "FLAGS",
+    "IllegalTransform",
+    "KernelConfig",
+    "MachineModel",
+    "MoveSpace",
+    "Script",
+    "SetFlag",
+    "SetOption",
+    "SetPipeline",
+    "SetTileSizes",
+    "SetWorkgroupSize",
+    "Transform",
+    "check_config",
+    "default_config",
+    "legal_moves",
+    "move_spaces",
+    "sample_move",
+    "transform_from_json",
+    "transform_to_json",
+    "validate",
+]
+
