@@ -16,8 +16,9 @@ from iree.compiler.dialects.transform import interpreter
 
 from litecoop_mlir.errors import LitecoopError
 from litecoop_mlir.iree.mlir import new_context, parse_module, str_attr, walk
-from litecoop_mlir.transforms import CPU_LEVELS, TRANSLATION_OPTIONS, KernelConfig
-from litecoop_mlir.workload import SPIRV_LEVELS, Kernel, kernels_from_configured
+from litecoop_mlir.measure import Candidate
+from litecoop_mlir.transforms import FLAGS, CPU_LEVELS, TRANSLATION_OPTIONS, IllegalTransform, KernelConfig, Script, SetFlag
+from litecoop_mlir.workload import SPIRV_LEVELS, Kernel, Workload, kernels_from_configured
 
 
 def _list(v: tuple[int, ...]) -> str:
@@ -132,3 +133,43 @@ def extract_executable(configured_ir: str, executable: str) -> str:
         if op.name == "hal.executable" and str_attr(op, "sym_name") == executable:
             return str(op)
     raise LitecoopError(f"error: no executable @{executable} in the configured module")
+
+
+def kernel_under(workload: Workload, kernel: Kernel, global_flags: tuple[str, ...]) -> Kernel | None:
+    """`kernel` as configured under extra global flags, or None if the dispatch changed shape."""
+    if not global_flags:
+        return kernel
+    for k in workload.kernels(global_flags):
+        if k.executable == kernel.executable and k.loop_bounds == kernel.loop_bounds and k.kind == kernel.kind:
+            return k
+    return None
+
+
+def build_candidate(workload: Workload, scripts: Mapping[Kernel, Script]) -> Candidate:
+    """The candidate that compiles `workload` with each kernel's script applied.
+
+    Global flags of all scripts are merged (they act on the whole module; conflicting
+    values are illegal); codegen transforms are applied to the configured IR under them.
+    """
+    merged: dict[str, str] = {}
+    codegen: dict[str, str] = {}
+    for script in scripts.values():
+        for t in script.transforms:
+            if isinstance(t, SetFlag):
+                bucket = merged if t.spec.scope == "global" else codegen
+                if t.name in bucket and bucket[t.name] != t.value and bucket is merged:
+                    raise IllegalTransform(f"scripts disagree on module-wide flag {t.name}")
+                bucket[t.name] = t.value
+    gflags = tuple(FLAGS[n].render(v) for n, v in sorted(merged.items()))
+    cflags = tuple(FLAGS[n].render(v) for n, v in sorted(codegen.items()))
+    configs: dict[Kernel, KernelConfig] = {}
+    for kernel, script in scripts.items():
+        if not script.changes_codegen():
+            continue
+        target_kernel = kernel_under(workload, kernel, gflags)
+        if target_kernel is None:
+            raise IllegalTransform(f"dispatch {kernel.executable} changes under {' '.join(gflags)}; tile it without them")
+        configs[target_kernel] = script.resolve(target_kernel)
+    if not configs:
+        return Candidate(workload.source, gflags + cflags)
+    return Candidate(apply_configs(workload.configured_ir(gflags), configs), gflags + cflags, configured=True)

@@ -28,6 +28,7 @@ EPILOG = """\
 examples:
   litecoop-mlir-opt kernels/matmul_512.mlir --target llvm-cpu --baseline-only
   litecoop-mlir-opt kernels/mlp.mlir --baseline-only --json
+  litecoop-mlir-opt kernels/matmul_512.mlir --apply script.json -o spec.mlir
 
 exit status: 0 success, 1 failure (bad input, IREE error), 2 usage error.
 """
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--arch", default="", help="CPU for llvm-cpu (default host), SM for cuda (default sm_80), Vulkan target")
     p.add_argument("--function", help="entry function (default: the module's only public function)")
     p.add_argument("--baseline-only", action="store_true", help="print dispatches, IREE's default configs and the O3 baseline latency")
+    p.add_argument("--apply", metavar="SCRIPT.json", help="apply a script (JSON list of transforms, or {\"dispatches\": {EXECUTABLE: [...]}}), print each configured dispatch and write the spec")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON instead of tables")
     p.add_argument("--work-dir", help="directory for artifacts (default: a temporary directory)")
     p.add_argument("--seed", type=int, default=0, help="seed for inputs and search (default 0)")
@@ -86,10 +88,12 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
 
     if args.input is None:
         raise UsageError("error: no input file (use - for stdin)")
-    if not args.baseline_only:
-        raise UsageError("error: only --baseline-only is available in this version")
+    if not args.baseline_only and not args.apply:
+        raise UsageError("error: choose --baseline-only or --apply SCRIPT.json (the search arrives in a later version)")
     limits = Limits(args.compile_timeout, int(args.memory_limit_gb * (1 << 30)))
     target = make_target(args.target, args.arch)
+    if args.apply:
+        return _apply(args, target, limits, out, err)
     with tempfile.TemporaryDirectory(prefix="litecoop-") as tmp:
         work_dir = Path(args.work_dir) if args.work_dir else Path(tmp)
         with err.status(f"loading {args.input} for {target.name}"):
@@ -108,6 +112,61 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     else:
         _print_baseline(data, out)
     return 0 if report.measurement.status.value in ("ok", "no_device") else 1
+
+
+def _read_scripts(path: str, kernels: list) -> dict:
+    """Parse a script file into {kernel: Script}; every transform is validated for its kernel."""
+    from litecoop_mlir.transforms import IllegalTransform, Script, validate
+
+    try:
+        data = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as exc:
+        raise LitecoopError(f"{path}: error: cannot read script: {exc}") from None
+    by_exe = {k.executable: k for k in kernels}
+    if isinstance(data, dict) and "dispatches" in data:
+        raw = data["dispatches"]
+        if not isinstance(raw, dict):
+            raise LitecoopError(f"{path}: error: 'dispatches' must map executable names to transform lists")
+        unknown = sorted(set(raw) - set(by_exe))
+        if unknown:
+            raise LitecoopError(f"{path}: error: no dispatch named {', '.join(unknown)} (have {', '.join(by_exe)})")
+        items = [(by_exe[e], v) for e, v in raw.items()]
+    else:
+        items = [(k, data) for k in kernels]
+    scripts = {}
+    for kernel, raw_script in items:
+        try:
+            parsed = Script.from_json(raw_script)
+            checked = Script()
+            for t in parsed.transforms:
+                checked = validate(kernel, checked, t)
+        except IllegalTransform as exc:
+            raise LitecoopError(f"{path}: error: {kernel.executable}: {exc}") from None
+        scripts[kernel] = checked
+    return scripts
+
+
+def _apply(args: argparse.Namespace, target, limits: Limits, out: Console, err: Console) -> int:
+    from litecoop_mlir.apply import build_candidate, extract_executable
+    from litecoop_mlir.spec import export_spec
+    from litecoop_mlir.workload import load_workload
+
+    workload = load_workload(args.input, target, function=args.function, limits=limits)
+    scripts = _read_scripts(args.apply, workload.kernels())
+    candidate = build_candidate(workload, scripts)
+    work_dir = Path(args.work_dir or "litecoop-out")
+    export = export_spec(workload, scripts, work_dir)
+    spec_text = export.spec_path.read_text()
+    for kernel, script in scripts.items():
+        out.file.write(f"// ----- {kernel.executable}: {script.describe()}\n")
+        if candidate.configured:
+            out.file.write(extract_executable(candidate.source, kernel.executable) + "\n")
+    if args.output:
+        Path(args.output).write_text(spec_text)
+    for note in export.notes:
+        err.print(f"note: {note}")
+    err.print(f"wrote {args.output or export.spec_path}; compile flags in {work_dir / 'compile_flags.txt'}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,6 +8,7 @@ paths to the same configuration hash the same.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -196,7 +197,7 @@ def transform_from_json(d: Any) -> Transform:
     if cls is None:
         raise IllegalTransform(f"unknown transform op {op!r}; known: {', '.join(TRANSFORM_TYPES)}")
     fields = {k: v for k, v in d.items() if k != "op"}
-    expected = set(cls.__dataclass_fields__)
+    expected = {f.name for f in dataclasses.fields(cls)}
     if set(fields) != expected:
         raise IllegalTransform(f"transform '{op}' takes fields {sorted(expected)}, got {sorted(fields)}")
     for k, v in list(fields.items()):

@@ -174,7 +174,13 @@ def kernels_from_configured(module: ir.Module) -> list[Kernel]:
         if exe.name != "hal.executable":
             continue
         exe_name = str_attr(exe, "sym_name")
-        roots = [op for op in walk(exe) if "root_op" in op.attributes and "lowering_config" in op.attributes]
+        configured = [op for op in walk(exe) if "lowering_config" in op.attributes]
+        roots = [op for op in configured if "root_op" in op.attributes]
+        if not roots:  # a user-supplied config (tuning spec) leaves no root_op marker
+            roots = sorted(
+                (op for op in configured if op.name != "linalg.fill"),
+                key=lambda op: len(ir.ArrayAttr(op.attributes["iterator_types"])) if "iterator_types" in op.attributes else 0,
+            )[-1:]
         if not roots:
             continue
         root = roots[0]
@@ -220,7 +226,7 @@ def kernels_from_configured(module: ir.Module) -> list[Kernel]:
                 default_tiles=tiles,
                 pipeline=pipeline,
                 dims=dims,
-                root_marker=str(root.attributes["root_op"]),
+                root_marker=str(root.attributes["root_op"]) if "root_op" in root.attributes else "",
                 indexing_maps=maps,
                 operand_types=tuple(str(o.type) for o in root.operands),
                 native_vector_bytes=int(nvs.group(1)) if nvs else 0,

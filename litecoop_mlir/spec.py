@@ -1,0 +1,193 @@
+"""Export the best script of every dispatch as one IREE tuning spec, plus a flags file.
+
+The spec is a transform module with `@__kernel_config` holding one `transform.foreach_match`
+that pairs a matcher per dispatch with `@apply_op_config`. After writing it, the export
+compiles the module with the spec and checks that IREE really configured each dispatch as
+searched; where IREE drops the spec (e.g. a batch-1 convolution, or backends that ignore
+tuning specs), it falls back to executable-configuration substitution and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from iree.compiler import ir
+
+from litecoop_mlir.apply import apply_configs, extract_executable, kernel_under, render_compilation_info, render_lowering_config
+from litecoop_mlir.iree.compiler import configure
+from litecoop_mlir.iree.mlir import new_context, parse_module
+from litecoop_mlir.transforms import FLAGS, KernelConfig, Script, SetFlag
+from litecoop_mlir.workload import Kernel, Workload, kernels_from_configured
+
+
+@dataclass
+class SpecExport:
+    """What `export_spec` wrote and what it found when checking it."""
+
+    spec_path: Path
+    flags_path: Path
+    flags: tuple[str, ...]
+    applied: dict[str, bool] = field(default_factory=dict)
+    substitutions: dict[str, Path] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def compile_flags(self, target_name: str) -> list[str]:
+        """Flags a plain iree-compile needs to reproduce the searched configuration."""
+        out = list(self.flags)
+        if self.applied:
+            if target_name == "llvm-cpu":
+                out.append(f"--iree-codegen-tuning-spec-path={self.spec_path}")
+            else:
+                out.append(f"--iree-codegen-transform-dialect-library={self.spec_path}@__kernel_config")
+        for exe, path in self.substitutions.items():
+            out.append(f"--iree-hal-substitute-executable-configuration={exe}={path}")
+        return out
+
+
+def _elt(type_str: str) -> str:
+    return type_str.rsplit("x", 1)[-1].rstrip(">") if "tensor<" in type_str else type_str
+
+
+def _dims(values: tuple[int, ...], bounds: tuple[int, ...]) -> str:
+    return "[" + ", ".join(str(bounds[d]) for d in values) + "]"
+
+
+def render_matcher(kernel: Kernel, name: str, compilation_info: str) -> str:
+    """A matcher named sequence for `kernel` that yields the op and its compilation_info."""
+    lines = [
+        f"  transform.named_sequence @{name}(%op: !transform.any_op {{transform.readonly}}) -> (!transform.any_op, !transform.any_param) {{"
+    ]
+    types = [_elt(t) for t in kernel.operand_types]
+    maps = ", ".join(kernel.indexing_maps)
+    b = kernel.loop_bounds
+    if kernel.kind == "contraction" and len(types) == 3 and maps:
+        lines.append(
+            f"    %batch, %m, %n, %k = transform.iree.match.contraction %op, lhs_type = {types[0]}, rhs_type = {types[1]}, "
+            f"output_type = {types[2]}, indexing_maps = [{maps}] : !transform.any_op -> !transform.param<i64>"
+        )
+        for group in ("batch", "m", "n", "k"):
+            lines.append(f"    transform.iree.match.dims_equal %{group}, {_dims(kernel.dims[group], b)} : !transform.param<i64>")
+    elif kernel.kind == "convolution" and len(types) == 3 and maps:
+        lines.append(
+            "    %batch, %out_img, %out_ch, %filt, %in_ch, %depth, %strides, %dilations = "
+            f"transform.iree.match.convolution %op, lhs_type = {types[0]}, rhs_type = {types[1]}, "
+            f"output_type = {types[2]}, indexing_maps = [{maps}] : !transform.any_op -> !transform.param<i64>"
+        )
+        for var, group in (("batch", "batch"), ("out_img", "output_image"), ("out_ch", "output_channel"),
+                           ("filt", "filter_loop"), ("in_ch", "input_channel"), ("depth", "depth")):
+            lines.append(f"    transform.iree.match.dims_equal %{var}, {_dims(kernel.dims[group], b)} : !transform.param<i64>")
+    else:
+        lines.append(f'    transform.match.operation_name %op ["{kernel.root_op}"] : !transform.any_op')
+        for i, t in enumerate(kernel.operand_types):
+            lines.append(f"    %v{i} = transform.get_operand %op[{i}] : (!transform.any_op) -> !transform.any_value")
+            lines.append(f"    transform.iree.match.cast_compatible_type %v{i} = {t} : !transform.any_value")
+    lines.append(f"    %config = transform.param.constant {compilation_info} -> !transform.any_param")
+    lines.append("    transform.yield %op, %config : !transform.any_op, !transform.any_param")
+    lines.append("  }")
+    return "\n".join(lines)
+
+
+def render_spec(configs: Mapping[Kernel, KernelConfig], ctx: ir.Context) -> str:
+    """The tuning spec module text for the given kernel configurations."""
+    parts = [
+        "// Tuning spec written by litecoop-mlir. Use with:",
+        "//   iree-compile --iree-codegen-tuning-spec-path=spec.mlir (llvm-cpu), or",
+        "//   iree-compile --iree-codegen-transform-dialect-library=spec.mlir@__kernel_config (any backend)",
+        "module attributes {iree_codegen.tuning_spec_with_default_entrypoint, transform.with_named_sequence} {",
+        "  transform.named_sequence @apply_op_config(%op: !transform.any_op {transform.readonly}, %config: !transform.any_param {transform.readonly}) {",
+        '    transform.annotate %op "compilation_info" = %config : !transform.any_op, !transform.any_param',
+        "    transform.yield",
+        "  }",
+    ]
+    pairs = []
+    for kernel, cfg in configs.items():
+        name = f"match_{kernel.executable}"
+        parts.append(render_matcher(kernel, name, render_compilation_info(kernel, cfg, ctx)))
+        pairs.append(f"@{name} -> @apply_op_config")
+    parts.append(
+        "  transform.named_sequence @__kernel_config(%module: !transform.any_op {transform.consumed}) -> !transform.any_op\n"
+        "      attributes {iree_codegen.tuning_spec_entrypoint} {"
+    )
+    if pairs:
+        parts.append(
+            "    %res = transform.foreach_match in %module\n        "
+            + ",\n        ".join(pairs)
+            + "\n      : (!transform.any_op) -> !transform.any_op"
+        )
+        parts.append("    transform.yield %res : !transform.any_op")
+    else:
+        parts.append("    transform.yield %module : !transform.any_op")
+    parts.append("  }")
+    parts.append("}")
+    return "\n".join(parts) + "\n"
+
+
+def _merged_flags(scripts: Mapping[Kernel, Script]) -> tuple[str, ...]:
+    flags: dict[str, str] = {}
+    for s in scripts.values():
+        for t in s.transforms:
+            if isinstance(t, SetFlag):
+                flags[t.name] = t.value
+    return tuple(FLAGS[n].render(v) for n, v in sorted(flags.items()))
+
+
+def export_spec(workload: Workload, scripts: Mapping[Kernel, Script], out_dir: Path, *, check: bool = True) -> SpecExport:
+    """Write `spec.mlir` and `flags.txt` for the best scripts, check them, fall back where dropped."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    flags = _merged_flags(scripts)
+    global_flags = tuple(f for f in flags if any(f.startswith(FLAGS[n].flag) and FLAGS[n].scope == "global" for n in FLAGS))
+    configs: dict[Kernel, KernelConfig] = {}
+    for kernel, script in scripts.items():
+        if script.changes_codegen():
+            k = kernel_under(workload, kernel, global_flags)
+            if k is not None:
+                configs[k] = script.resolve(k)
+    ctx = new_context()
+    spec_text = render_spec(configs, ctx)
+    parse_module(spec_text, "spec.mlir", ctx)  # must be valid IR
+    export = SpecExport(out_dir / "spec.mlir", out_dir / "flags.txt", flags)
+    export.spec_path.write_text(spec_text)
+    export.flags_path.write_text("".join(f + "\n" for f in flags))
+    export.applied = {k.executable: True for k in configs}
+    if not check or not configs:
+        return export
+    spec_flag = (
+        f"--iree-codegen-tuning-spec-path={export.spec_path}"
+        if workload.target.name == "llvm-cpu"
+        else f"--iree-codegen-transform-dialect-library={export.spec_path}@__kernel_config"
+    )
+    try:
+        configured = configure(workload.source, workload.filename, workload.target, (*workload.base_flags, *flags, spec_flag), workload.limits)
+        got = {k.executable: k.default_lowering_config for k in kernels_from_configured(parse_module(configured, "<configured>", ctx))}
+    except Exception as exc:  # noqa: BLE001 - a spec IREE rejects falls back below
+        export.notes.append(f"IREE rejected the spec ({exc}); using configuration substitution")
+        got = {}
+    dropped: dict[Kernel, KernelConfig] = {}
+    for k, cfg in configs.items():
+        with ctx:
+            want = str(ir.Attribute.parse(render_lowering_config(k, cfg)))
+        if got.get(k.executable) != want:
+            dropped[k] = cfg
+            export.applied[k.executable] = False
+    if dropped:
+        node_ir = apply_configs(workload.configured_ir(global_flags), dropped)
+        sub_dir = out_dir / "substitutions"
+        sub_dir.mkdir(exist_ok=True)
+        for k in dropped:
+            path = sub_dir / f"{k.executable}.mlir"
+            path.write_text(extract_executable(node_ir, k.executable) + "\n")
+            export.substitutions[k.executable] = path
+            export.notes.append(
+                f"IREE did not apply the spec to {k.executable} ({k.kind} {'x'.join(map(str, k.loop_bounds))}); "
+                f"it is configured by --iree-hal-substitute-executable-configuration instead"
+            )
+        export.applied = {e: a for e, a in export.applied.items() if a}
+        if not export.applied:
+            export.spec_path.write_text(render_spec({}, ctx))
+    (out_dir / "compile_flags.txt").write_text("".join(f + "\n" for f in export.compile_flags(workload.target.name)))
+    return export
+
+
+__all__ = ["SpecExport", "export_spec", "render_spec", "render_matcher"]
