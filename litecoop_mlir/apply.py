@@ -145,23 +145,29 @@ def kernel_under(workload: Workload, kernel: Kernel, global_flags: tuple[str, ..
     return None
 
 
+def merge_flags(scripts: Mapping[Kernel, Script]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(global, codegen) flags of all scripts; global flags act on the whole module, so
+    scripts that set one to different values are illegal together."""
+    merged: dict[str, str] = {}
+    codegen: dict[str, str] = {}
+    for script in scripts.values():
+        last = {t.name: t for t in script.transforms if isinstance(t, SetFlag)}  # last write wins
+        for t in last.values():
+            bucket = merged if t.spec.scope == "global" else codegen
+            if bucket is merged and merged.get(t.name, t.value) != t.value:
+                raise IllegalTransform(f"scripts disagree on module-wide flag {t.name}")
+            bucket[t.name] = t.value
+    render = lambda d: tuple(FLAGS[n].render(v) for n, v in sorted(d.items()))  # noqa: E731
+    return render(merged), render(codegen)
+
+
 def build_candidate(workload: Workload, scripts: Mapping[Kernel, Script]) -> Candidate:
     """The candidate that compiles `workload` with each kernel's script applied.
 
     Global flags of all scripts are merged (they act on the whole module; conflicting
     values are illegal); codegen transforms are applied to the configured IR under them.
     """
-    merged: dict[str, str] = {}
-    codegen: dict[str, str] = {}
-    for script in scripts.values():
-        for t in script.transforms:
-            if isinstance(t, SetFlag):
-                bucket = merged if t.spec.scope == "global" else codegen
-                if t.name in bucket and bucket[t.name] != t.value and bucket is merged:
-                    raise IllegalTransform(f"scripts disagree on module-wide flag {t.name}")
-                bucket[t.name] = t.value
-    gflags = tuple(FLAGS[n].render(v) for n, v in sorted(merged.items()))
-    cflags = tuple(FLAGS[n].render(v) for n, v in sorted(codegen.items()))
+    gflags, cflags = merge_flags(scripts)
     configs: dict[Kernel, KernelConfig] = {}
     for kernel, script in scripts.items():
         if not script.changes_codegen():

@@ -15,10 +15,17 @@ from typing import Mapping
 
 from iree.compiler import ir
 
-from litecoop_mlir.apply import apply_configs, extract_executable, kernel_under, render_compilation_info, render_lowering_config
+from litecoop_mlir.apply import (
+    apply_configs,
+    extract_executable,
+    kernel_under,
+    merge_flags,
+    render_compilation_info,
+    render_lowering_config,
+)
 from litecoop_mlir.iree.compiler import configure
 from litecoop_mlir.iree.mlir import new_context, parse_module
-from litecoop_mlir.transforms import FLAGS, KernelConfig, Script, SetFlag
+from litecoop_mlir.transforms import KernelConfig, Script
 from litecoop_mlir.workload import Kernel, Workload, kernels_from_configured
 
 
@@ -124,20 +131,11 @@ def render_spec(configs: Mapping[Kernel, KernelConfig], ctx: ir.Context) -> str:
     return "\n".join(parts) + "\n"
 
 
-def _merged_flags(scripts: Mapping[Kernel, Script]) -> tuple[str, ...]:
-    flags: dict[str, str] = {}
-    for s in scripts.values():
-        for t in s.transforms:
-            if isinstance(t, SetFlag):
-                flags[t.name] = t.value
-    return tuple(FLAGS[n].render(v) for n, v in sorted(flags.items()))
-
-
 def export_spec(workload: Workload, scripts: Mapping[Kernel, Script], out_dir: Path, *, check: bool = True) -> SpecExport:
     """Write `spec.mlir` and `flags.txt` for the best scripts, check them, fall back where dropped."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    flags = _merged_flags(scripts)
-    global_flags = tuple(f for f in flags if any(f.startswith(FLAGS[n].flag) and FLAGS[n].scope == "global" for n in FLAGS))
+    global_flags, codegen_flags = merge_flags(scripts)
+    flags = global_flags + codegen_flags
     configs: dict[Kernel, KernelConfig] = {}
     for kernel, script in scripts.items():
         if script.changes_codegen():

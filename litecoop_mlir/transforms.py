@@ -368,8 +368,9 @@ def _vector_shape(kernel: Kernel, tiles: dict[str, tuple[int, ...]]) -> tuple[in
     return tuple(shape)
 
 
-def check_config(kernel: Kernel, cfg: KernelConfig, target: str = "llvm-cpu", machine: MachineModel = MachineModel()) -> None:
+def check_config(kernel: Kernel, cfg: KernelConfig, target: str = "llvm-cpu", machine: MachineModel | None = None) -> None:
     """Raise IllegalTransform with a precise reason if `cfg` breaks a rule for `kernel`."""
+    machine = machine or MachineModel(native_vector_bytes=kernel.native_vector_bytes or 32)
     n = kernel.num_loops
     tiles = cfg.tile_map
     peeling = "enable_loop_peeling" in cfg.options
@@ -431,6 +432,15 @@ def check_config(kernel: Kernel, cfg: KernelConfig, target: str = "llvm-cpu", ma
         if par and len(par) == n:
             m, nn = max(par[m_i], 1), max(par[n_i], 1)
             lanes = max(machine.native_vector_bytes // ebytes, 1)
+            red = tiles.get("vector_reduction", ())
+            for d in (*kernel.dims.get("n", ()), *kernel.dims.get("k", ())):
+                for lvl, vals in (("vector_common_parallel", par), ("vector_reduction", red)):
+                    if d < len(vals) and vals[d] > 1 and not _is_pow2(vals[d]):
+                        raise IllegalTransform(f"{lvl}[{d}] = {vals[d]}: vector tiles on contiguous N/K dims must be powers of two")
+            if nn % lanes and kernel.loop_bounds[n_i] >= lanes:
+                raise IllegalTransform(
+                    f"contiguous vector width {nn} does not fill whole {lanes}-lane SIMD registers; use a multiple of {lanes}"
+                )
             regs = m * math.ceil(nn / lanes) + math.ceil(nn / lanes) + 1
             if regs > machine.vector_registers:
                 raise IllegalTransform(
@@ -439,7 +449,7 @@ def check_config(kernel: Kernel, cfg: KernelConfig, target: str = "llvm-cpu", ma
                 )
 
 
-def validate(kernel: Kernel, script: Script, transform: Transform, target: str = "llvm-cpu", machine: MachineModel = MachineModel()) -> Script:
+def validate(kernel: Kernel, script: Script, transform: Transform, target: str = "llvm-cpu", machine: MachineModel | None = None) -> Script:
     """Return `script` extended by `transform`, or raise IllegalTransform saying why not."""
     if len(script) >= MAX_SCRIPT_LENGTH:
         raise IllegalTransform(f"scripts are limited to {MAX_SCRIPT_LENGTH} transforms")
@@ -553,7 +563,7 @@ def move_spaces(kernel: Kernel, script: Script, target: str = "llvm-cpu") -> lis
     return spaces
 
 
-def legal_moves(kernel: Kernel, script: Script, target: str = "llvm-cpu", *, limit: int = 4096, machine: MachineModel = MachineModel()) -> list[Transform]:
+def legal_moves(kernel: Kernel, script: Script, target: str = "llvm-cpu", *, limit: int = 4096, machine: MachineModel | None = None) -> list[Transform]:
     """Enumerate legal next transforms (tile moves over the per-loop grid, bounded by `limit`)."""
     current = script.resolve(kernel)
     out: list[Transform] = []
@@ -613,7 +623,7 @@ def _grid(choices: tuple[tuple[int, ...], ...], cap: int) -> Iterator[tuple[int,
 _FAMILY_WEIGHTS = {"tile": 6.0, "flag": 2.0, "option": 1.0, "pipeline": 0.5, "workgroup_size": 1.0}
 
 
-def sample_move(kernel: Kernel, script: Script, rng: Any, target: str = "llvm-cpu", *, tries: int = 200, machine: MachineModel = MachineModel()) -> Transform | None:
+def sample_move(kernel: Kernel, script: Script, rng: Any, target: str = "llvm-cpu", *, tries: int = 200, machine: MachineModel | None = None) -> Transform | None:
     """Draw one legal move at random (uniform over families, then over parameters)."""
     spaces = move_spaces(kernel, script, target)
     by_op: dict[str, list[MoveSpace]] = {}

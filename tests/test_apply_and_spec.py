@@ -1,0 +1,87 @@
+"""Scripts applied through the transform interpreter, compiled, and exported as tuning specs."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from litecoop_mlir.apply import build_candidate, extract_executable, render_apply_sequence
+from litecoop_mlir.iree.mlir import new_context
+from litecoop_mlir.iree.process import Status, run_limited
+from litecoop_mlir.iree.targets import make_target
+from litecoop_mlir.iree.tools import tool_path
+from litecoop_mlir.measure import Evaluator
+from litecoop_mlir.spec import export_spec
+from litecoop_mlir.transforms import Script, SetFlag, SetOption, SetTileSizes, sample_move, validate
+from litecoop_mlir.workload import Workload, kernels_from_configured, load_workload
+from litecoop_mlir.iree.mlir import parse_module
+from tests.conftest import KERNELS
+
+CPU = make_target("llvm-cpu")
+GOOD = Script((SetTileSizes("vector_common_parallel", (4, 16, 0)), SetTileSizes("vector_reduction", (0, 0, 4))))
+
+
+def test_apply_sets_the_configuration_in_the_node_ir(small_matmul: Workload) -> None:
+    (k,) = small_matmul.kernels()
+    cand = build_candidate(small_matmul, {k: GOOD})
+    assert cand.configured
+    (after,) = kernels_from_configured(parse_module(cand.source, "x", new_context()))
+    assert after.default_tiles["vector_common_parallel"] == (4, 16, 0)
+    assert after.default_tiles["vector_reduction"] == (0, 0, 4)
+    assert "transform.annotate" in render_apply_sequence({k: GOOD.resolve(k)}, new_context())
+    assert "hal.executable private @main_dispatch_0" in extract_executable(cand.source, k.executable)
+
+
+def test_flag_only_script_compiles_the_input(small_matmul: Workload) -> None:
+    (k,) = small_matmul.kernels()
+    cand = build_candidate(small_matmul, {k: Script((SetFlag("reassociate_fp", "true"),))})
+    assert not cand.configured and cand.flags == ("--iree-llvmcpu-reassociate-fp-reductions=true",)
+
+
+def test_random_legal_scripts_compile(small_matmul: Workload, tmp_path: Path) -> None:
+    """Legality rules make compile failures rare: count them over random scripts."""
+    (k,) = small_matmul.kernels()
+    ev = Evaluator(small_matmul, tmp_path, repetitions=1, min_time_s=0.01)
+    assert ev.baseline().ok
+    rng = random.Random(7)
+    statuses: dict[str, int] = {}
+    for _ in range(12):
+        s = Script()
+        for _ in range(rng.randint(1, 4)):
+            mv = sample_move(k, s, rng)
+            if mv is not None and not (isinstance(mv, SetFlag) and mv.spec.scope == "global"):
+                s = validate(k, s, mv)
+        m = ev.evaluate(build_candidate(small_matmul, {k: s}))
+        statuses[m.status.value] = statuses.get(m.status.value, 0) + 1
+    failures = sum(v for key, v in statuses.items() if key != "ok")
+    assert failures <= 1, statuses
+
+
+def _plain_compile_config(workload: Workload, flags: list[str], tmp: Path) -> dict[str, str]:
+    out = tmp / "cfg.mlir"
+    res = run_limited([tool_path("iree-compile"), workload.filename, *workload.base_flags, *flags,
+                       "--compile-to=executable-configurations", "-o", out], workload.limits)
+    assert res.status is Status.OK, res.stderr
+    return {k.executable: k.default_lowering_config for k in kernels_from_configured(parse_module(out.read_text(), "x", new_context()))}
+
+
+def test_exported_spec_is_applied_by_plain_iree_compile(tmp_path: Path) -> None:
+    w = load_workload(str(KERNELS / "mlp.mlir"), CPU)
+    scripts = {k: GOOD for k in w.kernels()}
+    export = export_spec(w, scripts, tmp_path / "out")
+    assert export.applied == {"main_dispatch_0": True, "main_dispatch_1": True}
+    assert "iree_codegen.tuning_spec_with_default_entrypoint" in export.spec_path.read_text()
+    cfgs = _plain_compile_config(w, export.compile_flags("llvm-cpu"), tmp_path)
+    assert all("vector_common_parallel = [4, 16, 0]" in c for c in cfgs.values())
+
+
+def test_batch1_conv_falls_back_to_substitution(tmp_path: Path) -> None:
+    w = load_workload(str(KERNELS / "conv2d_nhwc_b1.mlir"), CPU)
+    (k,) = w.kernels()
+    s = Script((SetTileSizes("vector_common_parallel", (1, 1, 4, 16, 0, 0, 0)), SetOption("enable_loop_peeling", True)))
+    export = export_spec(w, {k: s}, tmp_path / "out")
+    assert export.substitutions and "substitute-executable-configuration" in " ".join(export.notes)
+    vmfb = tmp_path / "conv.vmfb"
+    res = run_limited([tool_path("iree-compile"), w.filename, *w.base_flags, *export.compile_flags("llvm-cpu"), "-o", vmfb], w.limits)
+    assert res.status is Status.OK, res.stderr
+    assert (tmp_path / "out" / "compile_flags.txt").read_text().count("--iree-hal-substitute-executable-configuration") == 1

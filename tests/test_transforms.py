@@ -1,0 +1,140 @@
+"""Transform types, scripts, legality and legal moves (property tests over the bundled kernels)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from litecoop_mlir.iree.targets import make_target
+from litecoop_mlir.transforms import (
+    IllegalTransform,
+    Script,
+    SetFlag,
+    SetOption,
+    SetTileSizes,
+    check_config,
+    legal_moves,
+    move_spaces,
+    sample_move,
+    transform_from_json,
+    transform_to_json,
+    validate,
+)
+from litecoop_mlir.workload import Kernel, load_workload
+from tests.conftest import KERNELS
+
+CPU = make_target("llvm-cpu")
+_KERNELS: dict[str, Kernel] = {}
+
+
+def kernel(name: str) -> Kernel:
+    if name not in _KERNELS:
+        _KERNELS[name] = max(load_workload(str(KERNELS / f"{name}.mlir"), CPU).kernels(), key=lambda k: k.flops)
+    return _KERNELS[name]
+
+
+NAMES = ["matmul_512", "conv2d_nhwc_b1", "softmax", "depthwise_conv", "batch_matmul"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_defaults_are_legal_and_every_enumerated_move_validates(name: str) -> None:
+    k = kernel(name)
+    check_config(k, Script().resolve(k))
+    moves = legal_moves(k, Script())
+    assert len(moves) > 10
+    for mv in moves:
+        validate(k, Script(), mv)  # raises if the enumeration lied
+    # ...and one level deeper from a random legal move
+    rng = random.Random(1)
+    first = moves[rng.randrange(len(moves))]
+    s = validate(k, Script(), first)
+    for mv in legal_moves(k, s, limit=300):
+        validate(k, s, mv)
+
+
+def test_rules_from_the_notes_reject_bad_configs_with_reasons() -> None:
+    k = kernel("matmul_512")
+    cases = {
+        SetTileSizes("vector_common_parallel", (8, 16, 0)): "spill",
+        SetTileSizes("vector_common_parallel", (1, 24, 0)): "power of two",
+        SetTileSizes("vector_common_parallel", (4, 4, 0)): "SIMD",
+        SetTileSizes("vector_common_parallel", (8, 8)): "one entry per loop",
+        SetTileSizes("vector_reduction", (4, 0, 4)): "parallel loop",
+        SetTileSizes("distribution", (0, 0, 64)): "reduction loop",
+        SetTileSizes("distribution", (1024, 64, 0)): "exceeds the loop bound",
+        SetFlag("im2col", "true"): "convolution",
+    }
+    for t, why in cases.items():
+        with pytest.raises(IllegalTransform, match=why):
+            validate(k, Script(), t)
+    # 16 KB vector limit
+    with pytest.raises(IllegalTransform, match="rejects vectors"):
+        validate(k, Script((SetTileSizes("vector_common_parallel", (1, 32, 0)),)), SetTileSizes("vector_reduction", (0, 0, 128)))
+    # without peeling, inner tiles must divide the enclosing tile
+    no_peel = Script((SetOption("enable_loop_peeling", False),))
+    with pytest.raises(IllegalTransform, match="divide"):
+        validate(k, no_peel, SetTileSizes("vector_common_parallel", (6, 16, 0)))
+    validate(k, Script(), SetTileSizes("vector_common_parallel", (6, 16, 0)))  # peeled by default: fine
+    # global flags must come before codegen transforms
+    tiled = Script((SetTileSizes("vector_common_parallel", (4, 16, 0)),))
+    with pytest.raises(IllegalTransform, match="before"):
+        validate(k, tiled, SetFlag("data_tiling", "true"))
+
+
+def test_canonical_form_identifies_equivalent_paths() -> None:
+    k = kernel("matmul_512")
+    a = Script((SetTileSizes("vector_common_parallel", (4, 16, 0)), SetFlag("ukernels", "none"), SetTileSizes("vector_reduction", (0, 0, 4))))
+    b = Script((SetTileSizes("vector_reduction", (0, 0, 2)), SetFlag("ukernels", "none"), SetTileSizes("vector_reduction", (0, 0, 4)), SetTileSizes("vector_common_parallel", (4, 16, 0))))
+    c = Script((SetTileSizes("vector_common_parallel", (4, 16, 0)),))
+    assert a.key(k) == b.key(k)
+    assert a.key(k) != c.key(k)
+    # setting a level to IREE's default is the same node as not setting it
+    d = Script((SetTileSizes("distribution", k.default_tiles["distribution"]),))
+    assert d.key(k) == Script().key(k)
+
+
+def test_json_round_trip_and_rejections() -> None:
+    s = Script((SetTileSizes("distribution", (64, 64, 0)), SetOption("enable_loop_peeling", False), SetFlag("opt_level", "O2")))
+    assert Script.from_json(s.to_json()) == s
+    assert transform_from_json(transform_to_json(s.transforms[0])) == s.transforms[0]
+    bad = [
+        {"op": "rm -rf /"},
+        {"op": "tile", "level": "distribution"},
+        {"op": "tile", "level": "distribution", "sizes": [1, "2", 3]},
+        {"op": "tile", "level": "warp", "sizes": [1]},
+        {"op": "flag", "name": "data_tiling", "value": "--iree-hal-dump=/etc"},
+        {"op": "option", "name": "enable_loop_peeling", "enabled": "yes"},
+        {"op": "tile", "level": "distribution", "sizes": [10**9]},
+        "tile",
+        None,
+    ]
+    for d in bad:
+        with pytest.raises(IllegalTransform):
+            transform_from_json(d)
+
+
+def test_move_spaces_describe_ranges() -> None:
+    k = kernel("matmul_512")
+    spaces = move_spaces(k, Script())
+    tile = [s for s in spaces if s.op == "tile" and s.level == "vector_common_parallel"][0]
+    assert len(tile.choices) == 3 and tile.choices[2] == (0,)
+    assert any(s.op == "flag" and s.name == "data_tiling" for s in spaces)
+    assert not any(s.op == "flag" and s.name == "im2col" for s in spaces)
+    assert all("op" in s.to_json() for s in spaces)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), name=st.sampled_from(NAMES))
+def test_random_legal_scripts_stay_legal(seed: int, name: str) -> None:
+    k = kernel(name)
+    rng = random.Random(seed)
+    s = Script()
+    for _ in range(6):
+        mv = sample_move(k, s, rng)
+        if mv is None:
+            break
+        s = validate(k, s, mv)
+    check_config(k, s.resolve(k))
