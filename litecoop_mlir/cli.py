@@ -74,7 +74,7 @@ def _print_baseline(report_json: dict, console: Console) -> None:
     m = report_json["baseline"]
     if m["status"] == "ok":
         console.print(
-            f"baseline latency ({' '.join(report_json['flags'][-1:])}, {m.get('samples_ms') and len(m['samples_ms'])} reps): "
+            f"baseline latency (O3, local device, {len(m['samples_ms'])} reps): "
             f"median {_fmt_ms(m['median_ms'])} ms, min {_fmt_ms(m['min_ms'])} ms, spread {100 * m['spread']:.1f}%  "
             f"binary {m['size_bytes']} B, compile {m['compile_s']:.2f} s"
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -118,8 +117,7 @@ class Evaluator:
 
     def baseline(self) -> Measurement:
         """Measure the input module at the base flags and keep its outputs as the reference."""
-        m = self._evaluate(Candidate(self.workload.source), reference=True)
-        return m
+        return self._evaluate(Candidate(self.workload.source), reference=True)
 
     def evaluate(self, candidate: Candidate) -> Measurement:
         """Compile, verify and benchmark `candidate` (cached by content)."""
@@ -193,7 +191,3 @@ class Evaluator:
             return
         m.median_ms, m.min_ms, m.stdev_ms = bench.median_ms, bench.min_ms, bench.stdev_ms
         m.spread, m.samples_ms = bench.spread, bench.samples_ms
-
-    def dump_cache(self) -> str:
-        """The cache as JSON (for inspection and tests)."""
-        return json.dumps({k: v.to_json() for k, v in self.cache.items()}, indent=1)
