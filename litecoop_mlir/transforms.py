@@ -473,8 +473,6 @@ def validate(kernel: Kernel, script: Script, transform: Transform, target: str =
     if isinstance(transform, SetOption) and target != "llvm-cpu":
         raise IllegalTransform("translation options apply to llvm-cpu pipelines")
     new = script.then(transform)
-    if script.global_flags() != new.global_flags() and script.changes_codegen():
-        raise IllegalTransform("global flags must precede codegen transforms")
     check_config(kernel, new.resolve(kernel), target, machine)
     return new
 

@@ -114,12 +114,16 @@ def parse_tile_levels(lowering_config: str) -> dict[str, tuple[int, ...]]:
     return levels
 
 
-def _loop_bounds(op: ir.Operation, num_loops: int) -> tuple[int, ...]:
-    bounds = [0] * num_loops
+def _indexing_maps(op: ir.Operation) -> list[ir.AffineMap]:
     try:
-        maps = [ir.AffineMapAttr(a).value for a in linalg.get_indexing_maps(op)]
-    except Exception:  # noqa: BLE001 - ops without indexing maps keep unknown bounds
-        return tuple(bounds)
+        return [ir.AffineMapAttr(a).value for a in linalg.get_indexing_maps(op)]
+    except Exception:  # noqa: BLE001 - not a linalg op: no maps
+        return []
+
+
+def _loop_bounds(op: ir.Operation, maps: list[ir.AffineMap], num_loops: int) -> tuple[int, ...]:
+    """Static trip count per loop, read off the operand shapes through the indexing maps."""
+    bounds = [0] * num_loops
     for operand, amap in zip(op.operands, maps):
         try:
             shape, _ = shaped(operand.type)
@@ -205,10 +209,7 @@ def kernels_from_configured(module: ir.Module) -> list[Kernel]:
             _, elt = shaped(root.results[0].type)
         except (ValueError, TypeError, IndexError):
             elt = "?"
-        try:
-            maps = tuple(str(m) for m in linalg.get_indexing_maps(root))
-        except Exception:  # noqa: BLE001 - not a linalg op
-            maps = ()
+        maps = _indexing_maps(root)
         variants = [v for v in walk(exe) if v.name == "hal.executable.variant" and "target" in v.attributes]
         nvs = re.search(r"native_vector_size = (\d+)", str(variants[0].attributes["target"])) if variants else None
         kernels.append(
@@ -218,7 +219,7 @@ def kernels_from_configured(module: ir.Module) -> list[Kernel]:
                 function=str_attr(func, "sym_name"),
                 root_op=root.name,
                 kind=kind,
-                loop_bounds=_loop_bounds(root, len(iterators)),
+                loop_bounds=_loop_bounds(root, maps, len(iterators)),
                 iterator_types=iterators,
                 element_type=elt,
                 default_lowering_config=lc,
@@ -226,8 +227,8 @@ def kernels_from_configured(module: ir.Module) -> list[Kernel]:
                 default_tiles=tiles,
                 pipeline=pipeline,
                 dims=dims,
-                root_marker=str(root.attributes["root_op"]) if "root_op" in root.attributes else "",
-                indexing_maps=maps,
+                **({"root_marker": str(root.attributes["root_op"])} if "root_op" in root.attributes else {}),
+                indexing_maps=tuple(str(ir.AffineMapAttr.get(m)) for m in maps),
                 operand_types=tuple(str(o.type) for o in root.operands),
                 native_vector_bytes=int(nvs.group(1)) if nvs else 0,
             )
