@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -16,16 +17,23 @@ from litecoop_mlir import __version__
 from litecoop_mlir.errors import LitecoopError, UsageError
 from litecoop_mlir.iree.process import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, Limits
 from litecoop_mlir.iree.targets import TARGET_NAMES, make_target
+from litecoop_mlir.search.mcts import SearchConfig
+from litecoop_mlir.search.uct import UCTConfig
 
 DESCRIPTION = """\
 Make an IREE-compiled MLIR module faster. Reads INPUT (a file, or - for stdin: linalg on
 tensors, one kernel or a whole model), splits it into the dispatches IREE forms, and
-measures or searches codegen configurations for each. Diagnostics and progress go to
-stderr; results go to stdout or -o.
+searches codegen configurations and flags for each with a shared Monte-Carlo tree that
+several models (a roster, or the built-in offline proposers) expand in turn. Every
+candidate is compiled, checked against the reference outputs and benchmarked. The tuning
+spec goes to stdout (or -o); progress and tables go to stderr; --work-dir gets spec.mlir,
+best.vmfb, summary.json and compile_flags.txt.
 """
 
 EPILOG = """\
 examples:
+  litecoop-mlir-opt kernels/matmul_512.mlir --budget 64 --work-dir runs/mm -o spec.mlir
+  litecoop-mlir-opt kernels/mlp.mlir --models pipelines/openai.toml --budget 128 --work-dir runs/mlp
   litecoop-mlir-opt kernels/matmul_512.mlir --target llvm-cpu --baseline-only
   litecoop-mlir-opt kernels/mlp.mlir --baseline-only --json
   litecoop-mlir-opt kernels/matmul_512.mlir --apply script.json -o spec.mlir
@@ -48,8 +56,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--function", help="entry function (default: the module's only public function)")
     p.add_argument("--baseline-only", action="store_true", help="print dispatches, IREE's default configs and the O3 baseline latency")
     p.add_argument("--apply", metavar="SCRIPT.json", help="apply a script (JSON list of transforms, or {\"dispatches\": {EXECUTABLE: [...]}}), print each configured dispatch and write the spec")
-    p.add_argument("--json", action="store_true", help="print machine-readable JSON instead of tables")
-    p.add_argument("--work-dir", help="directory for artifacts (default: a temporary directory)")
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON (the summary) instead of the spec / tables")
+    p.add_argument("--work-dir", help="directory for artifacts (default: ./litecoop-out for the search and --apply, a temporary one for --baseline-only)")
+    s = p.add_argument_group("search")
+    s.add_argument("--models", metavar="ROSTER.toml", default=os.environ.get("LITECOOP_ROSTER"),
+                   help="model roster (default: $LITECOOP_ROSTER, else the built-in offline proposers)")
+    s.add_argument("--budget", type=int, default=64, help="candidates to compile and measure (default %(default)s)")
+    s.add_argument("--time-budget", type=float, metavar="SECONDS", help="stop the search after this long")
+    s.add_argument("--lambda", dest="lam", type=float, default=UCTConfig.lam, help="bias toward cheap models in [0,1] (default %(default)s)")
+    s.add_argument("--exploration", type=float, default=UCTConfig.exploration, help="UCT exploration constant C (default %(default)s)")
+    s.add_argument("--children", type=int, default=SearchConfig.children_per_expansion, help="steps asked per model turn (default %(default)s)")
+    s.add_argument("--course-alteration", type=int, default=SearchConfig.course_alteration_k, metavar="K",
+                   help="after K regressions in a row by smaller models the largest expands next; 0 = off (default %(default)s)")
+    s.add_argument("--cost-basis", choices=("params", "price"), default="params", help="what makes a model expensive (default %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="seed for inputs and search (default 0)")
     p.add_argument("--repetitions", type=int, default=10, help="benchmark repetitions for final numbers (default 10)")
     p.add_argument("--compile-timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds per subprocess (default %(default)s)")
@@ -88,12 +107,14 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
 
     if args.input is None:
         raise UsageError("error: no input file (use - for stdin)")
-    if not args.baseline_only and not args.apply:
-        raise UsageError("error: choose --baseline-only or --apply SCRIPT.json (the search arrives in a later version)")
+    if args.baseline_only and args.apply:
+        raise UsageError("error: --baseline-only and --apply exclude each other")
     limits = Limits(args.compile_timeout, int(args.memory_limit_gb * (1 << 30)))
     target = make_target(args.target, args.arch)
     if args.apply:
         return _apply(args, target, limits, out, err)
+    if not args.baseline_only:
+        return _search(args, limits, out, err)
     with tempfile.TemporaryDirectory(prefix="litecoop-") as tmp:
         work_dir = Path(args.work_dir) if args.work_dir else Path(tmp)
         with err.status(f"loading {args.input} for {target.name}"):
@@ -169,6 +190,50 @@ def _apply(args: argparse.Namespace, target, limits: Limits, out: Console, err: 
     return 0
 
 
+def _search_options(args: argparse.Namespace, limits: Limits, err: Console):
+    from litecoop_mlir.models.pool import load_roster
+    from litecoop_mlir.optimize import OptimizeOptions
+
+    if args.budget < 1:
+        raise UsageError("error: --budget must be at least 1")
+    roster = None
+    if args.models:
+        roster = tuple(load_roster(args.models))
+    else:
+        err.print("note: no model roster given (--models or $LITECOOP_ROSTER): using the built-in offline proposers (heuristic, random)")
+    try:
+        uct = UCTConfig(lam=args.lam, exploration=args.exploration)
+        search = SearchConfig(uct=uct, children_per_expansion=args.children, course_alteration_k=args.course_alteration, seed=args.seed)
+        return OptimizeOptions(
+            target=args.target, arch=args.arch, function=args.function, roster=roster, cost_basis=args.cost_basis,
+            budget=args.budget, time_budget_s=args.time_budget, search=search, seed=args.seed,
+            repetitions=args.repetitions, limits=limits,
+        )
+    except ValueError as exc:
+        raise UsageError(f"error: {exc}") from None
+
+
+def _search(args: argparse.Namespace, limits: Limits, out: Console, err: Console) -> int:
+    from litecoop_mlir.optimize import optimize
+    from litecoop_mlir.progress import SearchProgress, print_result
+
+    options = _search_options(args, limits, err)
+    work_dir = Path(args.work_dir or "litecoop-out")
+    with SearchProgress(err, args.budget) as progress:
+        result = optimize(args.input, work_dir, options, on_event=progress.on_event)
+    print_result(result, err)
+    if args.json:
+        text = json.dumps(json.loads((work_dir / "summary.json").read_text()), indent=1) + "\n"
+    else:
+        text = result.spec_text
+    if args.output:
+        Path(args.output).write_text(text)
+    else:
+        out.file.write(text)
+    err.print(f"artifacts in {work_dir}/: spec.mlir, best.vmfb, summary.json, compile_flags.txt")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status instead of raising."""
     parser = build_parser()
@@ -177,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return int(exc.code or 0)
     out = Console(file=sys.stdout, highlight=False, width=160)
-    err = Console(file=sys.stderr, highlight=False)
+    err = Console(file=sys.stderr, highlight=False, width=None if sys.stderr.isatty() else 160)
     try:
         return _run(args, out, err)
     except UsageError as exc:

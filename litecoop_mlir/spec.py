@@ -96,6 +96,14 @@ def render_matcher(kernel: Kernel, name: str, compilation_info: str) -> str:
     return "\n".join(lines)
 
 
+_MATCH_NOTHING = """\
+  transform.named_sequence @match_nothing(%op: !transform.any_op {transform.readonly}) -> (!transform.any_op, !transform.any_param) {
+    transform.match.operation_name %op ["litecoop.no_such_op"] : !transform.any_op
+    %none = transform.param.constant 0 -> !transform.any_param
+    transform.yield %op, %none : !transform.any_op, !transform.any_param
+  }"""
+
+
 def render_spec(configs: Mapping[Kernel, KernelConfig], ctx: ir.Context) -> str:
     """The tuning spec module text for the given kernel configurations."""
     parts = [
@@ -117,15 +125,16 @@ def render_spec(configs: Mapping[Kernel, KernelConfig], ctx: ir.Context) -> str:
         "  transform.named_sequence @__kernel_config(%module: !transform.any_op {transform.consumed}) -> !transform.any_op\n"
         "      attributes {iree_codegen.tuning_spec_entrypoint} {"
     )
-    if pairs:
-        parts.append(
-            "    %res = transform.foreach_match in %module\n        "
-            + ",\n        ".join(pairs)
-            + "\n      : (!transform.any_op) -> !transform.any_op"
-        )
-        parts.append("    transform.yield %res : !transform.any_op")
-    else:
-        parts.append("    transform.yield %module : !transform.any_op")
+    if not pairs:  # foreach_match needs at least one pair: a matcher that never matches
+        parts.insert(-1, "  // No dispatch changed: this spec matches nothing and leaves IREE's defaults.")
+        parts.insert(-1, _MATCH_NOTHING)
+        pairs.append("@match_nothing -> @apply_op_config")
+    parts.append(
+        "    %res = transform.foreach_match in %module\n        "
+        + ",\n        ".join(pairs)
+        + "\n      : (!transform.any_op) -> !transform.any_op"
+    )
+    parts.append("    transform.yield %res : !transform.any_op")
     parts.append("  }")
     parts.append("}")
     return "\n".join(parts) + "\n"

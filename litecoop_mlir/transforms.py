@@ -9,10 +9,12 @@ paths to the same configuration hash the same.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import math
 import re
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Any, ClassVar, Iterator, Union
 
@@ -280,6 +282,13 @@ class Script:
     def __len__(self) -> int:
         return len(self.transforms)
 
+    def normalized(self) -> "Script":
+        """The same configuration without transforms a later one overwrites (order kept)."""
+        last: dict[tuple[str, str], int] = {}
+        for i, t in enumerate(self.transforms):
+            last[(t.op, getattr(t, "level", "") or getattr(t, "name", ""))] = i
+        return Script(tuple(t for i, t in enumerate(self.transforms) if i in last.values()))
+
     def global_flag_transforms(self) -> tuple[SetFlag, ...]:
         return tuple(t for t in self.transforms if isinstance(t, SetFlag) and t.spec.scope == "global")
 
@@ -347,6 +356,30 @@ class MachineModel:
     native_vector_bytes: int = 32
     vector_registers: int = YMM_REGISTERS
     max_vector_bytes: int = MAX_VECTOR_BYTES
+    l1_bytes: int = 32 * 1024
+    l2_bytes: int = 512 * 1024
+
+    @classmethod
+    def for_kernel(cls, kernel: Kernel) -> "MachineModel":
+        """The host's data-cache sizes (from sysfs where readable) and the kernel's vector width."""
+        l1, l2 = _host_cache_bytes()
+        return cls(native_vector_bytes=kernel.native_vector_bytes or 32, l1_bytes=l1, l2_bytes=l2)
+
+
+@functools.lru_cache(maxsize=1)
+def _host_cache_bytes() -> tuple[int, int]:
+    sizes = {1: 32 * 1024, 2: 512 * 1024}
+    base = Path("/sys/devices/system/cpu/cpu0/cache")
+    try:
+        for idx in base.glob("index*"):
+            level = int((idx / "level").read_text())
+            if (idx / "type").read_text().strip() in ("Data", "Unified") and level in sizes:
+                text = (idx / "size").read_text().strip().upper()
+                mult = {"K": 1024, "M": 1 << 20}.get(text[-1:], 1)
+                sizes[level] = int(text.rstrip("KM")) * mult
+    except (OSError, ValueError):
+        pass
+    return sizes[1], sizes[2]
 
 
 def _elt_bytes(kernel: Kernel) -> int:
@@ -370,7 +403,7 @@ def _vector_shape(kernel: Kernel, tiles: dict[str, tuple[int, ...]]) -> tuple[in
 
 def check_config(kernel: Kernel, cfg: KernelConfig, target: str = "llvm-cpu", machine: MachineModel | None = None) -> None:
     """Raise IllegalTransform with a precise reason if `cfg` breaks a rule for `kernel`."""
-    machine = machine or MachineModel(native_vector_bytes=kernel.native_vector_bytes or 32)
+    machine = machine or MachineModel.for_kernel(kernel)
     n = kernel.num_loops
     tiles = cfg.tile_map
     peeling = "enable_loop_peeling" in cfg.options

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from litecoop_mlir.iree.targets import make_target
-from litecoop_mlir.workload import Workload, load_workload
+from litecoop_mlir.workload import Kernel, Workload, load_workload
 
 REPO = Path(__file__).resolve().parent.parent
 KERNELS = REPO / "kernels"
@@ -47,3 +47,28 @@ def small_matmul_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def small_matmul(small_matmul_path: Path) -> Workload:
     return load_workload(str(small_matmul_path), make_target("llvm-cpu"))
+
+
+def make_fake_kernel(m: int = 64, n: int = 128, k: int = 96) -> Kernel:
+    """A matmul Kernel built by hand (no IREE call), for search and proposer unit tests."""
+    return Kernel(
+        index=0,
+        executable="main_dispatch_0",
+        function="main_dispatch_0_matmul",
+        root_op="linalg.matmul",
+        kind="contraction",
+        loop_bounds=(m, n, k),
+        iterator_types=("parallel", "parallel", "reduction"),
+        element_type="f32",
+        default_lowering_config="#iree_cpu.lowering_config<distribution = [32, 64, 0], cache_parallel = [32, 64, 0], vector_common_parallel = [8, 8, 0], vector_reduction = [0, 0, 8]>",
+        default_translation_info="#iree_codegen.translation_info<pipeline = #iree_cpu.pipeline<DoubleTilingExpert>, {enable_loop_peeling}>",
+        default_tiles={"distribution": (32, 64, 0), "cache_parallel": (32, 64, 0), "vector_common_parallel": (8, 8, 0), "vector_reduction": (0, 0, 8)},
+        pipeline="DoubleTilingExpert",
+        dims={"batch": (), "m": (0,), "n": (1,), "k": (2,)},
+        native_vector_bytes=32,
+    )
+
+
+@pytest.fixture
+def fake_kernel() -> Kernel:
+    return make_fake_kernel()

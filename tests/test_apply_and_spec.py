@@ -85,3 +85,12 @@ def test_batch1_conv_falls_back_to_substitution(tmp_path: Path) -> None:
     res = run_limited([tool_path("iree-compile"), w.filename, *w.base_flags, *export.compile_flags("llvm-cpu"), "-o", vmfb], w.limits)
     assert res.status is Status.OK, res.stderr
     assert (tmp_path / "out" / "compile_flags.txt").read_text().count("--iree-hal-substitute-executable-configuration") == 1
+
+
+def test_empty_spec_is_a_valid_no_op(small_matmul: Workload, tmp_path: Path) -> None:
+    export = export_spec(small_matmul, {}, tmp_path / "out")
+    assert not export.applied and "matches nothing" in export.spec_path.read_text()
+    flag = f"--iree-codegen-tuning-spec-path={export.spec_path}"
+    res = run_limited([tool_path("iree-compile"), small_matmul.filename, *small_matmul.base_flags, flag, "-o", tmp_path / "m.vmfb"],
+                      small_matmul.limits)
+    assert res.status is Status.OK, res.stderr

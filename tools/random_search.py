@@ -21,7 +21,7 @@ from pathlib import Path
 
 from litecoop_mlir.apply import build_candidate
 from litecoop_mlir.iree.process import Status, run_limited
-from litecoop_mlir.iree.runner import benchmark_module
+from litecoop_mlir.iree.runner import benchmark_interleaved
 from litecoop_mlir.iree.targets import make_target
 from litecoop_mlir.iree.tools import tool_path
 from litecoop_mlir.measure import Evaluator
@@ -49,16 +49,6 @@ def random_script(kernel, rng: random.Random, max_len: int) -> Script:
             break
         script = script.then(move)
     return script
-
-
-def side_by_side(paths: dict[str, Path], function: str, inputs, target, limits, rounds: int, reps: int) -> dict[str, list[float]]:
-    """Interleave benchmarks of several modules; return each one's per-round medians."""
-    out: dict[str, list[float]] = {k: [] for k in paths}
-    for _ in range(rounds):
-        for name, vmfb in paths.items():
-            b = benchmark_module(vmfb, function, inputs, target, limits, repetitions=reps, min_time_s=0.2)
-            out[name].append(b.median_ms if b.ok else float("nan"))
-    return out
 
 
 def main() -> int:
@@ -129,7 +119,7 @@ def main() -> int:
     print("plain compile: iree-compile " + " ".join(str(c) for c in cmd[1:]))
 
     paths = {"O3 baseline": Path(base.vmfb), "best (search)": Path(m.vmfb), "best (plain iree-compile + spec)": plain_vmfb}
-    rounds = side_by_side(paths, w.function, ev.inputs, target, w.limits, rounds=3, reps=10)
+    rounds = benchmark_interleaved(paths, w.function, ev.inputs, target, w.limits, rounds=3, repetitions=10)
     print("\nside by side (3 interleaved rounds x 10 reps, local-sync; per-round medians):")
     med = {k: statistics.median(v) for k, v in rounds.items()}
     for name, vals in rounds.items():

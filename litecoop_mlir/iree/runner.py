@@ -224,3 +224,25 @@ def benchmark_module(
         stdev_ms=statistics.pstdev(samples),
         samples_ms=tuple(samples),
     )
+
+
+def benchmark_interleaved(
+    vmfbs: dict[str, Path],
+    function: str,
+    inputs: Sequence[Path],
+    target: Target,
+    limits: Limits,
+    *,
+    rounds: int = 3,
+    repetitions: int = 10,
+    min_time_s: float = 0.2,
+) -> dict[str, list[float]]:
+    """Benchmark several modules side by side: `rounds` passes over all of them in turn,
+    so drift in the machine hits each alike. Returns each module's per-round medians (NaN
+    for a failed round)."""
+    out: dict[str, list[float]] = {name: [] for name in vmfbs}
+    for _ in range(rounds):
+        for name, vmfb in vmfbs.items():
+            b = benchmark_module(vmfb, function, inputs, target, limits, repetitions=repetitions, min_time_s=min_time_s)
+            out[name].append(b.median_ms if b.ok else float("nan"))
+    return out

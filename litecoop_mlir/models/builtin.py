@@ -1,0 +1,325 @@
+"""Built-in offline proposers: a shape-aware heuristic one and a random one (zero cost).
+
+The heuristic proposer ranks moves with a small analytical model of the CPU: the register
+tile of a contraction-like kernel (accumulators m x n/lanes plus operand registers within
+the register file, arithmetic intensity per load), the reduction unroll, and the working
+set of the outer tile against the L2 size. For other kernels it walks single-loop
+neighbours of the current configuration, preferring vector tiles that fill a few whole
+SIMD registers, and the flags the notes show to matter for that kind of kernel.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from litecoop_mlir.models.proposal import Proposal, Step
+from litecoop_mlir.models.request import ProposalRequest
+from litecoop_mlir.transforms import (
+    IllegalTransform,
+    KernelConfig,
+    MachineModel,
+    Script,
+    SetFlag,
+    SetOption,
+    SetTileSizes,
+    Transform,
+    sample_move,
+    validate,
+)
+from litecoop_mlir.workload import Kernel
+
+_ELEMENT_BYTES = {"f64": 8, "f32": 4, "f16": 2, "bf16": 2, "i64": 8, "i32": 4, "i16": 2, "i8": 1}
+#: Relative value of the reduction unroll (vector_reduction on K): 4 is best on AVX2.
+_K_FACTOR = {1: 0.85, 2: 0.93, 4: 1.0, 8: 0.97, 16: 0.9, 32: 0.8}
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Which loops play M, N, K for a contraction-like kernel (None if absent)."""
+
+    m: int | None
+    n: int | None
+    k: int | None
+
+
+def roles(kernel: Kernel) -> Roles | None:
+    """M/N/K loops of a contraction, or output-width / channel / input-channel of a convolution."""
+    d = kernel.dims
+    if kernel.kind == "contraction" and d.get("m") and d.get("n"):
+        return Roles(d["m"][-1], d["n"][-1], d["k"][-1] if d.get("k") else None)
+    if kernel.kind == "convolution" and d.get("output_image"):
+        n = (d.get("output_channel") or d.get("depth") or (None,))[-1]
+        k = d["input_channel"][-1] if d.get("input_channel") else None
+        if n is not None:
+            return Roles(d["output_image"][-1], n, k)
+    return None
+
+
+def _lanes(kernel: Kernel, machine: MachineModel) -> int:
+    return max(machine.native_vector_bytes // _ELEMENT_BYTES.get(kernel.element_type, 4), 1)
+
+
+def _at(v: tuple[int, ...], i: int | None, default: int = 0) -> int:
+    return v[i] if i is not None and i < len(v) else default
+
+
+def estimate(kernel: Kernel, cfg: KernelConfig, machine: MachineModel) -> float:
+    """Relative throughput of `cfg` (higher is better; only the ranking matters)."""
+    flags = dict(cfg.flags)
+    tiles = cfg.tile_map
+    lanes = _lanes(kernel, machine)
+    r = roles(kernel)
+    vcp = tiles.get("vector_common_parallel", ())
+    vr = tiles.get("vector_reduction", ())
+    if r is not None:
+        if flags.get("data_tiling") == "true":
+            return 1.30 if flags.get("ukernels") in (None, "mmt4d", "all") else 1.25
+        score = _register_tile_score(kernel, r, vcp, vr, lanes, machine)
+        score *= _outer_tile_factor(kernel, r, tiles, machine)
+        peeled = _needs_peeling(kernel, r, tiles)
+        if peeled:
+            score *= 0.95
+        if flags.get("im2col") == "true":
+            score = max(score, 0.9)
+    else:
+        score = _vector_fill_score(kernel, vcp, vr, lanes)
+        if kernel.kind == "reduction" and flags.get("reassociate_fp") == "true":
+            score *= 1.2
+        dist = tiles.get("distribution", ())
+        rows = math.prod(x for x in dist if x) if any(dist) else 0
+        if rows:  # outer tiles of a few KB to a few hundred KB amortise loop overhead
+            row_bytes = math.prod(b for b, it in zip(kernel.loop_bounds, kernel.iterator_types) if it == "reduction") or 1
+            ws = rows * row_bytes * _ELEMENT_BYTES.get(kernel.element_type, 4)
+            score *= 1.0 if 4096 <= ws <= machine.l2_bytes else 0.9
+    for name in ("loop_unrolling", "slp_vectorization"):
+        if flags.get(name) == "false":
+            score *= 0.9
+    if flags.get("vector_width") and flags["vector_width"] != str(machine.native_vector_bytes):
+        score *= 0.85
+    return score
+
+
+def _register_tile_score(kernel: Kernel, r: Roles, vcp: tuple[int, ...], vr: tuple[int, ...], lanes: int, machine: MachineModel) -> float:
+    m, n = max(_at(vcp, r.m), 1), max(_at(vcp, r.n), 1)
+    others = math.prod(max(v, 1) for i, v in enumerate(vcp) if i not in (r.m, r.n) and kernel.iterator_types[i] == "parallel")
+    acc_rows = m * others
+    nv = math.ceil(n / lanes)
+    regs = acc_rows * nv + nv + 1
+    intensity = acc_rows * nv / (acc_rows + nv)
+    if regs > machine.vector_registers:
+        intensity *= 0.3  # spills
+    if n % lanes and kernel.loop_bounds[r.n] >= lanes:
+        intensity *= 0.5  # partial registers
+    k = _at(vr, r.k, 1) if r.k is not None else 1
+    return intensity * _K_FACTOR.get(k, 0.8)
+
+
+def _outer_tile_factor(kernel: Kernel, r: Roles, tiles: dict[str, tuple[int, ...]], machine: MachineModel) -> float:
+    dist = tiles.get("distribution", ())
+    dm, dn = _at(dist, r.m) or kernel.loop_bounds[r.m], _at(dist, r.n) or kernel.loop_bounds[r.n]
+    kb = kernel.loop_bounds[r.k] if r.k is not None else 1
+    ebytes = _ELEMENT_BYTES.get(kernel.element_type, 4)
+    ws = (dm * kb + kb * dn + dm * dn) * ebytes
+    f = 1.0 if ws <= machine.l2_bytes else 0.85
+    if dm * dn < 256:
+        f *= 0.9
+    return f
+
+
+def _needs_peeling(kernel: Kernel, r: Roles, tiles: dict[str, tuple[int, ...]]) -> bool:
+    vcp = tiles.get("vector_common_parallel", ())
+    outer = tiles.get("cache_parallel") or tiles.get("distribution") or ()
+    for i in (r.m, r.n):
+        s = _at(vcp, i)
+        enclosing = _at(outer, i) or kernel.loop_bounds[i]
+        if s and enclosing % s:
+            return True
+    return False
+
+
+def _vector_fill_score(kernel: Kernel, vcp: tuple[int, ...], vr: tuple[int, ...], lanes: int) -> float:
+    """Prefer vector tiles that fill 2-8 whole SIMD registers along the contiguous loop."""
+    n = kernel.num_loops
+    shape = [max(_at(vcp, i), _at(vr, i), 1) for i in range(n)]
+    elems = math.prod(shape)
+    inner = shape[-1]
+    regs = elems / lanes
+    s = 1.0
+    if inner % lanes and kernel.loop_bounds[-1] >= lanes:
+        s *= 0.6
+    if regs < 2:
+        s *= 0.8
+    elif regs > 12:
+        s *= 0.75
+    return s
+
+
+# ---------------------------------------------------------------------------------------
+# Move generation
+# ---------------------------------------------------------------------------------------
+
+
+def _with(sizes: tuple[int, ...], **at: int) -> tuple[int, ...]:
+    out = list(sizes)
+    for i, v in at.items():
+        out[int(i[1:])] = v
+    return tuple(out)
+
+
+def _set(level: str, cur: KernelConfig, kernel: Kernel, **at: int) -> SetTileSizes:
+    base = cur.tile_map.get(level) or (0,) * kernel.num_loops
+    return SetTileSizes(level, _with(base, **at))
+
+
+def _contraction_moves(kernel: Kernel, r: Roles, cur: KernelConfig, machine: MachineModel) -> Iterator[tuple[Transform, ...]]:
+    lanes = _lanes(kernel, machine)
+    bm, bn = kernel.loop_bounds[r.m], kernel.loop_bounds[r.n]
+    k_opts = [k for k in (1, 2, 4, 8, 16) if r.k is not None and k <= kernel.loop_bounds[r.k]] or [0]
+    for nv in (1, 2, 4):
+        n = min(nv * lanes, bn)
+        for m in range(1, 17):
+            if m > bm or (m * nv + nv + 1) > machine.vector_registers:
+                continue
+            vcp = _set("vector_common_parallel", cur, kernel, **{f"d{r.m}": m, f"d{r.n}": n})
+            for k in k_opts:
+                if r.k is None:
+                    yield (vcp,)
+                else:
+                    yield (vcp, _set("vector_reduction", cur, kernel, **{f"d{r.k}": k}))
+    for dm in (8, 16, 32, 64, 128, 256):
+        for dn in (16, 32, 64, 128, 256):
+            if dm <= bm and dn <= bn:
+                at = {f"d{r.m}": dm, f"d{r.n}": dn}
+                moves: tuple[Transform, ...] = (_set("distribution", cur, kernel, **at),)
+                if "cache_parallel" in cur.tile_map:
+                    moves += (_set("cache_parallel", cur, kernel, **at),)
+                yield moves
+
+
+def _neighbour_moves(kernel: Kernel, cur: KernelConfig, machine: MachineModel) -> Iterator[tuple[Transform, ...]]:
+    lanes = _lanes(kernel, machine)
+    for level in ("vector_common_parallel", "vector_reduction", "distribution"):
+        sizes = cur.tile_map.get(level)
+        if not sizes:
+            continue
+        for i, s in enumerate(sizes):
+            if not s:
+                continue
+            for v in {s * 2, s // 2, s * 4, s // 4, lanes, 2 * lanes, 4 * lanes}:
+                if 1 <= v <= (kernel.loop_bounds[i] or v) and v != s:
+                    yield (_set(level, cur, kernel, **{f"d{i}": v}),)
+
+
+def _flag_moves(kernel: Kernel) -> Iterator[tuple[Transform, ...]]:
+    if kernel.kind == "contraction":
+        yield (SetFlag("data_tiling", "true"),)
+        yield (SetFlag("data_tiling", "true"), SetFlag("ukernels", "mmt4d"))
+    if kernel.kind == "convolution":
+        yield (SetFlag("im2col", "true"),)
+    yield (SetFlag("reassociate_fp", "true"),)
+    yield (SetFlag("loop_unrolling", "true"),)
+    yield (SetOption("enable_loop_peeling", True),)
+
+
+def candidate_moves(kernel: Kernel, cur: KernelConfig, machine: MachineModel) -> Iterator[tuple[Transform, ...]]:
+    r = roles(kernel)
+    if r is not None:
+        yield from _contraction_moves(kernel, r, cur, machine)
+    yield from _neighbour_moves(kernel, cur, machine)
+    yield from _flag_moves(kernel)
+
+
+def ranked_steps(kernel: Kernel, script: Script, target: str, machine: MachineModel, tried: Iterable[str] = ()) -> list[tuple[float, Script, tuple[Transform, ...]]]:
+    """Legal, untried steps from `script`, best estimate first: (estimate, new script, transforms)."""
+    seen = set(tried)
+    out: list[tuple[float, Script, tuple[Transform, ...]]] = []
+    cur = script.resolve(kernel)
+    for moves in candidate_moves(kernel, cur, machine):
+        moves = tuple(t for t in moves if not (isinstance(t, SetTileSizes) and cur.tile_map.get(t.level) == t.sizes))
+        if not moves:
+            continue
+        new = script
+        try:
+            for t in moves:
+                new = validate(kernel, new, t, target, machine)
+        except IllegalTransform:
+            continue
+        key = new.key(kernel)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append((estimate(kernel, new.resolve(kernel), machine), new, moves))
+    out.sort(key=lambda x: -x[0])
+    return out
+
+
+def _diverse(steps: list[tuple[float, Script, tuple[Transform, ...]]], n: int) -> list[tuple[float, Script, tuple[Transform, ...]]]:
+    """The best `n` steps, preferring ones that do not share their first transform with a better one."""
+    firsts: set[Transform] = set()
+    first_pass, rest = [], []
+    for s in steps:
+        (rest if s[2][0] in firsts else first_pass).append(s)
+        firsts.add(s[2][0])
+    return (first_pass + rest)[:n]
+
+
+class HeuristicProposer:
+    """Proposes the untried steps its CPU model ranks best; hands over when it runs dry."""
+
+    def propose(self, request: ProposalRequest) -> Proposal:
+        k, m = request.kernel, request.machine
+        if request.target != "llvm-cpu":
+            return RandomProposer().propose(request)
+        steps = ranked_steps(k, request.node.script, request.target, m, request.tried)
+        chosen = _diverse(steps, request.steps_wanted)
+        if not chosen:
+            return RandomProposer().propose(request)
+        here = estimate(k, request.node.script.resolve(k), m)
+        promising = chosen[0][0] > here * 1.02
+        reasoning = f"model estimate {here:.2f} here; proposing {', '.join(f'{e:.2f}' for e, _, _ in chosen)}"
+        return Proposal(tuple(Step(t) for _, _, t in chosen), self._next(request, promising), reasoning)
+
+    @staticmethod
+    def _next(request: ProposalRequest, promising: bool) -> str:
+        """Keep the turn while the model predicts gains; otherwise pass it to the next larger model."""
+        names = request.roster_names
+        if promising or len(names) < 2:
+            return request.model
+        by_size = sorted(request.roster, key=lambda r: (r["params_b"], r["usd_per_1k_tokens"]))
+        order = [str(r["name"]) for r in by_size if not r.get("down")]
+        if request.model in order:
+            i = order.index(request.model)
+            return order[(i + 1) % len(order)]
+        return order[0] if order else request.model
+
+
+class RandomProposer:
+    """Draws random legal moves (one or two per step) and a random next model."""
+
+    def propose(self, request: ProposalRequest) -> Proposal:
+        rng = random.Random(request.seed)
+        k = request.kernel
+        steps: list[Step] = []
+        seen = set(request.tried)
+        for _ in range(request.steps_wanted * 10):
+            if len(steps) >= request.steps_wanted:
+                break
+            script, moves = request.node.script, []
+            for _ in range(rng.choice((1, 1, 2))):
+                t = sample_move(k, script, rng, request.target, machine=request.machine)
+                if t is None:
+                    break
+                script = script.then(t)
+                moves.append(t)
+            if moves and script.key(k) not in seen:
+                seen.add(script.key(k))
+                steps.append(Step(tuple(moves)))
+        if not steps:
+            raise IllegalTransform("no untried legal move found")
+        return Proposal(tuple(steps), rng.choice(request.roster_names) if request.roster else request.model, "random legal moves")
+
+
+BUILTIN_PROPOSERS = {"heuristic": HeuristicProposer, "random": RandomProposer}

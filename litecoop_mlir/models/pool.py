@@ -1,0 +1,226 @@
+"""The model roster (TOML), live statistics per model, and the cost scale phi.
+
+A roster lists the models that share one search tree. Each has a kind (`openai` for any
+OpenAI-compatible endpoint, `builtin` for an offline proposer), a size and prices, and the
+NAME of the environment variable holding its API key (the key itself is never stored).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from litecoop_mlir.errors import InputError
+
+KINDS = ("openai", "builtin")
+BUILTINS = ("heuristic", "random")
+COST_BASES = ("params", "price")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One roster entry.
+
+    Attributes:
+        name: unique name used in replies (`next_model`) and reports.
+        kind: `openai` or `builtin`.
+        model: model id sent to the endpoint; for builtins, `heuristic` or `random`.
+        base_url: the OpenAI-compatible endpoint (e.g. http://localhost:8000/v1).
+        api_key_env: name of the environment variable with the key ("" for none).
+        params_b: parameter count in billions (cost basis `params`).
+        input_cost_per_token / output_cost_per_token: USD per token (cost basis `price`).
+        timeout_s: per-request timeout; max_retries: retries on 429/5xx/connection errors.
+        temperature: sampling temperature sent to the endpoint.
+    """
+
+    name: str
+    kind: str
+    model: str
+    base_url: str = ""
+    api_key_env: str = ""
+    params_b: float = 0.0
+    input_cost_per_token: float = 0.0
+    output_cost_per_token: float = 0.0
+    timeout_s: float = 60.0
+    max_retries: int = 2
+    temperature: float = 0.7
+
+    def __post_init__(self) -> None:
+        if not self.name or not self.name.replace("-", "").replace("_", "").replace(".", "").replace(":", "").isalnum():
+            raise ValueError(f"model name {self.name!r} must be letters, digits, '-', '_', '.', ':'")
+        if self.kind not in KINDS:
+            raise ValueError(f"model {self.name}: kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
+        if self.kind == "builtin" and self.model not in BUILTINS:
+            raise ValueError(f"model {self.name}: builtin model must be one of {', '.join(BUILTINS)}")
+        if self.kind == "openai" and not self.base_url.startswith(("http://", "https://")):
+            raise ValueError(f"model {self.name}: base_url must be an http(s) URL")
+        for f in ("params_b", "input_cost_per_token", "output_cost_per_token"):
+            if getattr(self, f) < 0:
+                raise ValueError(f"model {self.name}: {f} must be >= 0")
+        if self.timeout_s <= 0 or self.max_retries < 0:
+            raise ValueError(f"model {self.name}: timeout_s must be > 0 and max_retries >= 0")
+
+    def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
+        return prompt_tokens * self.input_cost_per_token + completion_tokens * self.output_cost_per_token
+
+    def public(self) -> dict[str, Any]:
+        """The entry as it may appear in prompts and reports (no key names, no URLs)."""
+        return {"name": self.name, "params_b": self.params_b,
+                "usd_per_1k_tokens": round(1000 * (self.input_cost_per_token + self.output_cost_per_token), 6)}
+
+
+@dataclass
+class ModelStats:
+    """Live statistics of one model during a run."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_s: float = 0.0
+    invalid: int = 0
+    errors: int = 0
+    retries: int = 0
+    hits: int = 0
+    children: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["cost_usd"] = round(self.cost_usd, 8)
+        d["latency_s"] = round(self.latency_s, 3)
+        return d
+
+
+OFFLINE_ROSTER = (
+    ModelSpec("heuristic", "builtin", "heuristic", params_b=0.0),
+    ModelSpec("random", "builtin", "random", params_b=0.0),
+)
+
+
+def load_roster(path: str | Path) -> list[ModelSpec]:
+    """Read a roster TOML file: `[[models]]` tables with the ModelSpec fields.
+
+    Raises InputError (file:line-free, but naming the file and entry) on any problem.
+    """
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"{path}: error: cannot read roster: {exc}") from None
+    entries = data.get("models")
+    if not isinstance(entries, list) or not entries:
+        raise InputError(f"{path}: error: a roster needs at least one [[models]] table")
+    known = set(ModelSpec.__dataclass_fields__)
+    specs: list[ModelSpec] = []
+    for i, e in enumerate(entries):
+        if not isinstance(e, dict):
+            raise InputError(f"{path}: error: models[{i}] is not a table")
+        unknown = sorted(set(e) - known)
+        if unknown:
+            raise InputError(f"{path}: error: models[{i}]: unknown field(s) {', '.join(unknown)}")
+        try:
+            specs.append(ModelSpec(**e))
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"{path}: error: models[{i}]: {exc}") from None
+    names = [s.name for s in specs]
+    if len(set(names)) != len(names):
+        raise InputError(f"{path}: error: model names must be unique")
+    return specs
+
+
+@dataclass
+class ModelPool:
+    """The roster plus live statistics, availability and the cost scale.
+
+    `phi(name)` is 1 for the cheapest model and 0 for the most expensive, linear in
+    log(cost) where cost is the parameter count (`params`) or the price per token
+    (`price`); with a single cost level every model gets 1.
+    """
+
+    specs: list[ModelSpec]
+    cost_basis: str = "params"
+    down_s: float = 60.0
+    stats: dict[str, ModelStats] = field(default_factory=dict)
+    _down_until: dict[str, float] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.specs:
+            raise ValueError("a model pool needs at least one model")
+        if self.cost_basis not in COST_BASES:
+            raise ValueError(f"cost basis must be one of {', '.join(COST_BASES)}")
+        self.by_name = {s.name: s for s in self.specs}
+        for s in self.specs:
+            self.stats.setdefault(s.name, ModelStats())
+        costs = {s.name: self._cost(s) for s in self.specs}
+        lo, hi = min(costs.values()), max(costs.values())
+        self._phi = {n: 1.0 if hi == lo else 1.0 - (c - lo) / (hi - lo) for n, c in costs.items()}
+
+    def _cost(self, s: ModelSpec) -> float:
+        if self.cost_basis == "params":
+            return math.log(s.params_b * 1e9 + 1e6)
+        return math.log(s.input_cost_per_token + s.output_cost_per_token + 1e-12)
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.specs]
+
+    def phi(self, name: str) -> float:
+        return self._phi.get(name, 0.0)
+
+    @property
+    def cheapest(self) -> str:
+        return max(self.names, key=lambda n: (self._phi[n], -self.names.index(n)))
+
+    @property
+    def largest(self) -> str:
+        """The most expensive model (first listed among equals)."""
+        return min(self.names, key=lambda n: (self._phi[n], self.names.index(n)))
+
+    def is_down(self, name: str) -> bool:
+        return self._down_until.get(name, 0.0) > time.monotonic()
+
+    def mark_down(self, name: str) -> None:
+        with self._lock:
+            self._down_until[name] = time.monotonic() + self.down_s
+
+    def available(self, name: str) -> str | None:
+        """`name` if it is up, else the up model nearest in cost (larger first); None if all are down."""
+        if name in self.by_name and not self.is_down(name):
+            return name
+        ref = self._phi.get(name, 1.0)
+        up = [n for n in self.names if not self.is_down(n)]
+        if not up:
+            return None
+        return min(up, key=lambda n: (abs(self._phi[n] - ref), self._phi[n], self.names.index(n)))
+
+    def record(self, name: str, **delta: float) -> None:
+        """Add to a model's counters (thread-safe)."""
+        with self._lock:
+            st = self.stats[name]
+            for k, v in delta.items():
+                setattr(st, k, getattr(st, k) + v)
+
+    def total_calls(self) -> int:
+        return sum(s.calls for s in self.stats.values())
+
+    def largest_model_share(self) -> float:
+        total = self.total_calls()
+        return self.stats[self.largest].calls / total if total else 0.0
+
+    def summary(self) -> dict[str, dict[str, Any]]:
+        return {n: self.stats[n].to_json() for n in self.names}
+
+    def roster_for_prompt(self) -> list[dict[str, Any]]:
+        out = []
+        for s in self.specs:
+            st = self.stats[s.name]
+            out.append({**s.public(), "calls": st.calls, "hits": st.hits, "invalid": st.invalid,
+                        "hit_rate": round(st.hits / st.children, 3) if st.children else None,
+                        "down": self.is_down(s.name)})
+        return out

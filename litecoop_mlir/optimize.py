@@ -1,0 +1,307 @@
+"""One call: workload -> a shared-tree search per dispatch -> re-measured result and artifacts.
+
+    from litecoop_mlir.optimize import optimize, OptimizeOptions
+    result = optimize("kernels/matmul_512.mlir", "runs/mm", OptimizeOptions(budget=64))
+    print(result.speedup, result.spec_text)
+
+Each dispatch gets its own tree (one model pool shared by all). A candidate is the whole
+module with that dispatch's script applied, compiled, checked against the reference outputs
+and benchmarked (local-sync). At the end the best few candidates are re-measured side by side
+with the baseline in interleaved rounds with more repetitions; those numbers are the result.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import statistics
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from litecoop_mlir import __version__
+from litecoop_mlir.apply import build_candidate, merge_flags
+from litecoop_mlir.errors import LitecoopError
+from litecoop_mlir.iree.process import Limits, Status
+from litecoop_mlir.iree.runner import benchmark_interleaved
+from litecoop_mlir.iree.targets import make_target
+from litecoop_mlir.iree.tools import compiler_version
+from litecoop_mlir.measure import Evaluator, Measurement
+from litecoop_mlir.models.caller import ModelCaller
+from litecoop_mlir.models.pool import OFFLINE_ROSTER, ModelPool, ModelSpec
+from litecoop_mlir.search.mcts import Event, KernelSearch, SearchConfig
+from litecoop_mlir.spec import export_spec
+from litecoop_mlir.transforms import IllegalTransform, Script
+from litecoop_mlir.workload import Kernel, Workload, load_workload
+
+
+@dataclass(frozen=True)
+class OptimizeOptions:
+    """What to search and how.
+
+    Attributes:
+        target / arch / function: as on the command line.
+        roster: the model pool (None: the built-in offline proposers).
+        cost_basis: `params` or `price` (for phi in the selection score).
+        budget: candidates to evaluate, split evenly over the dispatches.
+        time_budget_s: optional wall-clock limit for the search.
+        search: UCT and expansion tunables.
+        seed: inputs, random proposers.
+        search_repetitions: benchmark repetitions per candidate during the search.
+        final_rounds / repetitions: the side-by-side re-measurement of the finalists.
+        finalists: candidates per dispatch re-measured at the end.
+        limits: timeout and memory limit of every subprocess.
+    """
+
+    target: str = "llvm-cpu"
+    arch: str = ""
+    function: str | None = None
+    roster: tuple[ModelSpec, ...] | None = None
+    cost_basis: str = "params"
+    budget: int = 64
+    time_budget_s: float | None = None
+    search: SearchConfig = field(default_factory=SearchConfig)
+    seed: int = 0
+    search_repetitions: int = 5
+    final_rounds: int = 3
+    repetitions: int = 10
+    finalists: int = 3
+    limits: Limits = field(default_factory=Limits)
+
+    def __post_init__(self) -> None:
+        if self.budget < 1:
+            raise ValueError("budget must be at least 1 candidate")
+        if self.time_budget_s is not None and self.time_budget_s <= 0:
+            raise ValueError("time budget must be positive")
+        if self.repetitions < 1 or self.search_repetitions < 1 or self.final_rounds < 1 or self.finalists < 1:
+            raise ValueError("repetitions, rounds and finalists must be at least 1")
+
+
+@dataclass
+class DispatchResult:
+    """What the search found for one dispatch."""
+
+    kernel: Kernel
+    search: KernelSearch
+    budget: int
+
+    @property
+    def best_node(self):
+        return self.search.tree.best()
+
+    def to_json(self) -> dict[str, Any]:
+        s, best = self.search, self.best_node
+        return {
+            "executable": self.kernel.executable,
+            "kernel": self.kernel.summary(),
+            "measured_as": "whole module with only this dispatch changed",
+            "baseline_ms": s.baseline_ms,
+            "best_ms": best.latency_ms if best else None,
+            "speedup_in_search": s.baseline_ms / best.latency_ms if best and best.latency_ms else None,
+            "best_script": best.script.to_json() if best else [],
+            "best_found_by": best.expanded_by if best else "",
+            "budget": self.budget,
+            "candidates": s.evaluated,
+            "cache_hits": s.cache_hits,
+            "model_calls": s.calls,
+            "nodes": len(s.tree),
+            "course_alterations": s.course_alterations,
+            "stop_reason": s.stop_reason,
+        }
+
+
+@dataclass
+class OptimizeResult:
+    """The outcome of `optimize`: best scripts, measurements, model statistics, artifacts."""
+
+    workload: Workload
+    dispatches: list[DispatchResult]
+    best_scripts: dict[Kernel, Script]
+    baseline_ms: float
+    best_ms: float
+    rounds_ms: dict[str, list[float]]
+    pool: ModelPool
+    spec_text: str
+    work_dir: Path
+    wall_s: float
+    failures: dict[str, int]
+    notes: list[str]
+    compile_flags: list[str]
+    best_measurement: Measurement | None
+
+    @property
+    def speedup(self) -> float:
+        return self.baseline_ms / self.best_ms if self.best_ms > 0 else float("nan")
+
+    def to_json(self) -> dict[str, Any]:
+        pool = self.pool
+        w = self.workload
+        return {
+            "tool": f"litecoop-mlir {__version__}",
+            "compiler": compiler_version(),
+            "input": w.filename,
+            "function": w.function,
+            "target": w.target.name,
+            "base_flags": list(w.base_flags),
+            "baseline_ms": self.baseline_ms,
+            "best_ms": self.best_ms,
+            "speedup": self.speedup,
+            "measurement": "whole module, local-sync, median of per-round medians; baseline and best interleaved",
+            "rounds_ms": self.rounds_ms,
+            "candidates": sum(d.search.evaluated for d in self.dispatches),
+            "cache_hits": sum(d.search.cache_hits for d in self.dispatches),
+            "failures": self.failures,
+            "wall_s": round(self.wall_s, 2),
+            "models": pool.summary(),
+            "cost_basis": pool.cost_basis,
+            "largest_model": pool.largest,
+            "largest_model_share": pool.largest_model_share(),
+            "total_cost_usd": round(sum(s.cost_usd for s in pool.stats.values()), 8),
+            "model_calls": pool.total_calls(),
+            "dispatches": [d.to_json() for d in self.dispatches],
+            "best_scripts": {k.executable: s.to_json() for k, s in self.best_scripts.items()},
+            "best_numerics": (
+                {"max_abs_error": self.best_measurement.max_abs_error, "max_rel_error": self.best_measurement.max_rel_error,
+                 "size_bytes": self.best_measurement.size_bytes} if self.best_measurement else None
+            ),
+            "compile_flags": self.compile_flags,
+            "notes": self.notes,
+        }
+
+
+def _failure(status: Status, error: str) -> Measurement:
+    return Measurement("", status, error=error)
+
+
+def optimize(
+    source: str,
+    work_dir: str | Path,
+    options: OptimizeOptions = OptimizeOptions(),
+    *,
+    on_event: Callable[[Kernel, Event], None] = lambda k, e: None,
+) -> OptimizeResult:
+    """Search every dispatch of the module at `source` (a path, or '-' for stdin) and write
+    `spec.mlir`, `best.vmfb` and `summary.json` into `work_dir`."""
+    t0 = time.monotonic()
+    work = Path(work_dir)
+    work.mkdir(parents=True, exist_ok=True)
+    target = make_target(options.target, options.arch)
+    workload = load_workload(source, target, function=options.function, limits=options.limits)
+    kernels = workload.kernels()
+    pool = ModelPool(list(options.roster or OFFLINE_ROSTER), cost_basis=options.cost_basis)
+    caller = ModelCaller(pool)
+    evaluator = Evaluator(workload, work / "eval", seed=options.seed, repetitions=options.search_repetitions, min_time_s=0.05)
+    baseline = evaluator.baseline()
+    if baseline.compile_only:
+        raise LitecoopError(f"error: cannot search for {target.name}: {baseline.error}; the search needs timings "
+                            "(use --baseline-only or --apply for compile-only checks)")
+    if not baseline.ok:
+        raise LitecoopError(f"error: the baseline did not run ({baseline.status.value}): {baseline.error}")
+
+    def evaluate(kernel: Kernel, script: Script) -> tuple[Measurement, bool]:
+        try:
+            cand = build_candidate(workload, {kernel: script})
+        except (IllegalTransform, LitecoopError) as exc:
+            return _failure(Status.INVALID, str(exc)), False
+        hit = cand.key(workload) in evaluator.cache
+        return evaluator.evaluate(cand), hit
+
+    dispatches: list[DispatchResult] = []
+    shares = [options.budget // len(kernels) + (1 if i < options.budget % len(kernels) else 0) for i in range(len(kernels))]
+    for i, (kernel, share) in enumerate(zip(kernels, shares)):
+        search = KernelSearch(kernel, target.name, caller, evaluate, baseline, options.search,
+                              on_event=lambda e, k=kernel: on_event(k, e))
+        dispatches.append(DispatchResult(kernel, search, share))
+        if share == 0:
+            search.stop_reason = "no budget left for this dispatch"
+            continue
+        deadline = t0 + options.time_budget_s * (i + 1) / len(kernels) if options.time_budget_s else None
+        search.run(share, deadline)
+
+    notes: list[str] = []
+    best_scripts, best_ms, rounds, best_m = _finalize(workload, evaluator, dispatches, baseline, options, notes)
+    export = export_spec(workload, {k: s for k, s in best_scripts.items() if s.transforms}, work)
+    notes.extend(export.notes)
+    vmfb = Path(best_m.vmfb) if best_m is not None else Path(baseline.vmfb)
+    shutil.copyfile(vmfb, work / "best.vmfb")
+    failures = Counter(n.status for d in dispatches for n in d.search.tree.nodes[1:] if not n.ok)
+    result = OptimizeResult(
+        workload=workload, dispatches=dispatches, best_scripts=best_scripts, baseline_ms=statistics.median(rounds["baseline"]),
+        best_ms=best_ms, rounds_ms=rounds, pool=pool, spec_text=export.spec_path.read_text(), work_dir=work,
+        wall_s=time.monotonic() - t0, failures=dict(failures), notes=notes,
+        compile_flags=[str(f) for f in export.compile_flags(target.name)], best_measurement=best_m,
+    )
+    (work / "summary.json").write_text(json.dumps(result.to_json(), indent=1, default=_json_default) + "\n")
+    return result
+
+
+def _json_default(x: Any) -> Any:
+    if isinstance(x, float) and math.isnan(x):
+        return None
+    return str(x)
+
+
+def _finalize(
+    workload: Workload,
+    evaluator: Evaluator,
+    dispatches: list[DispatchResult],
+    baseline: Measurement,
+    options: OptimizeOptions,
+    notes: list[str],
+) -> tuple[dict[Kernel, Script], float, dict[str, list[float]], Measurement | None]:
+    """Pick the finalists, re-measure them side by side with the baseline, keep the best."""
+    finalists: dict[str, tuple[dict[Kernel, Script], Measurement]] = {}
+    if len(dispatches) == 1:
+        d = dispatches[0]
+        for n in [n for n in d.search.tree.ranked() if n.script.transforms][: options.finalists]:
+            finalists[f"candidate {n.id}"] = ({d.kernel: n.script}, n.measurement)  # type: ignore[assignment]
+    else:
+        combined = _combine(dispatches, notes)
+        if combined:
+            try:
+                m = evaluator.evaluate(build_candidate(workload, combined))
+            except (IllegalTransform, LitecoopError) as exc:
+                notes.append(f"combining the dispatches' best scripts failed: {exc}")
+            else:
+                if m.ok:
+                    finalists["combined"] = (combined, m)
+                else:
+                    notes.append(f"the combined candidate failed ({m.status.value}: {m.error})")
+    vmfbs = {"baseline": Path(baseline.vmfb), **{name: Path(m.vmfb) for name, (_, m) in finalists.items()}}
+    rounds = benchmark_interleaved(vmfbs, workload.function, evaluator.inputs, workload.target, workload.limits,
+                                   rounds=options.final_rounds, repetitions=options.repetitions)
+    med = {name: _nanmedian(v) for name, v in rounds.items()}
+    best_name = min(finalists, key=lambda n: med[n], default=None)
+    if best_name is None or not med[best_name] < med["baseline"]:
+        notes.append("no candidate beat IREE's default configuration when re-measured; the result is the baseline")
+        return {d.kernel: Script() for d in dispatches}, med["baseline"], {"baseline": rounds["baseline"], **{f"{n} (not kept)": rounds[n] for n in finalists}}, None
+    scripts, m = finalists[best_name]
+    return scripts, med[best_name], {"baseline": rounds["baseline"], "best": rounds[best_name],
+                                     **{f"{n} (not kept)": rounds[n] for n in finalists if n != best_name}}, m
+
+
+def _combine(dispatches: list[DispatchResult], notes: list[str]) -> dict[Kernel, Script]:
+    """Each dispatch's best script (when it beat the baseline), biggest gain first, skipping
+    scripts whose module-wide flags conflict with ones already taken."""
+    gains = []
+    for d in dispatches:
+        best = d.best_node
+        if best is not None and best.script.transforms and best.latency_ms < d.search.baseline_ms:
+            gains.append((d.search.baseline_ms - best.latency_ms, d.kernel, best.script))
+    taken: dict[Kernel, Script] = {}
+    for _, kernel, script in sorted(gains, key=lambda g: -g[0]):
+        try:
+            merge_flags({**taken, kernel: script})
+        except IllegalTransform as exc:
+            notes.append(f"left out {kernel.executable}'s best script: {exc}")
+            continue
+        taken[kernel] = script
+    return taken
+
+
+def _nanmedian(values: list[float]) -> float:
+    ok = [v for v in values if v == v]
+    return statistics.median(ok) if ok else math.inf

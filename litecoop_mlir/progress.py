@@ -1,0 +1,85 @@
+"""Progress on stderr during a search, and the final tables (rich)."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from litecoop_mlir.optimize import OptimizeResult
+from litecoop_mlir.search.mcts import Event
+from litecoop_mlir.workload import Kernel
+
+
+def _ms(x: float | None) -> str:
+    return "-" if x is None or x != x else f"{x:.3f}"
+
+
+class SearchProgress:
+    """A progress bar over the candidate budget, with one line per measured candidate."""
+
+    def __init__(self, console: Console, budget: int) -> None:
+        self.console = console
+        self.progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console, transient=True,
+        )
+        self.task = self.progress.add_task("searching", total=budget)
+        self.best: dict[str, float] = {}
+
+    def __enter__(self) -> "SearchProgress":
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
+        self.progress.__exit__(et, ev, tb)
+
+    def on_event(self, kernel: Kernel, event: Event) -> None:
+        if event.kind != "candidate" or event.node is None:
+            self.progress.console.print(f"[dim]{kernel.executable}: {event.text}[/dim]")
+            return
+        node = event.node
+        lat = node.latency_ms
+        exe = kernel.executable
+        if lat is not None and lat < self.best.get(exe, float("inf")):
+            self.best[exe] = lat
+        status = f"{lat:8.3f} ms" if lat is not None else f"{node.status:>11}"
+        mark = " (cached)" if event.cached else ""
+        self.progress.console.print(f"{exe} #{node.id:<3} {event.text:<12} {status}{mark}  {node.script.describe()}", highlight=False, markup=False)
+        if not event.cached:
+            self.progress.advance(self.task)
+        self.progress.update(self.task, description=f"{exe} best {_ms(self.best.get(exe))} ms")
+
+
+def print_result(result: OptimizeResult, console: Console) -> None:
+    """Per-dispatch and per-model tables, and the re-measured whole-module result."""
+    t = Table(title="dispatches (searched: whole module with one dispatch changed)")
+    for col in ("executable", "kernel", "baseline ms", "best ms", "speedup", "candidates", "best script"):
+        t.add_column(col, overflow="fold")
+    for d in result.dispatches:
+        j = d.to_json()
+        sp = j["speedup_in_search"]
+        t.add_row(j["executable"], j["kernel"], _ms(j["baseline_ms"]), _ms(j["best_ms"]), f"{sp:.2f}x" if sp else "-",
+                  str(j["candidates"]), d.best_node.script.describe() if d.best_node else "-")
+    console.print(t)
+    m = Table(title=f"models (cost basis: {result.pool.cost_basis})")
+    for col in ("model", "calls", "prompt tok", "completion tok", "cost USD", "hits", "children", "invalid", "errors"):
+        m.add_column(col, justify="right" if col != "model" else "left")
+    for name, s in result.pool.summary().items():
+        m.add_row(name, str(s["calls"]), str(s["prompt_tokens"]), str(s["completion_tokens"]), f"{s['cost_usd']:.6f}",
+                  str(s["hits"]), str(s["children"]), str(s["invalid"]), str(s["errors"]))
+    console.print(m)
+    j = result.to_json()
+    console.print(
+        f"largest model {j['largest_model']}: {100 * j['largest_model_share']:.0f}% of {j['model_calls']} calls; "
+        f"{j['candidates']} candidates, {j['cache_hits']} cache hits, failures {j['failures'] or 'none'}; {result.wall_s:.0f} s"
+    )
+    rounds = result.rounds_ms
+    console.print(
+        f"whole module, re-measured side by side ({len(rounds['baseline'])} interleaved rounds): "
+        f"baseline {_ms(result.baseline_ms)} ms, best {_ms(result.best_ms)} ms, speedup [bold]{result.speedup:.2f}x[/bold]"
+    )
+    for note in result.notes:
+        console.print(f"note: {note}")

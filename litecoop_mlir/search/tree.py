@@ -1,0 +1,121 @@
+"""The shared search tree: nodes with scripts, visit counts, rewards and who expanded what."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from litecoop_mlir.measure import Measurement
+from litecoop_mlir.transforms import Script
+
+#: Speedups at or beyond these map to reward 1 / 0.
+REWARD_MAX_SPEEDUP = 4.0
+
+
+def reward(measurement: Measurement | None, baseline_ms: float) -> float:
+    """Reward of a measured candidate, in [0, 1].
+
+    r = clamp(0.5 + 0.5 * log(s) / log(4), 0, 1) with s = baseline_ms / median_ms:
+    0.5 at the baseline's speed, 0.75 at 2x, 1 at 4x or more, 0.25 at half speed,
+    0 at a quarter. Failures of any kind (compile error, timeout, crash, wrong
+    numbers, no timing) get 0, the worst reward.
+    """
+    if measurement is None or not measurement.ok or not measurement.median_ms > 0 or not baseline_ms > 0:
+        return 0.0
+    s = baseline_ms / measurement.median_ms
+    return min(1.0, max(0.0, 0.5 + 0.5 * math.log(s) / math.log(REWARD_MAX_SPEEDUP)))
+
+
+@dataclass(eq=False)
+class Node:
+    """One node: a script, what measuring it gave, and its statistics.
+
+    Attributes:
+        script: transforms from the root (the root's is empty: IREE's default).
+        key: canonical key of the resolved script (two paths, one configuration).
+        expanded_by: the model whose proposal created this node ("" for the root).
+        next_model: the model chosen to expand this node.
+        visits, total_reward: UCT statistics (backpropagated).
+        measurement: the candidate's measurement (None while pending).
+        expansions: how many times a model was asked to expand this node.
+        exhausted: no model found anything new to propose here.
+    """
+
+    id: int
+    script: Script
+    key: str
+    parent: Node | None = None
+    expanded_by: str = ""
+    next_model: str = ""
+    reasoning: str = ""
+    children: list[Node] = field(default_factory=list)
+    visits: int = 0
+    total_reward: float = 0.0
+    measurement: Measurement | None = None
+    expansions: int = 0
+    failed_expansions: int = 0
+    exhausted: bool = False
+
+    @property
+    def q(self) -> float:
+        return self.total_reward / self.visits if self.visits else 0.0
+
+    @property
+    def depth(self) -> int:
+        return 0 if self.parent is None else self.parent.depth + 1
+
+    @property
+    def ok(self) -> bool:
+        return self.measurement is not None and self.measurement.ok
+
+    @property
+    def latency_ms(self) -> float | None:
+        return self.measurement.median_ms if self.ok else None  # type: ignore[union-attr]
+
+    @property
+    def status(self) -> str:
+        return "pending" if self.measurement is None else self.measurement.status.value
+
+    def ancestors(self) -> Iterator[Node]:
+        n = self.parent
+        while n is not None:
+            yield n
+            n = n.parent
+
+
+class Tree:
+    """The tree of one dispatch's search. Nodes are indexed by id and by canonical key."""
+
+    def __init__(self, root_key: str, first_model: str) -> None:
+        self.root = Node(0, Script(), root_key, next_model=first_model)
+        self.nodes: list[Node] = [self.root]
+        self.by_key: dict[str, Node] = {root_key: self.root}
+
+    def add(self, parent: Node, script: Script, key: str, *, expanded_by: str, next_model: str, reasoning: str = "") -> Node:
+        """Add a child of `parent` (the caller checks `key` is new)."""
+        node = Node(len(self.nodes), script, key, parent, expanded_by, next_model, reasoning)
+        parent.children.append(node)
+        self.nodes.append(node)
+        self.by_key[key] = node
+        return node
+
+    def backpropagate(self, node: Node, value: float) -> None:
+        """Add one visit with `value` to `node` and every ancestor."""
+        n: Node | None = node
+        while n is not None:
+            n.visits += 1
+            n.total_reward += value
+            n = n.parent
+
+    def best(self) -> Node | None:
+        """The measured node with the lowest median latency."""
+        ok = [n for n in self.nodes if n.ok]
+        return min(ok, key=lambda n: n.measurement.median_ms) if ok else None  # type: ignore[union-attr]
+
+    def ranked(self) -> list[Node]:
+        ok = [n for n in self.nodes if n.ok]
+        return sorted(ok, key=lambda n: n.measurement.median_ms)  # type: ignore[union-attr]
+
+    def __len__(self) -> int:
+        return len(self.nodes)

@@ -1,0 +1,221 @@
+"""A local OpenAI-compatible chat-completions server for tests and simulations (127.0.0.1 only).
+
+Each model id gets a queue of scripted actions (consumed one per request; when it is empty
+the action is `ok`) and a responder that writes the `ok` reply from the request. The
+default responder reads the JSON context block of litecoop's prompt and proposes random
+tile moves from its legal moves, so the whole client path runs without any real model.
+
+Actions: ok, malformed (not JSON), schema (JSON of the wrong shape), illegal (well-formed
+but illegal transforms), hostile (shell / MLIR text in fields), empty (null content),
+no_usage (ok without a usage block), 429, 500, drop (connection closed mid-request),
+delay:SECONDS (sleep, then ok).
+
+    with OpenAIServer(script={"big": ["500", "ok"]}) as server:
+        base_url = server.base_url   # http://127.0.0.1:PORT/v1
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import socket
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+
+Responder = Callable[[dict[str, Any], random.Random], str]
+
+_CONTEXT = re.compile(r"<context>\s*(\{.*\})\s*</context>", re.S)
+
+
+def prompt_context(request: dict[str, Any]) -> dict[str, Any]:
+    """The JSON context litecoop puts in its last user message ({} if absent)."""
+    for msg in reversed(request.get("messages", [])):
+        m = _CONTEXT.search(str(msg.get("content", "")))
+        if m:
+            try:
+                return json.loads(m.group(1))
+            except ValueError:
+                return {}
+    return {}
+
+
+def random_legal_responder(request: dict[str, Any], rng: random.Random) -> str:
+    """Propose tile moves that change one or two loops of the current configuration."""
+    ctx = prompt_context(request)
+    spaces = [s for s in ctx.get("legal_moves", []) if s.get("op") == "tile"]
+    current = (ctx.get("current") or {}).get("config", {}).get("tiles", {})
+    names = [m["name"] for m in ctx.get("models", [])] or ["unknown"]
+    steps = []
+    for _ in range(max(1, int(ctx.get("steps_wanted", 1)))):
+        if not spaces:
+            break
+        sp = rng.choice(spaces)
+        choices = sp["per_loop_choices"]
+        sizes = list(current.get(sp["level"]) or [c[0] for c in choices])
+        for _ in range(rng.choice((1, 2))):
+            i = rng.randrange(len(choices))
+            sizes[i] = rng.choice(choices[i])
+        steps.append({"transforms": [{"op": "tile", "level": sp["level"], "sizes": sizes}], "after": "$0"})
+    if not steps:
+        steps = [{"transforms": [{"op": "option", "name": "enable_loop_peeling", "enabled": True}], "after": "$0"}]
+    return json.dumps({"steps": steps, "next_model": rng.choice(names), "reasoning": "simulated: random legal tiles"})
+
+
+_CANNED = {
+    "malformed": "Sure! Here are my thoughts: {steps: [tile it all",
+    "schema": json.dumps({"steps": "tile everything", "next_model": 3}),
+    "illegal": json.dumps({"steps": [{"transforms": [{"op": "tile", "level": "vector_common_parallel", "sizes": [24]}]}],
+                           "next_model": "nobody"}),
+    "hostile": json.dumps({"steps": [{"transforms": [
+        {"op": "flag", "name": "$(touch /tmp/pwned)", "value": "; rm -rf /"},
+        {"op": "pipeline", "pipeline": "} transform.yield %0 {"}]}], "next_model": "`id`"}),
+}
+
+
+@dataclass
+class OpenAIServer:
+    """The server. `script` maps model id -> actions; `responders` maps model id -> responder.
+
+    Attributes:
+        requests: every request body received (for assertions), with `_authorization`
+            replaced by whether a bearer token was present.
+        delay_s: per model id, seconds to sleep before every reply (simulated latency).
+        schema_support: when False, a request with a json_schema response_format gets 400.
+    """
+
+    script: dict[str, list[str]] = field(default_factory=dict)
+    responders: dict[str, Responder] = field(default_factory=dict)
+    delay_s: dict[str, float] = field(default_factory=dict)
+    schema_support: bool = True
+    seed: int = 0
+    requests: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._queues: dict[str, deque[str]] = defaultdict(deque, {k: deque(v) for k, v in self.script.items()})
+        self._lock = threading.Lock()
+        self._rng = random.Random(self.seed)
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        assert self._httpd is not None, "server not started"
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
+
+    def push(self, model: str, *actions: str) -> None:
+        with self._lock:
+            self._queues[model].extend(actions)
+
+    def start(self) -> "OpenAIServer":
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # quiet
+                pass
+
+            def do_GET(self) -> None:
+                if self.path.rstrip("/").endswith("/models"):
+                    models = sorted(set(server.script) | set(server.responders))
+                    self._json(200, {"object": "list", "data": [{"id": m, "object": "model"} for m in models]})
+                else:
+                    self._json(404, {"error": {"message": "not found"}})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                try:
+                    body = json.loads(self.rfile.read(length) or b"{}")
+                except ValueError:
+                    self._json(400, {"error": {"message": "bad JSON"}})
+                    return
+                if not self.path.rstrip("/").endswith("/chat/completions"):
+                    self._json(404, {"error": {"message": "not found"}})
+                    return
+                server._handle(self, body)
+
+            def _json(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for k, v in (headers or {}).items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(data)
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+    def __enter__(self) -> "OpenAIServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ----------------------------------------------------------------------------------
+
+    def _handle(self, h: Any, body: dict[str, Any]) -> None:
+        model = str(body.get("model", ""))
+        fmt = (body.get("response_format") or {}).get("type")
+        if fmt == "json_schema" and not self.schema_support:
+            h._json(400, {"error": {"message": "response_format json_schema is not supported", "type": "invalid_request_error"}})
+            return
+        with self._lock:
+            queue = self._queues[model]
+            action = queue.popleft() if queue else "ok"
+            rng = random.Random(self._rng.random())
+            record = dict(body)
+            record["_authorization"] = h.headers.get("Authorization", "").startswith("Bearer ")
+            record["_action"] = action
+            self.requests.append(record)
+        time.sleep(self.delay_s.get(model, 0.0))
+        if action.startswith("delay:"):
+            time.sleep(float(action.split(":", 1)[1]))
+            action = "ok"
+        if action == "429":
+            h._json(429, {"error": {"message": "rate limited", "type": "rate_limit_error"}}, {"retry-after": "0"})
+            return
+        if action == "500":
+            h._json(500, {"error": {"message": "internal error", "type": "server_error"}})
+            return
+        if action == "drop":
+            try:
+                h.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            h.close_connection = True
+            return
+        if action in _CANNED:
+            content: str | None = _CANNED[action]
+        elif action == "empty":
+            content = None
+        else:
+            responder = self.responders.get(model, random_legal_responder)
+            content = responder(body, rng)
+        prompt_chars = sum(len(str(m.get("content", ""))) for m in body.get("messages", []))
+        payload: dict[str, Any] = {
+            "id": f"chatcmpl-{len(self.requests)}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": model,
+            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
+        }
+        if action != "no_usage":
+            pt, ct = max(1, prompt_chars // 4), max(1, len(content or "") // 4)
+            payload["usage"] = {"prompt_tokens": pt, "completion_tokens": ct, "total_tokens": pt + ct}
+        h._json(200, payload)

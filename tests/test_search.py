@@ -1,0 +1,153 @@
+"""Tree, LLM-aware UCT selection, backpropagation, course alteration (no IREE needed)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from litecoop_mlir.iree.process import Status
+from litecoop_mlir.measure import Measurement
+from litecoop_mlir.models.caller import ModelCaller
+from litecoop_mlir.models.pool import ModelPool, ModelSpec
+from litecoop_mlir.models.proposal import Proposal, Step
+from litecoop_mlir.models.request import CallOutcome
+from litecoop_mlir.search.mcts import KernelSearch, SearchConfig
+from litecoop_mlir.search.tree import Tree, reward
+from litecoop_mlir.search.uct import UCTConfig, select, uct_score
+from litecoop_mlir.transforms import Script, SetTileSizes
+
+
+def _ok(ms: float) -> Measurement:
+    return Measurement("k", Status.OK, median_ms=ms)
+
+
+def test_reward_formula() -> None:
+    assert reward(_ok(1.0), 1.0) == pytest.approx(0.5)
+    assert reward(_ok(0.5), 1.0) == pytest.approx(0.75)
+    assert reward(_ok(0.1), 1.0) == 1.0
+    assert reward(_ok(2.0), 1.0) == pytest.approx(0.25)
+    for status in (Status.COMPILE_ERROR, Status.WRONG_NUMBERS, Status.TIMEOUT, Status.CRASH):
+        assert reward(Measurement("k", status), 1.0) == 0.0
+
+
+def test_backpropagate_updates_path_to_root() -> None:
+    t = Tree("root", "m")
+    a = t.add(t.root, Script(), "a", expanded_by="m", next_model="m")
+    b = t.add(a, Script(), "b", expanded_by="m", next_model="m")
+    t.backpropagate(b, 0.8)
+    t.backpropagate(a, 0.2)
+    assert (t.root.visits, b.visits, a.visits) == (2, 1, 2)
+    assert a.q == pytest.approx(0.5) and t.root.total_reward == pytest.approx(1.0)
+
+
+def _two_children(q_cheap: float, q_big: float, visits: int = 4):
+    t = Tree("root", "cheap")
+    t.root.measurement = _ok(1.0)
+    cheap = t.add(t.root, Script(), "c", expanded_by="x", next_model="cheap")
+    big = t.add(t.root, Script(), "b", expanded_by="x", next_model="big")
+    for node, q in ((cheap, q_cheap), (big, q_big)):
+        node.measurement = _ok(1.0)
+        node.visits, node.total_reward = visits, q * visits
+    t.root.visits = 2 * visits
+    t.root.expansions = 99  # no widening: descend
+    return t, cheap, big
+
+
+PHI = {"cheap": 1.0, "big": 0.0}.__getitem__
+
+
+def test_uct_prefers_cheap_model_when_lambda_positive() -> None:
+    t, cheap, big = _two_children(0.5, 0.55)
+    assert select(t, PHI, UCTConfig(lam=0.0, exploration=0.0)) is big
+    assert select(t, PHI, UCTConfig(lam=0.3, exploration=0.0)) is cheap
+
+
+def test_uct_explores_rarely_visited_child() -> None:
+    t, cheap, big = _two_children(0.6, 0.5)
+    big.visits, big.total_reward = 1, 0.5
+    t.root.visits = cheap.visits + big.visits
+    assert select(t, PHI, UCTConfig(lam=0.0, exploration=0.0)) is cheap
+    assert select(t, PHI, UCTConfig(lam=0.0, exploration=1.0)) is big
+    assert uct_score(big, t.root.visits, 0.0, UCTConfig(lam=0.0, exploration=1.0)) == pytest.approx(
+        0.5 + math.sqrt(math.log(t.root.visits) / 1))
+
+
+def test_unvisited_children_first_cheapest_first() -> None:
+    t, cheap, big = _two_children(0.9, 0.9)
+    cheap.visits = big.visits = 0
+    assert select(t, PHI, UCTConfig(lam=0.0)) is cheap
+
+
+def test_failed_nodes_are_not_expanded() -> None:
+    t = Tree("root", "m")
+    t.root.measurement = _ok(1.0)
+    bad = t.add(t.root, Script(), "bad", expanded_by="m", next_model="m")
+    bad.measurement = Measurement("k", Status.COMPILE_ERROR)
+    t.backpropagate(bad, 0.0)
+    t.root.expansions = 99
+    assert select(t, PHI, UCTConfig()) is t.root  # the only live node left
+    t.root.exhausted = True
+    assert select(t, PHI, UCTConfig()) is None
+
+
+class ScriptedCaller(ModelCaller):
+    """Each model proposes a fixed sequence of vector tiles; records who was called."""
+
+    def __init__(self, pool: ModelPool, next_model: dict[str, str]) -> None:
+        self.pool = pool
+        self.called: list[str] = []
+        self.next_model = next_model
+        self.i = 0
+
+    def call(self, name, request):
+        self.called.append(name)
+        self.i += 1
+        self.pool.record(name, calls=1)
+        t = SetTileSizes("vector_common_parallel", (1 + self.i % 16, 8, 0))
+        return CallOutcome(Proposal((Step((t,)),), self.next_model[name]))
+
+
+def _pool() -> ModelPool:
+    specs = [ModelSpec(n, "openai", n, base_url="http://127.0.0.1:1/v1", params_b=p) for n, p in (("small", 1), ("mid", 8), ("big", 70))]
+    return ModelPool(specs)
+
+
+def test_course_alteration_hands_turn_to_largest(fake_kernel) -> None:
+    pool = _pool()
+    caller = ScriptedCaller(pool, {"small": "small", "mid": "small", "big": "small"})
+    slower = lambda kernel, script: (_ok(2.0), False)  # every child regresses  # noqa: E731
+    search = KernelSearch(fake_kernel, "llvm-cpu", caller, slower, _ok(1.0),
+                          SearchConfig(children_per_expansion=1, course_alteration_k=3), first_model="small")
+    search.run(budget=8)
+    assert caller.called[:4] == ["small", "small", "small", "big"]
+    assert search.course_alterations == 2 and caller.called.count("big") == 2
+    assert search.evaluated == 8 and pool.stats["small"].hits == 0
+
+
+def test_search_follows_next_model_and_counts_hits(fake_kernel) -> None:
+    pool = _pool()
+    caller = ScriptedCaller(pool, {"small": "mid", "mid": "small", "big": "small"})
+    faster = lambda kernel, script: (_ok(0.5), False)  # noqa: E731
+    config = SearchConfig(uct=UCTConfig(widening=0.0), children_per_expansion=1)  # a chain: each child expanded next
+    search = KernelSearch(fake_kernel, "llvm-cpu", caller, faster, _ok(1.0), config, first_model="small")
+    search.run(budget=4)
+    assert caller.called == ["small", "mid", "small", "mid"]
+    assert pool.stats["small"].hits == 1  # the first child beats the root; later ones tie their parent
+    assert search.tree.best().latency_ms == 0.5 and search.stop_reason == "candidate budget reached"
+
+
+def test_cache_hits_do_not_use_budget(fake_kernel) -> None:
+    pool = _pool()
+    caller = ScriptedCaller(pool, {"small": "small", "mid": "small", "big": "small"})
+    seen: set[str] = set()
+
+    def evaluate(kernel, script):
+        key = script.key(kernel)
+        hit = key in seen
+        seen.add(key)
+        return _ok(1.0), hit
+
+    search = KernelSearch(fake_kernel, "llvm-cpu", caller, evaluate, _ok(1.0), SearchConfig(children_per_expansion=1))
+    search.run(budget=16)
+    assert search.evaluated <= 16 and search.stop_reason
