@@ -32,7 +32,7 @@ from litecoop_mlir.iree.tools import compiler_version
 from litecoop_mlir.measure import Evaluator, Measurement
 from litecoop_mlir.models.caller import ModelCaller
 from litecoop_mlir.models.pool import OFFLINE_ROSTER, ModelPool, ModelSpec
-from litecoop_mlir.search.mcts import Event, KernelSearch, SearchConfig
+from litecoop_mlir.search.mcts import CACHED, COMPILED, REJECTED, Event, KernelSearch, SearchConfig
 from litecoop_mlir.spec import export_spec
 from litecoop_mlir.transforms import IllegalTransform, Script
 from litecoop_mlir.workload import Kernel, Workload, load_workload
@@ -106,6 +106,7 @@ class DispatchResult:
             "budget": self.budget,
             "candidates": s.evaluated,
             "cache_hits": s.cache_hits,
+            "rejected_before_compile": s.rejected,
             "model_calls": s.calls,
             "nodes": len(s.tree),
             "course_alterations": s.course_alterations,
@@ -157,7 +158,7 @@ class OptimizeResult:
             "wall_s": round(self.wall_s, 2),
             "models": pool.summary(),
             "cost_basis": pool.cost_basis,
-            "largest_model": pool.largest,
+            "largest_model": pool.largest if pool.ranked_by_cost else None,
             "largest_model_share": pool.largest_model_share(),
             "total_cost_usd": round(sum(s.cost_usd for s in pool.stats.values()), 8),
             "model_calls": pool.total_calls(),
@@ -201,13 +202,13 @@ def optimize(
     if not baseline.ok:
         raise LitecoopError(f"error: the baseline did not run ({baseline.status.value}): {baseline.error}")
 
-    def evaluate(kernel: Kernel, script: Script) -> tuple[Measurement, bool]:
+    def evaluate(kernel: Kernel, script: Script) -> tuple[Measurement, str]:
         try:
             cand = build_candidate(workload, {kernel: script})
         except (IllegalTransform, LitecoopError) as exc:
-            return _failure(Status.INVALID, str(exc)), False
+            return _failure(Status.INVALID, str(exc)), REJECTED
         hit = cand.key(workload) in evaluator.cache
-        return evaluator.evaluate(cand), hit
+        return evaluator.evaluate(cand), CACHED if hit else COMPILED
 
     dispatches: list[DispatchResult] = []
     shares = [options.budget // len(kernels) + (1 if i < options.budget % len(kernels) else 0) for i in range(len(kernels))]

@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from litecoop_mlir.optimize import OptimizeResult
-from litecoop_mlir.search.mcts import Event
+from litecoop_mlir.search.mcts import COMPILED, Event
 from litecoop_mlir.workload import Kernel
 
 
@@ -46,9 +46,9 @@ class SearchProgress:
         if lat is not None and lat < self.best.get(exe, float("inf")):
             self.best[exe] = lat
         status = f"{lat:8.3f} ms" if lat is not None else f"{node.status:>11}"
-        mark = " (cached)" if event.cached else ""
-        self.progress.console.print(f"{exe} #{node.id:<3} {event.text:<12} {status}{mark}  {node.script.describe()}", highlight=False, markup=False)
-        if not event.cached:
+        mark = "" if event.how == COMPILED else f" ({event.how})"
+        self.progress.console.print(f"{exe} #{node.id:<3} {event.text:<12} {status}{mark}  {node.script.describe()}", highlight=False, markup=False, soft_wrap=True)
+        if event.how == COMPILED:
             self.progress.advance(self.task)
         self.progress.update(self.task, description=f"{exe} best {_ms(self.best.get(exe))} ms")
 
@@ -72,8 +72,10 @@ def print_result(result: OptimizeResult, console: Console) -> None:
                   str(s["hits"]), str(s["children"]), str(s["invalid"]), str(s["errors"]))
     console.print(m)
     j = result.to_json()
+    share = (f"largest model {j['largest_model']}: {100 * j['largest_model_share']:.0f}% of {j['model_calls']} calls"
+             if j["largest_model"] else f"{j['model_calls']} model calls (all models cost the same)")
     console.print(
-        f"largest model {j['largest_model']}: {100 * j['largest_model_share']:.0f}% of {j['model_calls']} calls; "
+        f"{share}; "
         f"{j['candidates']} candidates, {j['cache_hits']} cache hits, failures {j['failures'] or 'none'}; {result.wall_s:.0f} s"
     )
     rounds = result.rounds_ms

@@ -60,14 +60,15 @@ class FlagSpec:
     kinds: tuple[str, ...] = ()
     numerics: bool = False
     targets: tuple[str, ...] = ("llvm-cpu",)
+    reshapes: tuple[str, ...] = ()  # values that turn the root op into another op (mmt4d, im2col + matmul)
 
     def render(self, value: str) -> str:
         return f"{self.flag}={value}"
 
 
 FLAGS: dict[str, FlagSpec] = {
-    "data_tiling": FlagSpec("--iree-opt-data-tiling", ("true", "false"), "global", ("contraction",)),
-    "im2col": FlagSpec("--iree-global-opt-use-im2col-for-convs", ("true", "false"), "global", ("convolution",)),
+    "data_tiling": FlagSpec("--iree-opt-data-tiling", ("true", "false"), "global", ("contraction",), reshapes=("true",)),
+    "im2col": FlagSpec("--iree-global-opt-use-im2col-for-convs", ("true", "false"), "global", ("convolution",), reshapes=("true",)),
     "opt_level": FlagSpec("--iree-opt-level", ("O1", "O2", "O3"), "global", numerics=True, targets=("llvm-cpu", "vulkan-spirv", "cuda")),
     "ukernels": FlagSpec("--iree-llvmcpu-enable-ukernels", ("none", "all", "mmt4d"), "codegen", ("contraction",)),
     "reassociate_fp": FlagSpec("--iree-llvmcpu-reassociate-fp-reductions", ("true", "false"), "codegen", numerics=True),
@@ -324,6 +325,11 @@ class Script:
         blob = json.dumps(self.resolve(kernel).canonical(), sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
+    def reshaping_flag(self) -> SetFlag | None:
+        """The last flag transform that turns the root op into another op, if any."""
+        hits = [t for t in self.transforms if isinstance(t, SetFlag) and t.value in t.spec.reshapes]
+        return hits[-1] if hits else None
+
     def changes_codegen(self) -> bool:
         return any(not isinstance(t, SetFlag) for t in self.transforms)
 
@@ -494,6 +500,11 @@ def validate(kernel: Kernel, script: Script, transform: Transform, target: str =
             raise IllegalTransform(f"flag {transform.name} applies to {'/'.join(spec.kinds)} kernels, not {kernel.kind}")
         if spec.scope == "global" and script.changes_codegen():
             raise IllegalTransform(f"{transform.name} re-configures the module; set it before any tiling or pipeline transform")
+    reshaped = script.reshaping_flag()
+    if reshaped is not None and not isinstance(transform, SetFlag):
+        raise IllegalTransform(
+            f"{reshaped.describe()} turns the root op into another op; codegen transforms for the original op do not apply after it"
+        )
     if isinstance(transform, SetWorkgroupSize) and target == "llvm-cpu":
         raise IllegalTransform("workgroup size applies to GPU targets only")
     if isinstance(transform, SetTileSizes):
@@ -572,6 +583,9 @@ def _level_choices(kernel: Kernel, level: str) -> tuple[tuple[int, ...], ...]:
 def move_spaces(kernel: Kernel, script: Script, target: str = "llvm-cpu") -> list[MoveSpace]:
     """The families of moves to consider at (kernel, script), with parameter ranges."""
     spaces: list[MoveSpace] = []
+    if script.reshaping_flag() is not None:  # only flags apply after a reshaping flag
+        return [MoveSpace("flag", name=n, values=f.values) for n, f in FLAGS.items()
+                if f.scope == "codegen" and target in f.targets and (not f.kinds or kernel.kind in f.kinds)]
     levels = [lv for lv in (CPU_LEVELS if target == "llvm-cpu" else GPU_LEVELS) if lv in kernel.default_tiles or lv in ("distribution", "vector_common_parallel", "vector_reduction", "workgroup", "thread", "reduction")]
     levels = [lv for lv in levels if not (lv in _REDUCTION_ONLY and "reduction" not in kernel.iterator_types)]
     for lv in levels:

@@ -12,7 +12,7 @@ from litecoop_mlir.models.caller import ModelCaller
 from litecoop_mlir.models.pool import ModelPool, ModelSpec
 from litecoop_mlir.models.proposal import Proposal, Step
 from litecoop_mlir.models.request import CallOutcome
-from litecoop_mlir.search.mcts import KernelSearch, SearchConfig
+from litecoop_mlir.search.mcts import CACHED, COMPILED, KernelSearch, SearchConfig
 from litecoop_mlir.search.tree import Tree, reward
 from litecoop_mlir.search.uct import UCTConfig, select, uct_score
 from litecoop_mlir.transforms import Script, SetTileSizes
@@ -116,7 +116,7 @@ def _pool() -> ModelPool:
 def test_course_alteration_hands_turn_to_largest(fake_kernel) -> None:
     pool = _pool()
     caller = ScriptedCaller(pool, {"small": "small", "mid": "small", "big": "small"})
-    slower = lambda kernel, script: (_ok(2.0), False)  # every child regresses  # noqa: E731
+    slower = lambda kernel, script: (_ok(2.0), COMPILED)  # every child regresses  # noqa: E731
     search = KernelSearch(fake_kernel, "llvm-cpu", caller, slower, _ok(1.0),
                           SearchConfig(children_per_expansion=1, course_alteration_k=3), first_model="small")
     search.run(budget=8)
@@ -128,7 +128,7 @@ def test_course_alteration_hands_turn_to_largest(fake_kernel) -> None:
 def test_search_follows_next_model_and_counts_hits(fake_kernel) -> None:
     pool = _pool()
     caller = ScriptedCaller(pool, {"small": "mid", "mid": "small", "big": "small"})
-    faster = lambda kernel, script: (_ok(0.5), False)  # noqa: E731
+    faster = lambda kernel, script: (_ok(0.5), COMPILED)  # noqa: E731
     config = SearchConfig(uct=UCTConfig(widening=0.0), children_per_expansion=1)  # a chain: each child expanded next
     search = KernelSearch(fake_kernel, "llvm-cpu", caller, faster, _ok(1.0), config, first_model="small")
     search.run(budget=4)
@@ -146,7 +146,7 @@ def test_cache_hits_do_not_use_budget(fake_kernel) -> None:
         key = script.key(kernel)
         hit = key in seen
         seen.add(key)
-        return _ok(1.0), hit
+        return _ok(1.0), CACHED if hit else COMPILED
 
     search = KernelSearch(fake_kernel, "llvm-cpu", caller, evaluate, _ok(1.0), SearchConfig(children_per_expansion=1))
     search.run(budget=16)

@@ -24,7 +24,7 @@ from litecoop_mlir.transforms import (
     validate,
 )
 from litecoop_mlir.workload import Kernel, load_workload
-from tests.conftest import KERNELS
+from tests.conftest import KERNELS, make_fake_kernel
 
 CPU = make_target("llvm-cpu")
 _KERNELS: dict[str, Kernel] = {}
@@ -138,3 +138,13 @@ def test_random_legal_scripts_stay_legal(seed: int, name: str) -> None:
             break
         s = validate(k, s, mv)
     check_config(k, s.resolve(k))
+
+
+def test_no_codegen_transforms_after_a_reshaping_flag() -> None:
+    k = make_fake_kernel()
+    s = validate(k, Script(), SetFlag("data_tiling", "true"))
+    with pytest.raises(IllegalTransform, match="turns the root op into another op"):
+        validate(k, s, SetTileSizes("vector_common_parallel", (4, 16, 0)))
+    assert validate(k, s, SetFlag("ukernels", "mmt4d"))
+    assert all(m.op == "flag" for m in move_spaces(k, s))
+    assert all(isinstance(t, SetFlag) for t in legal_moves(k, s))

@@ -206,11 +206,19 @@ class ModelPool:
             for k, v in delta.items():
                 setattr(st, k, getattr(st, k) + v)
 
+    @property
+    def ranked_by_cost(self) -> bool:
+        """Whether the cost basis tells the models apart (else there is no largest model)."""
+        return len(set(self._phi.values())) > 1
+
     def total_calls(self) -> int:
         return sum(s.calls for s in self.stats.values())
 
-    def largest_model_share(self) -> float:
+    def largest_model_share(self) -> float | None:
+        """Fraction of calls that went to the most expensive model (None if no model is)."""
         total = self.total_calls()
+        if not self.ranked_by_cost:
+            return None
         return self.stats[self.largest].calls / total if total else 0.0
 
     def summary(self) -> dict[str, dict[str, Any]]:

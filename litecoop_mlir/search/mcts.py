@@ -1,7 +1,7 @@
 """The search loop of one dispatch: select, ask the chosen model, evaluate, backpropagate.
 
 The tree never shells out: candidates are evaluated through the `evaluate` callable the
-caller supplies (compile, verify, benchmark, cached). Course alteration: after K
+caller supplies (compile, verify, benchmark; cached). Course alteration: after K
 consecutive regressions (a child slower than its parent, or failed) proposed by models
 other than the largest, the largest model takes the next expansion.
 """
@@ -14,14 +14,16 @@ from typing import Callable
 
 from litecoop_mlir.measure import Measurement
 from litecoop_mlir.models.caller import ModelCaller
+from litecoop_mlir.models.proposal import Proposal
 from litecoop_mlir.models.request import NodeView, ProposalRequest
 from litecoop_mlir.search.tree import Node, Tree, reward
 from litecoop_mlir.search.uct import UCTConfig, select
 from litecoop_mlir.transforms import MachineModel, Script
 from litecoop_mlir.workload import Kernel
 
-#: evaluate(kernel, script) -> (measurement, was it a cache hit)
-Evaluate = Callable[[Kernel, Script], tuple[Measurement, bool]]
+#: evaluate(kernel, script) -> (measurement, how it was obtained: COMPILED, CACHED or REJECTED)
+Evaluate = Callable[[Kernel, Script], tuple[Measurement, str]]
+COMPILED, CACHED, REJECTED = "compiled", "cached", "rejected"
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ class Event:
     kind: str  # candidate | note
     text: str
     node: Node | None = None
-    cached: bool = False
+    how: str = COMPILED
 
 
 class KernelSearch:
@@ -83,6 +85,7 @@ class KernelSearch:
         self.on_event = on_event
         self.evaluated = 0  # candidates compiled and measured (cache hits excluded)
         self.cache_hits = 0
+        self.rejected = 0  # refused before compiling (e.g. tiles for a dispatch a flag reshaped)
         self.calls = 0
         self.regressions = 0
         self.course_alterations = 0
@@ -113,7 +116,7 @@ class KernelSearch:
     def _choose_model(self, node: Node) -> str | None:
         name = node.next_model or self.pool.specs[0].name
         k = self.config.course_alteration_k
-        if k and self.regressions >= k and name != self.pool.largest:
+        if k and self.pool.ranked_by_cost and self.regressions >= k and name != self.pool.largest:
             self.on_event(Event("note", f"course alteration: {self.regressions} regressions in a row; {self.pool.largest} expands next"))
             name = self.pool.largest
             self.course_alterations += 1
@@ -176,7 +179,7 @@ class KernelSearch:
         if node.failed_expansions > len(names):
             node.exhausted = True
 
-    def _evaluate_steps(self, node: Node, model: str, proposal, budget: int) -> int:
+    def _evaluate_steps(self, node: Node, model: str, proposal: Proposal, budget: int) -> int:
         made: list[Node | None] = []
         added = 0
         next_model = proposal.next_model or model
@@ -193,20 +196,22 @@ class KernelSearch:
                 made.append(self.tree.by_key[key])
                 continue
             child = self.tree.add(start, script, key, expanded_by=model, next_model=next_model, reasoning=proposal.reasoning)
-            measurement, cached = self.evaluate(self.kernel, script)
+            measurement, how = self.evaluate(self.kernel, script)
             child.measurement = measurement
-            if cached:
+            if how == COMPILED:  # only compiles count against the budget
+                self.evaluated += 1
+            elif how == CACHED:
                 self.cache_hits += 1
             else:
-                self.evaluated += 1
+                self.rejected += 1
             added += 1
             self.tree.backpropagate(child, reward(measurement, self.baseline_ms))
             self._account(model, start, child)
             self.history.append({
                 "candidate": self.evaluated, "node": child.id, "model": model, "status": child.status,
-                "median_ms": child.latency_ms, "script": script.to_json(), "cached": cached,
+                "median_ms": child.latency_ms, "script": script.to_json(), "how": how,
             })
-            self.on_event(Event("candidate", model, child, cached))
+            self.on_event(Event("candidate", model, child, how))
             made.append(child)
         return added
 

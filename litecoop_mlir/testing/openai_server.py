@@ -86,12 +86,15 @@ class OpenAIServer:
             replaced by whether a bearer token was present.
         delay_s: per model id, seconds to sleep before every reply (simulated latency).
         schema_support: when False, a request with a json_schema response_format gets 400.
+        fault_rate: probability that an unscripted request gets a random action from `faults`.
     """
 
     script: dict[str, list[str]] = field(default_factory=dict)
     responders: dict[str, Responder] = field(default_factory=dict)
     delay_s: dict[str, float] = field(default_factory=dict)
     schema_support: bool = True
+    fault_rate: float = 0.0
+    faults: tuple[str, ...] = ("malformed", "schema", "illegal", "hostile", "empty", "no_usage", "429", "500", "drop")
     seed: int = 0
     requests: list[dict[str, Any]] = field(default_factory=list)
 
@@ -178,6 +181,8 @@ class OpenAIServer:
         with self._lock:
             queue = self._queues[model]
             action = queue.popleft() if queue else "ok"
+            if not queue and action == "ok" and self._rng.random() < self.fault_rate:
+                action = self._rng.choice(self.faults)
             rng = random.Random(self._rng.random())
             record = dict(body)
             record["_authorization"] = h.headers.get("Authorization", "").startswith("Bearer ")
