@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = p.add_argument_group("search")
     s.add_argument("--models", metavar="ROSTER.toml", default=os.environ.get("LITECOOP_ROSTER"),
                    help="model roster (default: $LITECOOP_ROSTER, else the built-in offline proposers)")
+    s.add_argument("--resume", action="store_true", help="continue the run stored in --work-dir (same input and target)")
     s.add_argument("--budget", type=int, default=64, help="candidates to compile and measure (default %(default)s)")
     s.add_argument("--time-budget", type=float, metavar="SECONDS", help="stop the search after this long")
     s.add_argument("--lambda", dest="lam", type=float, default=UCTConfig.lam, help="bias toward cheap models in [0,1] (default %(default)s)")
@@ -220,7 +221,7 @@ def _search(args: argparse.Namespace, limits: Limits, out: Console, err: Console
     options = _search_options(args, limits, err)
     work_dir = Path(args.work_dir or "litecoop-out")
     with SearchProgress(err, args.budget) as progress:
-        result = optimize(args.input, work_dir, options, on_event=progress.on_event)
+        result = optimize(args.input, work_dir, options, on_event=progress.on_event, resume=args.resume)
     print_result(result, err)
     if args.json:
         text = json.dumps(json.loads((work_dir / "summary.json").read_text()), indent=1) + "\n"
@@ -230,7 +231,8 @@ def _search(args: argparse.Namespace, limits: Limits, out: Console, err: Console
         Path(args.output).write_text(text)
     else:
         out.file.write(text)
-    err.print(f"artifacts in {work_dir}/: spec.mlir, best.vmfb, summary.json, compile_flags.txt")
+    err.print(f"artifacts in {work_dir}/: spec.mlir, best.vmfb, summary.json, compile_flags.txt, candidates.jsonl, "
+              "report.html, run.db")
     return 0
 
 

@@ -34,6 +34,7 @@ from litecoop_mlir.models.caller import ModelCaller
 from litecoop_mlir.models.pool import OFFLINE_ROSTER, ModelPool, ModelSpec
 from litecoop_mlir.search.mcts import CACHED, COMPILED, REJECTED, Event, KernelSearch, SearchConfig
 from litecoop_mlir.spec import export_spec
+from litecoop_mlir.store import SCHEMA_VERSION, RunStore, source_hash
 from litecoop_mlir.transforms import IllegalTransform, Script
 from litecoop_mlir.workload import Kernel, Workload, load_workload
 
@@ -177,24 +178,70 @@ def _failure(status: Status, error: str) -> Measurement:
     return Measurement("", status, error=error)
 
 
+def _open_store(work: Path, workload: Workload, options: OptimizeOptions, resume: bool) -> RunStore:
+    """The work directory's run store: new, or (with `resume`) the same run's."""
+    if RunStore.exists(work) and not resume:
+        raise LitecoopError(f"{work}: error: this work directory already holds a run; "
+                            "add --resume to continue it, or choose another --work-dir")
+    store = RunStore.in_dir(work)
+    identity = {"source_sha256": source_hash(workload.source), "target": workload.target.name, "arch": options.arch,
+                "function": workload.function, "base_flags": list(workload.base_flags), "compiler": compiler_version()}
+    store.check_identity(identity)
+    store.set_meta(schema_version=SCHEMA_VERSION, input=workload.filename, source=workload.source, **identity,
+                   options={"budget": options.budget, "seed": options.seed, "cost_basis": options.cost_basis,
+                            "models": [s.name for s in (options.roster or OFFLINE_ROSTER)],
+                            "lambda": options.search.uct.lam, "exploration": options.search.uct.exploration,
+                            "children": options.search.children_per_expansion,
+                            "course_alteration_k": options.search.course_alteration_k})
+    return store
+
+
+def _store_events(store: RunStore, pool: ModelPool, index: int, kernel: Kernel,
+                  on_event: Callable[[Kernel, Event], None]) -> Callable[[Event], None]:
+    """Record each search event in the store as it happens, then pass it on."""
+
+    def handle(e: Event) -> None:
+        if e.kind == "candidate" and e.node is not None:
+            m = e.node.measurement
+            if m is not None and m.key and e.how == COMPILED:
+                store.put_measurement(m.key, m)
+            store.put_node(index, e.node, e.how, e.hit)
+        elif e.kind == "call" and e.node is not None and e.outcome is not None:
+            o = e.outcome
+            store.add_call(index, e.node.id, e.text, o, pool.by_name[e.text].cost(o.prompt_tokens, o.completion_tokens))
+        elif e.kind == "expanded" and e.node is not None:
+            store.update_node_state(index, e.node)
+        on_event(kernel, e)
+
+    return handle
+
+
 def optimize(
     source: str,
     work_dir: str | Path,
     options: OptimizeOptions = OptimizeOptions(),
     *,
     on_event: Callable[[Kernel, Event], None] = lambda k, e: None,
+    resume: bool = False,
 ) -> OptimizeResult:
     """Search every dispatch of the module at `source` (a path, or '-' for stdin) and write
-    `spec.mlir`, `best.vmfb` and `summary.json` into `work_dir`."""
+    `spec.mlir`, `best.vmfb`, `summary.json`, `candidates.jsonl`, `report.html` and the run
+    store `run.db` into `work_dir`. With `resume`, continue the run stored there: nothing
+    measured is measured again and the budget counts what was already spent."""
     t0 = time.monotonic()
     work = Path(work_dir)
     work.mkdir(parents=True, exist_ok=True)
     target = make_target(options.target, options.arch)
     workload = load_workload(source, target, function=options.function, limits=options.limits)
     kernels = workload.kernels()
+    store = _open_store(work, workload, options, resume)
     pool = ModelPool(list(options.roster or OFFLINE_ROSTER), cost_basis=options.cost_basis)
+    for name, stats in store.model_stats().items():  # statistics carry on across a resume
+        if name in pool.stats:
+            pool.record(name, **{k: v or 0 for k, v in stats.items()})
     caller = ModelCaller(pool)
     evaluator = Evaluator(workload, work / "eval", seed=options.seed, repetitions=options.search_repetitions, min_time_s=0.05)
+    evaluator.cache.update(store.measurements())
     baseline = evaluator.baseline()
     if baseline.compile_only:
         raise LitecoopError(f"error: cannot search for {target.name}: {baseline.error}; the search needs timings "
@@ -212,9 +259,15 @@ def optimize(
 
     dispatches: list[DispatchResult] = []
     shares = [options.budget // len(kernels) + (1 if i < options.budget % len(kernels) else 0) for i in range(len(kernels))]
+    stored = store.nodes()
+    calls_by_dispatch = Counter(c["dispatch"] for c in store.calls())
     for i, (kernel, share) in enumerate(zip(kernels, shares)):
         search = KernelSearch(kernel, target.name, caller, evaluate, baseline, options.search,
-                              on_event=lambda e, k=kernel: on_event(k, e))
+                              on_event=_store_events(store, pool, i, kernel, on_event))
+        search.restore([r for r in stored if r.dispatch == i], calls_by_dispatch.get(i, 0))
+        store.add_dispatch(i, kernel.executable, {"summary": kernel.summary(), "kind": kernel.kind,
+                                                  "loop_bounds": list(kernel.loop_bounds)})
+        store.put_node(i, search.tree.root, COMPILED)
         dispatches.append(DispatchResult(kernel, search, share))
         if share == 0:
             search.stop_reason = "no budget left for this dispatch"
@@ -235,14 +288,47 @@ def optimize(
         wall_s=time.monotonic() - t0, failures=dict(failures), notes=notes,
         compile_flags=[str(f) for f in export.compile_flags(target.name)], best_measurement=best_m,
     )
-    (work / "summary.json").write_text(json.dumps(result.to_json(), indent=1, default=_json_default) + "\n")
+    summary = result.to_json()
+    summary["wall_s_all_sessions"] = round(store.meta().get("wall_s_all_sessions", 0.0) + result.wall_s, 2)
+    summary["sessions"] = store.meta().get("sessions", 0) + 1
+    store.set_meta(wall_s_all_sessions=summary["wall_s_all_sessions"], sessions=summary["sessions"])
+    (work / "summary.json").write_text(json.dumps(finite(summary), indent=1, default=_json_default) + "\n")
+    store.set_meta(summary=summary)
+    write_candidates_jsonl(store, work / "candidates.jsonl")
+    store.close()
     return result
 
 
+def write_candidates_jsonl(store: RunStore, path: Path) -> int:
+    """One JSON line per measured node (root = the baseline) for other tools; returns the count."""
+    names = {i: exe for i, exe, _ in store.dispatches()}
+    n = 0
+    with path.open("w") as f:
+        for r in store.nodes():
+            m = r.measurement
+            row = {"dispatch": names.get(r.dispatch, r.dispatch), "node": r.id, "parent": r.parent, "script": r.script,
+                   "expanded_by": r.expanded_by, "how": r.how, "status": r.status, "median_ms": r.median_ms}
+            if m is not None:
+                row.update(min_ms=m.min_ms, spread=m.spread, max_rel_error=m.max_rel_error, size_bytes=m.size_bytes,
+                           compile_s=m.compile_s, error=m.error)
+            f.write(json.dumps(finite(row), default=_json_default) + "\n")
+            n += 1
+    return n
+
+
 def _json_default(x: Any) -> Any:
-    if isinstance(x, float) and math.isnan(x):
-        return None
     return str(x)
+
+
+def finite(x: Any) -> Any:
+    """`x` with NaN and infinities replaced by None (strict JSON for other tools)."""
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    if isinstance(x, dict):
+        return {k: finite(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [finite(v) for v in x]
+    return x
 
 
 def _finalize(

@@ -37,8 +37,9 @@ class SearchProgress:
         self.progress.__exit__(et, ev, tb)
 
     def on_event(self, kernel: Kernel, event: Event) -> None:
+        if event.kind == "note":
+            self.progress.console.print(f"{kernel.executable}: {event.text}", style="dim", markup=False, highlight=False)
         if event.kind != "candidate" or event.node is None:
-            self.progress.console.print(f"[dim]{kernel.executable}: {event.text}[/dim]")
             return
         node = event.node
         lat = node.latency_ms

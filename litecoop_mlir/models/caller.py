@@ -31,7 +31,8 @@ class ModelCaller:
         else:
             t0 = time.monotonic()
             try:
-                out = CallOutcome(proposer.propose(request))  # type: ignore[attr-defined]
+                proposal = proposer.propose(request)  # type: ignore[attr-defined]
+                out = CallOutcome(proposal, reply_excerpt=proposal.reasoning[:500])
             except IllegalTransform as exc:
                 out = CallOutcome(None, "empty", str(exc))  # nothing left to propose: not a bad reply
             out.latency_s = time.monotonic() - t0

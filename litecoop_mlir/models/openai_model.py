@@ -62,6 +62,7 @@ class OpenAIProposer:
         try:
             for attempt in range(2):  # the ask, then one corrective re-ask
                 text = self._complete(messages, out)
+                out.reply_excerpt = text[:500]
                 try:
                     out.proposal = parse_reply(text, request.kernel, request.node.script, request.target,
                                                request.roster_names, machine=request.machine)

@@ -75,3 +75,4 @@ class CallOutcome:
     latency_s: float = 0.0
     retries: int = 0
     requests: int = 0
+    reply_excerpt: str = ""

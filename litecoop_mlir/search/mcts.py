@@ -15,7 +15,7 @@ from typing import Callable
 from litecoop_mlir.measure import Measurement
 from litecoop_mlir.models.caller import ModelCaller
 from litecoop_mlir.models.proposal import Proposal
-from litecoop_mlir.models.request import NodeView, ProposalRequest
+from litecoop_mlir.models.request import CallOutcome, NodeView, ProposalRequest
 from litecoop_mlir.search.tree import Node, Tree, reward
 from litecoop_mlir.search.uct import UCTConfig, select
 from litecoop_mlir.transforms import MachineModel, Script
@@ -51,12 +51,19 @@ class SearchConfig:
 
 @dataclass
 class Event:
-    """Something the caller may show: a measured candidate, or a note."""
+    """Something the caller may show or store.
 
-    kind: str  # candidate | note
+    kinds: `candidate` (a new measured node; `text` is the model), `call` (a model turn at
+    `node`; `outcome` says how it went), `expanded` (`node`'s expansion state changed),
+    `note` (a line for the user).
+    """
+
+    kind: str
     text: str
     node: Node | None = None
     how: str = COMPILED
+    hit: bool = False
+    outcome: CallOutcome | None = None
 
 
 class KernelSearch:
@@ -156,19 +163,20 @@ class KernelSearch:
             node.expansions += 1
             self.calls += 1
             out = self.caller.call(model, self._request(node, model, budget))
+            self.on_event(Event("call", model, node, outcome=out))
             if out.status == "unavailable":
                 self.on_event(Event("note", f"{model} unavailable ({out.error}); marked down, turn passes on"))
                 continue
             if out.proposal is None:
                 self.on_event(Event("note", f"{model}: {out.status} reply ({out.error[:160]})"))
                 self._unproductive(node, model)
-                return True
-            added = self._evaluate_steps(node, model, out.proposal, budget)
-            if not added:
+            elif not self._evaluate_steps(node, model, out.proposal, budget):
                 self._unproductive(node, model)
             else:
                 node.failed_expansions = 0
+            self.on_event(Event("expanded", model, node))
             return True
+        self.on_event(Event("expanded", "", node))
         return self.pool.available(node.next_model) is not None
 
     def _unproductive(self, node: Node, model: str) -> None:
@@ -206,19 +214,53 @@ class KernelSearch:
                 self.rejected += 1
             added += 1
             self.tree.backpropagate(child, reward(measurement, self.baseline_ms))
-            self._account(model, start, child)
+            hit = self._account(model, start, child)
             self.history.append({
                 "candidate": self.evaluated, "node": child.id, "model": model, "status": child.status,
                 "median_ms": child.latency_ms, "script": script.to_json(), "how": how,
             })
-            self.on_event(Event("candidate", model, child, how))
+            self.on_event(Event("candidate", model, child, how, hit))
             made.append(child)
         return added
 
-    def _account(self, model: str, parent: Node, child: Node) -> None:
+    def _account(self, model: str, parent: Node, child: Node) -> bool:
+        """Count the child for its model; True if it beat its parent (a hit)."""
         hit = child.ok and parent.latency_ms is not None and child.latency_ms < parent.latency_ms  # type: ignore[operator]
         self.pool.record(model, children=1, hits=int(hit))
         if hit:
             self.regressions = 0
         elif model != self.pool.largest:
             self.regressions += 1
+        return bool(hit)
+
+    def restore(self, rows: list, calls: int) -> None:
+        """Rebuild the tree and counters from stored node rows (store.NodeRow, root first).
+
+        The root keeps the baseline measured in this session; every other node keeps its
+        stored measurement, and rewards are backpropagated again against this baseline.
+        """
+        by_id = {0: self.tree.root}
+        for r in rows:
+            if r.id == 0:
+                self.tree.root.next_model = r.next_model or self.tree.root.next_model
+                self.tree.root.expansions, self.tree.root.failed_expansions = r.expansions, r.failed_expansions
+                self.tree.root.exhausted = r.exhausted
+                continue
+            parent = by_id.get(r.parent if r.parent is not None else -1)
+            if parent is None or r.key in self.tree.by_key:
+                continue
+            node = self.tree.add(parent, Script.from_json(r.script), r.key, expanded_by=r.expanded_by,
+                                 next_model=r.next_model, reasoning=r.reasoning, node_id=r.id)
+            node.measurement = r.measurement
+            node.expansions, node.failed_expansions, node.exhausted = r.expansions, r.failed_expansions, r.exhausted
+            by_id[r.id] = node
+            self.tree.backpropagate(node, reward(r.measurement, self.baseline_ms))
+            if r.how == COMPILED:
+                self.evaluated += 1
+            elif r.how == CACHED:
+                self.cache_hits += 1
+            else:
+                self.rejected += 1
+            self.history.append({"candidate": self.evaluated, "node": r.id, "model": r.expanded_by, "status": r.status,
+                                 "median_ms": r.median_ms, "script": r.script, "how": r.how})
+        self.calls = calls

@@ -91,10 +91,14 @@ class Tree:
         self.root = Node(0, Script(), root_key, next_model=first_model)
         self.nodes: list[Node] = [self.root]
         self.by_key: dict[str, Node] = {root_key: self.root}
+        self._next_id = 1
 
-    def add(self, parent: Node, script: Script, key: str, *, expanded_by: str, next_model: str, reasoning: str = "") -> Node:
-        """Add a child of `parent` (the caller checks `key` is new)."""
-        node = Node(len(self.nodes), script, key, parent, expanded_by, next_model, reasoning)
+    def add(self, parent: Node, script: Script, key: str, *, expanded_by: str, next_model: str, reasoning: str = "",
+            node_id: int | None = None) -> Node:
+        """Add a child of `parent` (the caller checks `key` is new); `node_id` restores a stored id."""
+        nid = self._next_id if node_id is None else node_id
+        self._next_id = max(self._next_id, nid + 1)
+        node = Node(nid, script, key, parent, expanded_by, next_model, reasoning)
         parent.children.append(node)
         self.nodes.append(node)
         self.by_key[key] = node

@@ -1,0 +1,79 @@
+"""The run store: identity checks, and kill -9 during a search followed by --resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from litecoop_mlir.cli import main
+from litecoop_mlir.errors import LitecoopError
+from litecoop_mlir.store import RunStore
+
+
+def test_store_refuses_another_input(tmp_path: Path) -> None:
+    store = RunStore.in_dir(tmp_path)
+    store.set_meta(source_sha256="a" * 64, target="llvm-cpu", input="x.mlir")
+    store.check_identity({"source_sha256": "a" * 64, "target": "llvm-cpu"})
+    with pytest.raises(LitecoopError, match="different input module"):
+        store.check_identity({"source_sha256": "b" * 64, "target": "llvm-cpu"})
+    with pytest.raises(LitecoopError, match="different target"):
+        store.check_identity({"source_sha256": "a" * 64, "target": "vulkan-spirv"})
+    store.close()
+
+
+def test_existing_run_needs_resume_and_same_input(small_matmul_path: Path, tmp_path: Path, capsys) -> None:
+    work = tmp_path / "w"
+    RunStore.in_dir(work).set_meta(source_sha256="0" * 64, input="other.mlir")
+    assert main([str(small_matmul_path), "--budget", "1", "--work-dir", str(work)]) == 1
+    assert "already holds a run" in capsys.readouterr().err
+    assert main([str(small_matmul_path), "--budget", "1", "--work-dir", str(work), "--resume"]) == 1
+    assert "different input module" in capsys.readouterr().err
+
+
+def _compiled(db: Path) -> list[tuple]:
+    if not db.exists():
+        return []
+    con = sqlite3.connect(db, timeout=30)
+    try:
+        return con.execute("SELECT id, key, median_ms, created FROM nodes WHERE id > 0 AND how = 'compiled' ORDER BY id").fetchall()
+    except sqlite3.OperationalError:
+        return []
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+def test_kill9_then_resume_counts_every_candidate_once(small_matmul_path: Path, tmp_path: Path) -> None:
+    work = tmp_path / "run"
+    args = [str(small_matmul_path), "--budget", "6", "--repetitions", "2", "--children", "2", "--work-dir", str(work)]
+    proc = subprocess.Popen([sys.executable, "-m", "litecoop_mlir.cli", *args, "-o", os.devnull],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    db = work / "run.db"
+    deadline = time.monotonic() + 180
+    try:
+        while len(_compiled(db)) < 2:
+            assert proc.poll() is None, "the search ended before it could be killed"
+            assert time.monotonic() < deadline, "no candidates recorded in time"
+            time.sleep(0.1)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    before = _compiled(db)
+    assert 2 <= len(before) < 6
+    assert main([*args, "--resume", "-o", str(tmp_path / "spec.mlir")]) == 0
+    after = _compiled(db)
+    summary = json.loads((work / "summary.json").read_text())
+    assert summary["candidates"] == 6 == len(after)
+    assert len({key for _, key, _, _ in after}) == 6  # no candidate twice
+    assert after[: len(before)] == before  # what was measured before the kill was not measured again
+    assert summary["sessions"] == 1  # the killed session never finished
+    lines = (work / "candidates.jsonl").read_text().splitlines()
+    assert sum(json.loads(x)["how"] == "compiled" and json.loads(x)["node"] > 0 for x in lines) == 6
