@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--arch", default="", help="CPU for llvm-cpu (default host), SM for cuda (default sm_80), Vulkan target")
     p.add_argument("--function", help="entry function (default: the module's only public function)")
     p.add_argument("--baseline-only", action="store_true", help="print dispatches, IREE's default configs and the O3 baseline latency")
+    p.add_argument("--show", nargs="+", metavar=("DIR", "NODE"), help="print a stored run (DIR), or one node of it (ID or DISPATCH:ID): its script, measurement and configured MLIR")
     p.add_argument("--apply", metavar="SCRIPT.json", help="apply a script (JSON list of transforms, or {\"dispatches\": {EXECUTABLE: [...]}}), print each configured dispatch and write the spec")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON (the summary) instead of the spec / tables")
     p.add_argument("--work-dir", help="directory for artifacts (default: ./litecoop-out for the search and --apply, a temporary one for --baseline-only)")
@@ -106,6 +107,16 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     from litecoop_mlir.baseline import measure_baseline
     from litecoop_mlir.workload import load_workload
 
+    if args.show:
+        from litecoop_mlir.show import show_node, show_run
+
+        if len(args.show) > 2:
+            raise UsageError("error: --show takes DIR and at most one NODE")
+        if len(args.show) == 2:
+            show_node(args.show[0], args.show[1], out)
+        else:
+            show_run(args.show[0], out)
+        return 0
     if args.input is None:
         raise UsageError("error: no input file (use - for stdin)")
     if args.baseline_only and args.apply:

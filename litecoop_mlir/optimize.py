@@ -33,6 +33,7 @@ from litecoop_mlir.measure import Evaluator, Measurement
 from litecoop_mlir.models.caller import ModelCaller
 from litecoop_mlir.models.pool import OFFLINE_ROSTER, ModelPool, ModelSpec
 from litecoop_mlir.search.mcts import CACHED, COMPILED, REJECTED, Event, KernelSearch, SearchConfig
+from litecoop_mlir.report import write_report
 from litecoop_mlir.spec import export_spec
 from litecoop_mlir.store import SCHEMA_VERSION, RunStore, source_hash
 from litecoop_mlir.transforms import IllegalTransform, Script
@@ -235,6 +236,7 @@ def optimize(
     workload = load_workload(source, target, function=options.function, limits=options.limits)
     kernels = workload.kernels()
     store = _open_store(work, workload, options, resume)
+    (work / "input.mlir").write_text(workload.source)
     pool = ModelPool(list(options.roster or OFFLINE_ROSTER), cost_basis=options.cost_basis)
     for name, stats in store.model_stats().items():  # statistics carry on across a resume
         if name in pool.stats:
@@ -295,6 +297,7 @@ def optimize(
     (work / "summary.json").write_text(json.dumps(finite(summary), indent=1, default=_json_default) + "\n")
     store.set_meta(summary=summary)
     write_candidates_jsonl(store, work / "candidates.jsonl")
+    write_report(work, store, dict(enumerate(kernels)))
     store.close()
     return result
 

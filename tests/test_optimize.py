@@ -69,6 +69,7 @@ def test_cli_search_spec_to_stdout_and_file(small_matmul_path: Path, tmp_path: P
     assert main(args) == 0
     out = capsys.readouterr()
     assert "__kernel_config" in out.out and "offline proposers" in out.err and "speedup" in out.err
+    args[-1] = str(tmp_path / "w2")
     assert main([*args, "-o", str(tmp_path / "spec.mlir"), "--json"]) == 0
     out = capsys.readouterr()
     assert out.out == "" and json.loads((tmp_path / "spec.mlir").read_text())["candidates"] >= 0
