@@ -70,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--children", type=int, default=SearchConfig.children_per_expansion, help="steps asked per model turn (default %(default)s)")
     s.add_argument("--course-alteration", type=int, default=SearchConfig.course_alteration_k, metavar="K",
                    help="after K regressions in a row by smaller models the largest expands next; 0 = off (default %(default)s)")
+    s.add_argument("--concurrency", type=int, default=SearchConfig.concurrency, metavar="N",
+                   help="model calls in flight at once; above 1, calls overlap compiles (run by --workers threads) "
+                        "and plan steps start as soon as their dependency is measured (default %(default)s: serial)")
+    s.add_argument("--workers", type=int, help="compile workers with --concurrency > 1 (default: the number of cores)")
     s.add_argument("--cost-basis", choices=("params", "price"), default="params", help="what makes a model expensive (default %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="seed for inputs and search (default 0)")
     p.add_argument("--repetitions", type=int, default=10, help="benchmark repetitions for final numbers (default 10)")
@@ -215,11 +219,14 @@ def _search_options(args: argparse.Namespace, limits: Limits, err: Console):
         err.print("note: no model roster given (--models or $LITECOOP_ROSTER): using the built-in offline proposers (heuristic, random)")
     try:
         uct = UCTConfig(lam=args.lam, exploration=args.exploration)
-        search = SearchConfig(uct=uct, children_per_expansion=args.children, course_alteration_k=args.course_alteration, seed=args.seed)
+        search = SearchConfig(uct=uct, children_per_expansion=args.children, course_alteration_k=args.course_alteration,
+                              seed=args.seed, concurrency=args.concurrency)
+        if args.workers is not None and args.workers < 1:
+            raise ValueError("--workers must be at least 1")
         return OptimizeOptions(
             target=args.target, arch=args.arch, function=args.function, roster=roster, cost_basis=args.cost_basis,
             budget=args.budget, time_budget_s=args.time_budget, search=search, seed=args.seed,
-            repetitions=args.repetitions, limits=limits,
+            repetitions=args.repetitions, limits=limits, workers=args.workers,
         )
     except ValueError as exc:
         raise UsageError(f"error: {exc}") from None

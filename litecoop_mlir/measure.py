@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from litecoop_mlir.iree.compiler import FROM_CONFIGURATIONS, compile_module
 from litecoop_mlir.iree.process import Status
@@ -82,12 +85,55 @@ class Measurement:
         return cls(**d)  # type: ignore[arg-type]
 
 
+class QuietLock:
+    """Many compiles at once (shared), or one benchmark alone (exclusive), never both.
+
+    Benchmarks wait for running compiles to end and new compiles wait for the benchmark,
+    so a timing never shares the machine with a compile; waiting benchmarks go first.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._shared = 0
+        self._exclusive = False
+        self._waiting_exclusive = 0
+
+    @contextlib.contextmanager
+    def shared(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._exclusive and not self._waiting_exclusive)
+            self._shared += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._shared -= 1
+                self._cond.notify_all()
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        with self._cond:
+            self._waiting_exclusive += 1
+            self._cond.wait_for(lambda: not self._exclusive and not self._shared)
+            self._waiting_exclusive -= 1
+            self._exclusive = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._exclusive = False
+                self._cond.notify_all()
+
+
 @dataclass
 class Evaluator:
     """Turns candidates into measurements for one workload, never twice for the same content.
 
     The reference is the baseline compile (input module at the base flags) run on
     seeded random inputs; every candidate is run on the same inputs and compared.
+    Thread-safe: compiles run in parallel, runs and benchmarks one at a time with no
+    compile beside them; a candidate in flight is not started twice, and two candidates
+    that compile to the same binary are measured once.
     """
 
     workload: Workload
@@ -100,8 +146,10 @@ class Evaluator:
     hits: int = 0
     _inputs: tuple[Path, ...] = ()
     _reference: tuple[Path, ...] = ()
-    _bench_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _quiet: QuietLock = field(default_factory=QuietLock, repr=False)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _inflight: dict[str, threading.Event] = field(default_factory=dict, repr=False)
+    _by_binary: dict[str, Measurement] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.work_dir = Path(self.work_dir)
@@ -125,13 +173,23 @@ class Evaluator:
 
     def _evaluate(self, candidate: Candidate, *, reference: bool) -> Measurement:
         key = candidate.key(self.workload)
-        with self._cache_lock:
-            if key in self.cache and not reference:
-                self.hits += 1
-                return self.cache[key]
-        m = self._measure(key, candidate, reference)
-        with self._cache_lock:
-            self.cache[key] = m
+        while True:
+            with self._cache_lock:
+                if key in self.cache and not reference:
+                    self.hits += 1
+                    return self.cache[key]
+                running = self._inflight.get(key)
+                if running is None:
+                    self._inflight[key] = threading.Event()
+                    break
+            running.wait()  # the same candidate is being measured: take its result
+        try:
+            m = self._measure(key, candidate, reference)
+            with self._cache_lock:
+                self.cache[key] = m
+        finally:
+            with self._cache_lock:
+                self._inflight.pop(key).set()
         return m
 
     def _measure(self, key: str, candidate: Candidate, reference: bool) -> Measurement:
@@ -140,10 +198,17 @@ class Evaluator:
         flags = [*w.base_flags, *candidate.flags]
         if candidate.configured:
             flags.append(FROM_CONFIGURATIONS)
-        comp = compile_module(candidate.source, flags, cdir, w.limits)
+        with self._quiet.shared():
+            comp = compile_module(candidate.source, flags, cdir, w.limits)
         if not comp.ok:
             return Measurement(key, comp.status, compile_s=comp.wall_s, error=comp.error)
         assert comp.vmfb is not None
+        binary = hashlib.sha256(comp.vmfb.read_bytes()).hexdigest()
+        with self._cache_lock:
+            same = self._by_binary.get(binary) if not reference else None
+        if same is not None:  # another script compiled to this very binary: measured once
+            return dataclasses.replace(same, key=key, compile_s=comp.wall_s, vmfb=str(comp.vmfb),
+                                       error=same.error or "same binary as an earlier candidate")
         m = Measurement(key, Status.OK, size_bytes=comp.size_bytes, compile_s=comp.wall_s, vmfb=str(comp.vmfb))
         if not self.can_run:
             m.status, m.compile_only, m.error = Status.NO_DEVICE, True, self.no_device_reason
@@ -151,7 +216,7 @@ class Evaluator:
         if self.verify or reference:
             if not self._check_numbers(m, comp.vmfb, cdir, reference):
                 return m
-        with self._bench_lock:  # one benchmark at a time per device
+        with self._quiet.exclusive():  # one benchmark at a time, with no compile beside it
             bench = benchmark_module(
                 comp.vmfb,
                 w.function,
@@ -162,11 +227,14 @@ class Evaluator:
                 min_time_s=self.min_time_s,
             )
         self._record_bench(m, bench)
+        if m.ok:
+            with self._cache_lock:
+                self._by_binary.setdefault(binary, m)
         return m
 
     def _check_numbers(self, m: Measurement, vmfb: Path, cdir: Path, reference: bool) -> bool:
         w = self.workload
-        with self._bench_lock:
+        with self._quiet.exclusive():
             run = run_module(vmfb, w.function, self.inputs, len(w.outputs), cdir / "outputs", w.target, w.limits)
         if not run.ok:
             m.status, m.error = run.status, run.error

@@ -25,6 +25,7 @@ from typing import Any, Callable
 from litecoop_mlir import __version__
 from litecoop_mlir.apply import build_candidate, merge_flags
 from litecoop_mlir.errors import LitecoopError
+from litecoop_mlir.executor import LocalExecutor
 from litecoop_mlir.iree.process import Limits, Status
 from litecoop_mlir.iree.runner import benchmark_interleaved
 from litecoop_mlir.iree.targets import make_target
@@ -55,6 +56,7 @@ class OptimizeOptions:
         search_repetitions: benchmark repetitions per candidate during the search.
         final_rounds / repetitions: the side-by-side re-measurement of the finalists.
         finalists: candidates per dispatch re-measured at the end.
+        workers: compile workers when search.concurrency > 1 (default: the number of cores).
         limits: timeout and memory limit of every subprocess.
     """
 
@@ -71,6 +73,7 @@ class OptimizeOptions:
     final_rounds: int = 3
     repetitions: int = 10
     finalists: int = 3
+    workers: int | None = None
     limits: Limits = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
@@ -130,6 +133,7 @@ class OptimizeResult:
     spec_text: str
     work_dir: Path
     wall_s: float
+    search_s: float
     failures: dict[str, int]
     notes: list[str]
     compile_flags: list[str]
@@ -158,6 +162,7 @@ class OptimizeResult:
             "cache_hits": sum(d.search.cache_hits for d in self.dispatches),
             "failures": self.failures,
             "wall_s": round(self.wall_s, 2),
+            "search_s": round(self.search_s, 2),
             "models": pool.summary(),
             "cost_basis": pool.cost_basis,
             "largest_model": pool.largest if pool.ranked_by_cost else None,
@@ -275,8 +280,13 @@ def optimize(
             search.stop_reason = "no budget left for this dispatch"
             continue
         deadline = t0 + options.time_budget_s * (i + 1) / len(kernels) if options.time_budget_s else None
-        search.run(share, deadline)
+        if options.search.concurrency > 1:
+            with LocalExecutor(evaluate, options.workers) as executor:
+                search.run(share, deadline, submit=executor.submit)
+        else:
+            search.run(share, deadline)
 
+    search_s = time.monotonic() - t0
     notes: list[str] = []
     best_scripts, best_ms, rounds, best_m = _finalize(workload, evaluator, dispatches, baseline, options, notes)
     export = export_spec(workload, {k: s for k, s in best_scripts.items() if s.transforms}, work)
@@ -287,7 +297,7 @@ def optimize(
     result = OptimizeResult(
         workload=workload, dispatches=dispatches, best_scripts=best_scripts, baseline_ms=statistics.median(rounds["baseline"]),
         best_ms=best_ms, rounds_ms=rounds, pool=pool, spec_text=export.spec_path.read_text(), work_dir=work,
-        wall_s=time.monotonic() - t0, failures=dict(failures), notes=notes,
+        wall_s=time.monotonic() - t0, search_s=search_s, failures=dict(failures), notes=notes,
         compile_flags=[str(f) for f in export.compile_flags(target.name)], best_measurement=best_m,
     )
     summary = result.to_json()

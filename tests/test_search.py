@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+import threading
+import time
 
 import pytest
 
+from litecoop_mlir.executor import LocalExecutor
 from litecoop_mlir.iree.process import Status
 from litecoop_mlir.measure import Measurement
 from litecoop_mlir.models.caller import ModelCaller
@@ -151,3 +154,85 @@ def test_cache_hits_do_not_use_budget(fake_kernel) -> None:
     search = KernelSearch(fake_kernel, "llvm-cpu", caller, evaluate, _ok(1.0), SearchConfig(children_per_expansion=1))
     search.run(budget=16)
     assert search.evaluated <= 16 and search.stop_reason
+
+
+class TimedCaller(ModelCaller):
+    """Proposes `steps` distinct vector tiles per call after `delay_s`; logs call intervals."""
+
+    def __init__(self, pool: ModelPool, delay_s: float, plan: bool = False) -> None:
+        self.pool, self.delay_s, self.plan = pool, delay_s, plan
+        self.lock = threading.Lock()
+        self.i = 0
+        self.intervals: list[tuple[float, float, int]] = []
+
+    def call(self, name, request):
+        t0 = time.monotonic()
+        time.sleep(self.delay_s)
+        with self.lock:
+            self.i += 1
+            i = self.i
+        self.pool.record(name, calls=1)
+        m = 1 + (i % 14)
+        if self.plan:  # step 2 refines step 1's result
+            steps = (Step((SetTileSizes("vector_common_parallel", (m, 8, 0)),)),
+                     Step((SetTileSizes("vector_reduction", (0, 0, 1 + i % 4)),), after=1))
+        else:
+            steps = tuple(Step((SetTileSizes("vector_common_parallel", (m, 8 * (1 + j % 2), 0)),)) for j in range(2))
+        self.intervals.append((t0, time.monotonic(), request.node.script.key(request.kernel) and i))
+        return CallOutcome(Proposal(steps, name))
+
+
+def _timed_eval(log: list, delay_s: float, fail_steps: bool = False):
+    def evaluate(kernel, script):
+        t0 = time.monotonic()
+        time.sleep(delay_s)
+        log.append((t0, time.monotonic()))
+        if fail_steps and len(script) == 1:
+            return Measurement("k", Status.COMPILE_ERROR), COMPILED
+        return _ok(1.0 - 0.01 * len(log)), COMPILED
+    return evaluate
+
+
+def _overlaps(a: list, b: list) -> bool:
+    return any(s1 < e2 and s2 < e1 for s1, e1, *_ in a for s2, e2 in b)
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+def test_concurrent_search_spends_budget_exactly_once(fake_kernel, concurrency: int) -> None:
+    pool = _pool()
+    caller = TimedCaller(pool, 0.05)
+    evals: list = []
+    config = SearchConfig(children_per_expansion=2, concurrency=concurrency)
+    search = KernelSearch(fake_kernel, "llvm-cpu", caller, _timed_eval(evals, 0.05), _ok(1.0), config)
+    with LocalExecutor(search.evaluate, workers=2) as ex:
+        search.run(budget=10, submit=ex.submit if concurrency > 1 else None)
+    keys = [n.key for n in search.tree.nodes]
+    assert search.evaluated == 10 == len(evals) and len(keys) == len(set(keys))
+    assert all(not n.busy and n.virtual == 0 for n in search.tree.nodes)
+    # Serial: no model call overlaps a candidate; concurrent: calls overlap candidates.
+    assert _overlaps(caller.intervals, evals) == (concurrency > 1)
+
+
+def test_plan_steps_wait_for_their_dependency(fake_kernel) -> None:
+    pool = _pool()
+    caller = TimedCaller(pool, 0.0, plan=True)
+    search = KernelSearch(fake_kernel, "llvm-cpu", caller, _timed_eval([], 0.0), _ok(1.0),
+                          SearchConfig(uct=UCTConfig(widening=0.0), concurrency=2))
+    with LocalExecutor(search.evaluate, workers=2) as ex:
+        search.run(budget=4, submit=ex.submit)
+    second = [n for n in search.tree.nodes if n.script.transforms and n.script.transforms[-1].level == "vector_reduction"]
+    assert second
+    for n in second:  # made from step 1's result, after it was measured
+        assert n.parent is not None and n.parent.id < n.id and n.parent.expanded_by
+        assert n.parent.script.transforms[-1].level == "vector_common_parallel"
+
+
+def test_plan_step_after_failed_dependency_is_not_run(fake_kernel) -> None:
+    pool = _pool()
+    caller = TimedCaller(pool, 0.0, plan=True)
+    log: list = []
+    search = KernelSearch(fake_kernel, "llvm-cpu", caller, _timed_eval(log, 0.0, fail_steps=True), _ok(1.0),
+                          SearchConfig(course_alteration_k=0))
+    search.run(budget=3)
+    assert all(len(n.script) <= 1 for n in search.tree.nodes)  # step 2 of each plan never ran
+    assert search.stop_reason

@@ -8,10 +8,13 @@ other than the largest, the largest model takes the next expansion.
 
 from __future__ import annotations
 
+import queue
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
+from litecoop_mlir.iree.process import Status
 from litecoop_mlir.measure import Measurement
 from litecoop_mlir.models.caller import ModelCaller
 from litecoop_mlir.models.proposal import Proposal
@@ -23,7 +26,40 @@ from litecoop_mlir.workload import Kernel
 
 #: evaluate(kernel, script) -> (measurement, how it was obtained: COMPILED, CACHED or REJECTED)
 Evaluate = Callable[[Kernel, Script], tuple[Measurement, str]]
+#: submit(kernel, script) -> a future of what Evaluate returns (an executor's entry point)
+Submit = Callable[[Kernel, Script], "Future[tuple[Measurement, str]]"]
 COMPILED, CACHED, REJECTED = "compiled", "cached", "rejected"
+
+
+def _inline(evaluate: Evaluate) -> Submit:
+    """Run each candidate at once, in the calling thread."""
+
+    def submit(kernel: Kernel, script: Script) -> Future:
+        fut: Future = Future()
+        try:
+            fut.set_result(evaluate(kernel, script))
+        except Exception as exc:  # noqa: BLE001
+            fut.set_exception(exc)
+        return fut
+
+    return submit
+
+
+@dataclass
+class _Expansion:
+    """One model turn in flight: its proposal's steps and what became of each."""
+
+    node: Node
+    model: str
+    proposal: Proposal | None
+    made: list[Node | None] = field(default_factory=list)
+    state: list[str] = field(default_factory=list)  # waiting | running | done
+    added: int = 0
+
+    def __post_init__(self) -> None:
+        n = len(self.proposal.steps) if self.proposal else 0
+        self.made = [None] * n
+        self.state = ["waiting"] * n
 
 
 @dataclass(frozen=True)
@@ -35,18 +71,23 @@ class SearchConfig:
         children_per_expansion: steps asked of a model per turn.
         course_alteration_k: consecutive small-model regressions before the largest model steps in (0: never).
         seed: seeds random proposers (combined with the node id).
+        concurrency: model calls in flight at once; 1 = strictly serial (call, its
+            candidates, next call); more overlaps calls with compiles and benchmarks.
     """
 
     uct: UCTConfig = field(default_factory=UCTConfig)
     children_per_expansion: int = 3
     course_alteration_k: int = 3
     seed: int = 0
+    concurrency: int = 1
 
     def __post_init__(self) -> None:
         if not 1 <= self.children_per_expansion <= 8:
             raise ValueError("children per expansion must be in [1, 8]")
         if self.course_alteration_k < 0:
             raise ValueError("course alteration K must be >= 0")
+        if not 1 <= self.concurrency <= 64:
+            raise ValueError("concurrency must be in [1, 64]")
 
 
 @dataclass
@@ -92,6 +133,7 @@ class KernelSearch:
         self.on_event = on_event
         self.evaluated = 0  # candidates compiled and measured (cache hits excluded)
         self.cache_hits = 0
+        self.reserved = 0  # compiled plus in flight
         self.rejected = 0  # refused before compiling (e.g. tiles for a dispatch a flag reshaped)
         self.calls = 0
         self.regressions = 0
@@ -101,24 +143,161 @@ class KernelSearch:
 
     # ----------------------------------------------------------------------------------
 
-    def run(self, budget: int, deadline: float | None = None) -> None:
-        """Expand until `budget` candidates are evaluated, the deadline passes, or nothing is left."""
+    def run(self, budget: int, deadline: float | None = None, *, submit: Submit | None = None) -> None:
+        """Expand until `budget` candidates are compiled, the deadline passes, or nothing is left.
+
+        With `config.concurrency` 1 the loop is strictly serial: one model call, then its
+        candidates, then the next call. With more, up to that many model calls are in flight
+        while candidates compile (through `submit`, e.g. a pool of workers); each step of a
+        plan starts as soon as the step it depends on is measured, and selection applies a
+        virtual loss to nodes with an expansion in flight.
+        """
+        self._submit = submit or _inline(self.evaluate)
+        self._events: queue.Queue[tuple[str, object]] = queue.Queue()
+        self._budget = budget
+        self._inflight_calls = self._inflight_evals = 0
+        self._pending_keys: set[str] = set()
+        self.reserved = self.evaluated
+        concurrency = self.config.concurrency
         max_calls = 4 * budget + 20
-        while self.evaluated < budget:
-            if deadline is not None and time.monotonic() >= deadline:
-                self.stop_reason = "time budget reached"
-                return
-            if self.calls >= max_calls:
-                self.stop_reason = f"stopped after {self.calls} model calls without using the budget"
-                return
-            node = select(self.tree, self.pool.phi, self.config.uct)
-            if node is None:
-                self.stop_reason = "search space exhausted"
-                return
-            if not self.expand(node, budget):
-                self.stop_reason = "all models unavailable"
-                return
-        self.stop_reason = "candidate budget reached"
+        stopped = False
+        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="model") as calls:
+            self._calls_pool = calls
+            while True:
+                while not stopped and self._inflight_calls < concurrency and self.reserved < budget:
+                    if concurrency == 1 and self._inflight_evals:
+                        break  # strictly serial: the next call waits for the candidates
+                    if deadline is not None and time.monotonic() >= deadline:
+                        self.stop_reason, stopped = "time budget reached", True
+                    elif self.calls >= max_calls:
+                        self.stop_reason, stopped = f"stopped after {self.calls} model calls without using the budget", True
+                    else:
+                        node = select(self.tree, self.pool.phi, self.config.uct)
+                        if node is None:
+                            if not (self._inflight_calls or self._inflight_evals):
+                                self.stop_reason, stopped = "search space exhausted", True
+                            break
+                        if not self._launch(node):
+                            self.stop_reason, stopped = "all models unavailable", True
+                if not (self._inflight_calls or self._inflight_evals):
+                    break
+                kind, payload = self._events.get()
+                if kind == "call":
+                    self._inflight_calls -= 1
+                    self._on_call(*payload)  # type: ignore[misc]
+                else:
+                    self._inflight_evals -= 1
+                    self._on_measured(*payload)  # type: ignore[misc]
+        if not self.stop_reason or self.evaluated >= budget:
+            self.stop_reason = "candidate budget reached" if self.evaluated >= budget else (self.stop_reason or "search ended")
+
+    def _launch(self, node: Node) -> bool:
+        """Start a model turn at `node` (in the call pool); False if no model is up."""
+        model = self._choose_model(node)
+        if model is None:
+            return False
+        node.expansions += 1
+        self.calls += 1
+        self._inflight_calls += 1
+        self.tree.set_busy(node, True)
+        request = self._request(node, model, self._budget)
+
+        def task() -> None:
+            try:
+                out = self.caller.call(model, request)
+            except Exception as exc:  # noqa: BLE001 - a proposer bug must not hang the search
+                out = CallOutcome(None, "unavailable", f"{type(exc).__name__}: {exc}")
+            self._events.put(("call", (node, model, out)))
+
+        self._calls_pool.submit(task)
+        return True
+
+    def _on_call(self, node: Node, model: str, out: CallOutcome) -> None:
+        self.on_event(Event("call", model, node, outcome=out))
+        if out.status == "unavailable":
+            self.on_event(Event("note", f"{model} unavailable ({out.error}); marked down, turn passes on"))
+            self.tree.set_busy(node, False)
+            if self.pool.available(node.next_model) is not None and self.reserved < self._budget:
+                self._launch(node)
+            return
+        if out.proposal is None:
+            self.on_event(Event("note", f"{model}: {out.status} reply ({out.error[:160]})"))
+            self._finish(_Expansion(node, model, None))
+            return
+        exp = _Expansion(node, model, out.proposal)
+        self._advance(exp)
+
+    def _advance(self, exp: _Expansion) -> None:
+        """Start every step whose dependency is resolved; finish the expansion when all are."""
+        assert exp.proposal is not None
+        for i, step in enumerate(exp.proposal.steps):
+            if exp.state[i] != "waiting":
+                continue
+            if step.after and exp.state[step.after - 1] != "done":
+                continue
+            start = exp.node if step.after == 0 else exp.made[step.after - 1]
+            exp.state[i] = "done"
+            if start is None or not start.ok or self.reserved >= self._budget:
+                continue  # its dependency failed or was not run, or no budget is left
+            script = start.script.then(*step.transforms).normalized()
+            key = script.key(self.kernel)
+            if key in self.tree.by_key:
+                exp.made[i] = self.tree.by_key[key]
+                continue
+            if key in self._pending_keys:
+                continue
+            exp.state[i] = "running"
+            self._pending_keys.add(key)
+            self.reserved += 1
+            self._inflight_evals += 1
+            fut = self._submit(self.kernel, script)
+            fut.add_done_callback(lambda f, i=i, start=start, script=script, key=key:
+                                  self._events.put(("measured", (exp, i, start, script, key, f))))
+        if all(st == "done" for st in exp.state):
+            self._finish(exp)
+        elif "running" not in exp.state:
+            self._advance(exp)  # a skipped step resolved a dependency
+
+    def _on_measured(self, exp: _Expansion, i: int, start: Node, script: Script, key: str, fut: Future) -> None:
+        try:
+            measurement, how = fut.result()
+        except Exception as exc:  # noqa: BLE001 - an executor failure is this candidate's failure
+            measurement, how = Measurement("", Status.CRASH, error=f"{type(exc).__name__}: {exc}"), REJECTED
+        self._pending_keys.discard(key)
+        exp.state[i] = "done"
+        if how == COMPILED:  # only compiles count against the budget
+            self.evaluated += 1
+        else:
+            self.reserved -= 1
+            if how == CACHED:
+                self.cache_hits += 1
+            else:
+                self.rejected += 1
+        if key in self.tree.by_key:  # another path reached it first
+            exp.made[i] = self.tree.by_key[key]
+        else:
+            assert exp.proposal is not None
+            child = self.tree.add(start, script, key, expanded_by=exp.model,
+                                  next_model=exp.proposal.next_model or exp.model, reasoning=exp.proposal.reasoning)
+            child.measurement = measurement
+            self.tree.backpropagate(child, reward(measurement, self.baseline_ms))
+            hit = self._account(exp.model, start, child)
+            self.history.append({
+                "candidate": self.evaluated, "node": child.id, "model": exp.model, "status": child.status,
+                "median_ms": child.latency_ms, "script": script.to_json(), "how": how,
+            })
+            self.on_event(Event("candidate", exp.model, child, how, hit))
+            exp.made[i] = child
+            exp.added += 1
+        self._advance(exp)
+
+    def _finish(self, exp: _Expansion) -> None:
+        self.tree.set_busy(exp.node, False)
+        if exp.added:
+            exp.node.failed_expansions = 0
+        else:
+            self._unproductive(exp.node, exp.model)
+        self.on_event(Event("expanded", exp.model, exp.node))
 
     def _choose_model(self, node: Node) -> str | None:
         name = node.next_model or self.pool.specs[0].name
@@ -144,8 +323,8 @@ class KernelSearch:
             baseline_ms=self.baseline_ms,
             model=model,
             roster=self.pool.roster_for_prompt(),
-            budget_left=budget - self.evaluated,
-            steps_wanted=min(self.config.children_per_expansion, budget - self.evaluated),
+            budget_left=budget - self.reserved,
+            steps_wanted=max(1, min(self.config.children_per_expansion, budget - self.reserved)),
             parent=view(parent),
             grandparent=view(parent.parent if parent else None),
             children=tuple(NodeView(c.script, c.latency_ms, c.status) for c in node.children),
@@ -154,31 +333,6 @@ class KernelSearch:
             seed=self.config.seed * 1_000_003 + node.id * 7919 + node.expansions,
         )
 
-    def expand(self, node: Node, budget: int) -> bool:
-        """One model turn at `node`; False if no model is available at all."""
-        for _ in range(len(self.pool.specs)):
-            model = self._choose_model(node)
-            if model is None:
-                return False
-            node.expansions += 1
-            self.calls += 1
-            out = self.caller.call(model, self._request(node, model, budget))
-            self.on_event(Event("call", model, node, outcome=out))
-            if out.status == "unavailable":
-                self.on_event(Event("note", f"{model} unavailable ({out.error}); marked down, turn passes on"))
-                continue
-            if out.proposal is None:
-                self.on_event(Event("note", f"{model}: {out.status} reply ({out.error[:160]})"))
-                self._unproductive(node, model)
-            elif not self._evaluate_steps(node, model, out.proposal, budget):
-                self._unproductive(node, model)
-            else:
-                node.failed_expansions = 0
-            self.on_event(Event("expanded", model, node))
-            return True
-        self.on_event(Event("expanded", "", node))
-        return self.pool.available(node.next_model) is not None
-
     def _unproductive(self, node: Node, model: str) -> None:
         """Nothing new came from `model` here: pass the turn to another model; give up after a round."""
         node.failed_expansions += 1
@@ -186,42 +340,6 @@ class KernelSearch:
         node.next_model = names[(names.index(model) + 1) % len(names)]
         if node.failed_expansions > len(names):
             node.exhausted = True
-
-    def _evaluate_steps(self, node: Node, model: str, proposal: Proposal, budget: int) -> int:
-        made: list[Node | None] = []
-        added = 0
-        next_model = proposal.next_model or model
-        for step in proposal.steps:
-            if self.evaluated >= budget:
-                break
-            start = node if step.after == 0 else made[step.after - 1]
-            if start is None or not start.ok:
-                made.append(None)  # its dependency failed or was not run
-                continue
-            script = start.script.then(*step.transforms).normalized()
-            key = script.key(self.kernel)
-            if key in self.tree.by_key:
-                made.append(self.tree.by_key[key])
-                continue
-            child = self.tree.add(start, script, key, expanded_by=model, next_model=next_model, reasoning=proposal.reasoning)
-            measurement, how = self.evaluate(self.kernel, script)
-            child.measurement = measurement
-            if how == COMPILED:  # only compiles count against the budget
-                self.evaluated += 1
-            elif how == CACHED:
-                self.cache_hits += 1
-            else:
-                self.rejected += 1
-            added += 1
-            self.tree.backpropagate(child, reward(measurement, self.baseline_ms))
-            hit = self._account(model, start, child)
-            self.history.append({
-                "candidate": self.evaluated, "node": child.id, "model": model, "status": child.status,
-                "median_ms": child.latency_ms, "script": script.to_json(), "how": how,
-            })
-            self.on_event(Event("candidate", model, child, how, hit))
-            made.append(child)
-        return added
 
     def _account(self, model: str, parent: Node, child: Node) -> bool:
         """Count the child for its model; True if it beat its parent (a hit)."""

@@ -56,10 +56,14 @@ class Node:
     expansions: int = 0
     failed_expansions: int = 0
     exhausted: bool = False
+    busy: bool = False  # a model turn at this node is in flight
+    virtual: int = 0  # expansions in flight in this subtree (virtual loss)
 
     @property
     def q(self) -> float:
-        return self.total_reward / self.visits if self.visits else 0.0
+        """Mean reward; an expansion in flight counts as a visit with reward 0 (virtual loss)."""
+        n = self.visits + self.virtual
+        return self.total_reward / n if n else 0.0
 
     @property
     def depth(self) -> int:
@@ -103,6 +107,16 @@ class Tree:
         self.nodes.append(node)
         self.by_key[key] = node
         return node
+
+    def set_busy(self, node: Node, busy: bool) -> None:
+        """Mark a model turn at `node` in flight (or done), with virtual loss on its path."""
+        if node.busy == busy:
+            return
+        node.busy = busy
+        n: Node | None = node
+        while n is not None:
+            n.virtual += 1 if busy else -1
+            n = n.parent
 
     def backpropagate(self, node: Node, value: float) -> None:
         """Add one visit with `value` to `node` and every ancestor."""

@@ -2,7 +2,8 @@
 
 Score of child c of p:  (1 - lambda) * Q(c) + lambda * phi(model(c)) + C * sqrt(ln N(p) / N(c)),
 where model(c) is the model chosen to expand c and phi is 1 for the cheapest model and 0 for
-the most expensive. Unvisited children come first, cheapest first. A node may be expanded
+the most expensive. Unvisited children come first, cheapest first. Expansions in flight
+count as visits with reward 0 (virtual loss), so concurrent turns spread over the tree. A node may be expanded
 again (progressive widening) while its expansions are at most widening * sqrt(N) + 1.
 """
 
@@ -33,15 +34,17 @@ class UCTConfig:
 
 def uct_score(child: Node, parent_visits: int, phi: float, cfg: UCTConfig) -> float:
     """The LLM-aware UCT score (infinite for an unvisited child)."""
-    if child.visits == 0:
+    n = child.visits + child.virtual
+    if n == 0:
         return math.inf
-    explore = math.sqrt(math.log(max(parent_visits, 1)) / child.visits)
+    explore = math.sqrt(math.log(max(parent_visits, 1)) / n)
     return (1 - cfg.lam) * child.q + cfg.lam * phi + cfg.exploration * explore
 
 
 def expandable(node: Node, cfg: UCTConfig) -> bool:
-    """A measured, correct node that models have not exhausted, above the depth limit."""
-    return node.ok and not node.exhausted and node.depth < cfg.max_depth
+    """A measured, correct node that models have not exhausted, above the depth limit,
+    with no model turn in flight."""
+    return node.ok and not node.exhausted and not node.busy and node.depth < cfg.max_depth
 
 
 def may_widen(node: Node, cfg: UCTConfig) -> bool:
@@ -57,7 +60,8 @@ def _alive(node: Node, cfg: UCTConfig, memo: dict[int, bool]) -> bool:
 def best_child(node: Node, phi: Callable[[str], float], cfg: UCTConfig, candidates: list[Node] | None = None) -> Node:
     """The child with the highest score (unvisited first, cheapest model first; ties by id)."""
     kids = candidates if candidates is not None else node.children
-    return max(kids, key=lambda c: (uct_score(c, node.visits, phi(c.next_model), cfg), phi(c.next_model), -c.id))
+    n = node.visits + node.virtual
+    return max(kids, key=lambda c: (uct_score(c, n, phi(c.next_model), cfg), phi(c.next_model), -c.id))
 
 
 def select(tree: Tree, phi: Callable[[str], float], cfg: UCTConfig) -> Node | None:
