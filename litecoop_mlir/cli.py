@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="model calls in flight at once; above 1, calls overlap compiles (run by --workers threads) "
                         "and plan steps start as soon as their dependency is measured (default %(default)s: serial)")
     s.add_argument("--workers", type=int, help="compile workers with --concurrency > 1 (default: the number of cores)")
+    s.add_argument("--executor", choices=("local", "ray"), default="local",
+                   help="where candidates compile and run: this machine, or a Ray cluster (pip install 'litecoop-mlir[ray]')")
+    s.add_argument("--ray-address", help="address of an existing Ray cluster (default: start a local instance)")
     s.add_argument("--cost-basis", choices=("params", "price"), default="params", help="what makes a model expensive (default %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="seed for inputs and search (default 0)")
     p.add_argument("--repetitions", type=int, default=10, help="benchmark repetitions for final numbers (default 10)")
@@ -226,7 +229,8 @@ def _search_options(args: argparse.Namespace, limits: Limits, err: Console):
         return OptimizeOptions(
             target=args.target, arch=args.arch, function=args.function, roster=roster, cost_basis=args.cost_basis,
             budget=args.budget, time_budget_s=args.time_budget, search=search, seed=args.seed,
-            repetitions=args.repetitions, limits=limits, workers=args.workers,
+            repetitions=args.repetitions, limits=limits, workers=args.workers, executor=args.executor,
+            ray_address=args.ray_address,
         )
     except ValueError as exc:
         raise UsageError(f"error: {exc}") from None

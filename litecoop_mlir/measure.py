@@ -8,18 +8,19 @@ import hashlib
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Protocol, Sequence
 
-from litecoop_mlir.iree.compiler import FROM_CONFIGURATIONS, compile_module
-from litecoop_mlir.iree.process import Status
+from litecoop_mlir.iree.compiler import FROM_CONFIGURATIONS, CompileResult, compile_module
+from litecoop_mlir.iree.process import Limits, Status
 from litecoop_mlir.iree.runner import (
     BenchResult,
+    RunResult,
     benchmark_module,
     compare_outputs,
     make_inputs,
     run_module,
 )
-from litecoop_mlir.iree.targets import device_available
+from litecoop_mlir.iree.targets import Target, device_available
 from litecoop_mlir.iree.tools import compiler_version
 from litecoop_mlir.workload import Workload
 
@@ -85,6 +86,33 @@ class Measurement:
         return cls(**d)  # type: ignore[arg-type]
 
 
+class Backend(Protocol):
+    """Where compiles, runs and benchmarks happen (this machine, or a Ray cluster)."""
+
+    def compile(self, source: str, flags: Sequence[str], out_dir: Path, limits: Limits) -> CompileResult: ...
+
+    def run(self, vmfb: Path, function: str, inputs: Sequence[Path], num_outputs: int, out_dir: Path,
+            target: Target, limits: Limits) -> RunResult: ...
+
+    def benchmark(self, vmfb: Path, function: str, inputs: Sequence[Path], target: Target, limits: Limits, *,
+                  repetitions: int, min_time_s: float) -> BenchResult: ...
+
+
+class LocalBackend:
+    """Subprocesses on this machine."""
+
+    def compile(self, source: str, flags: Sequence[str], out_dir: Path, limits: Limits) -> CompileResult:
+        return compile_module(source, flags, out_dir, limits)
+
+    def run(self, vmfb: Path, function: str, inputs: Sequence[Path], num_outputs: int, out_dir: Path,
+            target: Target, limits: Limits) -> RunResult:
+        return run_module(vmfb, function, inputs, num_outputs, out_dir, target, limits)
+
+    def benchmark(self, vmfb: Path, function: str, inputs: Sequence[Path], target: Target, limits: Limits, *,
+                  repetitions: int, min_time_s: float) -> BenchResult:
+        return benchmark_module(vmfb, function, inputs, target, limits, repetitions=repetitions, min_time_s=min_time_s)
+
+
 class QuietLock:
     """Many compiles at once (shared), or one benchmark alone (exclusive), never both.
 
@@ -146,6 +174,7 @@ class Evaluator:
     hits: int = 0
     _inputs: tuple[Path, ...] = ()
     _reference: tuple[Path, ...] = ()
+    backend: Backend = field(default_factory=LocalBackend)
     _quiet: QuietLock = field(default_factory=QuietLock, repr=False)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _inflight: dict[str, threading.Event] = field(default_factory=dict, repr=False)
@@ -199,7 +228,7 @@ class Evaluator:
         if candidate.configured:
             flags.append(FROM_CONFIGURATIONS)
         with self._quiet.shared():
-            comp = compile_module(candidate.source, flags, cdir, w.limits)
+            comp = self.backend.compile(candidate.source, flags, cdir, w.limits)
         if not comp.ok:
             return Measurement(key, comp.status, compile_s=comp.wall_s, error=comp.error)
         assert comp.vmfb is not None
@@ -217,7 +246,7 @@ class Evaluator:
             if not self._check_numbers(m, comp.vmfb, cdir, reference):
                 return m
         with self._quiet.exclusive():  # one benchmark at a time, with no compile beside it
-            bench = benchmark_module(
+            bench = self.backend.benchmark(
                 comp.vmfb,
                 w.function,
                 self.inputs,
@@ -235,7 +264,7 @@ class Evaluator:
     def _check_numbers(self, m: Measurement, vmfb: Path, cdir: Path, reference: bool) -> bool:
         w = self.workload
         with self._quiet.exclusive():
-            run = run_module(vmfb, w.function, self.inputs, len(w.outputs), cdir / "outputs", w.target, w.limits)
+            run = self.backend.run(vmfb, w.function, self.inputs, len(w.outputs), cdir / "outputs", w.target, w.limits)
         if not run.ok:
             m.status, m.error = run.status, run.error
             return False

@@ -30,7 +30,7 @@ from litecoop_mlir.iree.process import Limits, Status
 from litecoop_mlir.iree.runner import benchmark_interleaved
 from litecoop_mlir.iree.targets import make_target
 from litecoop_mlir.iree.tools import compiler_version
-from litecoop_mlir.measure import Evaluator, Measurement
+from litecoop_mlir.measure import Backend, Evaluator, LocalBackend, Measurement
 from litecoop_mlir.models.caller import ModelCaller
 from litecoop_mlir.models.pool import OFFLINE_ROSTER, ModelPool, ModelSpec
 from litecoop_mlir.search.mcts import CACHED, COMPILED, REJECTED, Event, KernelSearch, SearchConfig
@@ -57,6 +57,9 @@ class OptimizeOptions:
         final_rounds / repetitions: the side-by-side re-measurement of the finalists.
         finalists: candidates per dispatch re-measured at the end.
         workers: compile workers when search.concurrency > 1 (default: the number of cores).
+        executor: `local` (subprocesses here) or `ray` (compiles on Ray CPU workers,
+            runs and benchmarks on the node holding the `litecoop_device` resource).
+        ray_address: an existing Ray cluster (default: start a local instance).
         limits: timeout and memory limit of every subprocess.
     """
 
@@ -74,6 +77,8 @@ class OptimizeOptions:
     repetitions: int = 10
     finalists: int = 3
     workers: int | None = None
+    executor: str = "local"
+    ray_address: str | None = None
     limits: Limits = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
@@ -81,6 +86,8 @@ class OptimizeOptions:
             raise ValueError("budget must be at least 1 candidate")
         if self.time_budget_s is not None and self.time_budget_s <= 0:
             raise ValueError("time budget must be positive")
+        if self.executor not in ("local", "ray"):
+            raise ValueError("executor must be local or ray")
         if self.repetitions < 1 or self.search_repetitions < 1 or self.final_rounds < 1 or self.finalists < 1:
             raise ValueError("repetitions, rounds and finalists must be at least 1")
 
@@ -138,6 +145,7 @@ class OptimizeResult:
     notes: list[str]
     compile_flags: list[str]
     best_measurement: Measurement | None
+    executor: dict[str, Any] = field(default_factory=lambda: {"kind": "local"})
 
     @property
     def speedup(self) -> float:
@@ -176,12 +184,21 @@ class OptimizeResult:
                  "size_bytes": self.best_measurement.size_bytes} if self.best_measurement else None
             ),
             "compile_flags": self.compile_flags,
+            "executor": self.executor,
             "notes": self.notes,
         }
 
 
 def _failure(status: Status, error: str) -> Measurement:
     return Measurement("", status, error=error)
+
+
+def _backend(options: OptimizeOptions) -> Backend:
+    if options.executor == "ray":
+        from litecoop_mlir.ray_backend import RayBackend
+
+        return RayBackend(options.ray_address)
+    return LocalBackend()
 
 
 def _open_store(work: Path, workload: Workload, options: OptimizeOptions, resume: bool) -> RunStore:
@@ -247,7 +264,9 @@ def optimize(
         if name in pool.stats:
             pool.record(name, **{k: v or 0 for k, v in stats.items()})
     caller = ModelCaller(pool)
-    evaluator = Evaluator(workload, work / "eval", seed=options.seed, repetitions=options.search_repetitions, min_time_s=0.05)
+    backend = _backend(options)
+    evaluator = Evaluator(workload, work / "eval", seed=options.seed, repetitions=options.search_repetitions,
+                          min_time_s=0.05, backend=backend)
     evaluator.cache.update(store.measurements())
     baseline = evaluator.baseline()
     if baseline.compile_only:
@@ -299,6 +318,8 @@ def optimize(
         best_ms=best_ms, rounds_ms=rounds, pool=pool, spec_text=export.spec_path.read_text(), work_dir=work,
         wall_s=time.monotonic() - t0, search_s=search_s, failures=dict(failures), notes=notes,
         compile_flags=[str(f) for f in export.compile_flags(target.name)], best_measurement=best_m,
+        executor={"kind": "local", "concurrency": options.search.concurrency,
+                  **(backend.describe() if hasattr(backend, "describe") else {})},
     )
     summary = result.to_json()
     summary["wall_s_all_sessions"] = round(store.meta().get("wall_s_all_sessions", 0.0) + result.wall_s, 2)
@@ -372,7 +393,8 @@ def _finalize(
                     notes.append(f"the combined candidate failed ({m.status.value}: {m.error})")
     vmfbs = {"baseline": Path(baseline.vmfb), **{name: Path(m.vmfb) for name, (_, m) in finalists.items()}}
     rounds = benchmark_interleaved(vmfbs, workload.function, evaluator.inputs, workload.target, workload.limits,
-                                   rounds=options.final_rounds, repetitions=options.repetitions)
+                                   rounds=options.final_rounds, repetitions=options.repetitions,
+                                   benchmark=evaluator.backend.benchmark)
     med = {name: _nanmedian(v) for name, v in rounds.items()}
     best_name = min(finalists, key=lambda n: med[n], default=None)
     if best_name is None or not med[best_name] < med["baseline"]:

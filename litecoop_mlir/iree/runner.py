@@ -6,7 +6,7 @@ import json
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -236,13 +236,15 @@ def benchmark_interleaved(
     rounds: int = 3,
     repetitions: int = 10,
     min_time_s: float = 0.2,
+    benchmark: Callable[..., BenchResult] | None = None,
 ) -> dict[str, list[float]]:
     """Benchmark several modules side by side: `rounds` passes over all of them in turn,
     so drift in the machine hits each alike. Returns each module's per-round medians (NaN
-    for a failed round)."""
+    for a failed round). `benchmark` replaces benchmark_module (e.g. a remote device)."""
+    bench = benchmark or benchmark_module
     out: dict[str, list[float]] = {name: [] for name in vmfbs}
     for _ in range(rounds):
         for name, vmfb in vmfbs.items():
-            b = benchmark_module(vmfb, function, inputs, target, limits, repetitions=repetitions, min_time_s=min_time_s)
+            b = bench(vmfb, function, inputs, target, limits, repetitions=repetitions, min_time_s=min_time_s)
             out[name].append(b.median_ms if b.ok else float("nan"))
     return out
