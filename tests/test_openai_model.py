@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import time
+
 import pytest
+
+from litecoop_mlir.executor import LocalExecutor
+from litecoop_mlir.iree.process import Status
+from litecoop_mlir.measure import Measurement
+from litecoop_mlir.search.mcts import COMPILED, KernelSearch, SearchConfig
 
 from litecoop_mlir.models.caller import ModelCaller
 from litecoop_mlir.models.openai_model import OpenAIProposer
@@ -109,3 +117,53 @@ def test_api_key_comes_from_env_and_is_not_reported(server, fake_kernel, monkeyp
     out = caller.call("keyed", _request(fake_kernel, caller, "keyed"))
     assert out.status == "ok" and server.requests[-1]["_authorization"] is True
     assert "sk-test-secret-123" not in repr(caller.pool.summary()) + repr(out) + repr(spec)
+
+
+def _three_steps(body, rng) -> str:
+    steps = [{"transforms": [{"op": "tile", "level": "vector_common_parallel", "sizes": [m, 16, 0]}], "after": "$0"}
+             for m in (2, 4, 6)]
+    return json.dumps({"steps": steps, "next_model": "small", "reasoning": "three register tiles"})
+
+
+def test_streamed_steps_start_before_the_reply_ends(fake_kernel) -> None:
+    with OpenAIServer(responders={"small": _three_steps}, stream_chunk_chars=20, stream_delay_s=0.05) as s:
+        spec = ModelSpec("small", "openai", "small", base_url=s.base_url, params_b=1, stream=True)
+        caller = ModelCaller(ModelPool([spec]))
+        seen: list[tuple[int, float]] = []
+        t0 = time.monotonic()
+        out = OpenAIProposer(spec).propose(_request(fake_kernel, caller),
+                                                           on_step=lambda i, st: seen.append((i, time.monotonic())))
+        end = time.monotonic()
+        assert out.status == "ok" and len(out.proposal.steps) == 3 and out.prompt_tokens > 0
+        assert [i for i, _ in seen] == [1, 2, 3]
+        assert seen[0][1] < end - 0.2  # step 1 was handed on well before the reply was complete
+        assert s.requests[-1]["stream"] is True and t0 < seen[0][1]
+
+
+def test_streaming_search_compiles_while_the_reply_arrives(fake_kernel) -> None:
+    with OpenAIServer(responders={"small": _three_steps}, stream_chunk_chars=20, stream_delay_s=0.05) as s:
+        spec = ModelSpec("small", "openai", "small", base_url=s.base_url, params_b=1, stream=True)
+        caller = ModelCaller(ModelPool([spec]))
+        calls: list[tuple[float, float]] = []
+        real_call = caller.call
+
+        def timed_call(name, request, on_step=None):
+            t = time.monotonic()
+            out = real_call(name, request, on_step)
+            calls.append((t, time.monotonic()))
+            return out
+
+        caller.call = timed_call  # type: ignore[method-assign]
+        starts: list[float] = []
+
+        def evaluate(kernel, script):
+            starts.append(time.monotonic())
+            return Measurement("k", Status.OK, median_ms=1.0), COMPILED
+
+        search = KernelSearch(fake_kernel, "llvm-cpu", caller, evaluate, Measurement("b", Status.OK, median_ms=1.0),
+                              SearchConfig(concurrency=2, children_per_expansion=3))
+        with LocalExecutor(evaluate, workers=2) as ex:
+            search.run(budget=3, submit=ex.submit)
+        assert search.evaluated == 3 and len({n.key for n in search.tree.nodes}) == 4
+        assert min(starts) < calls[0][1]  # a candidate started before the first reply was complete
+        assert all(n.next_model == "small" for n in search.tree.nodes[1:])

@@ -103,7 +103,7 @@ class ScriptedCaller(ModelCaller):
         self.next_model = next_model
         self.i = 0
 
-    def call(self, name, request):
+    def call(self, name, request, on_step=None):
         self.called.append(name)
         self.i += 1
         self.pool.record(name, calls=1)
@@ -165,7 +165,7 @@ class TimedCaller(ModelCaller):
         self.i = 0
         self.intervals: list[tuple[float, float, int]] = []
 
-    def call(self, name, request):
+    def call(self, name, request, on_step=None):
         t0 = time.monotonic()
         time.sleep(self.delay_s)
         with self.lock:

@@ -50,17 +50,24 @@ def main() -> int:
     ap.add_argument("--concurrency", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--stream", action="store_true",
+                    help="stream replies: the delay is spread over the reply and steps start as they arrive")
     ap.add_argument("--json")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="litecoop-bench-"))
     results = []
-    with OpenAIServer(delay_s={n: args.delay for n, *_ in MODELS}, seed=args.seed) as server:
-        roster = load_roster(write_roster(tmp / "roster.toml", server.base_url))
+    if args.stream:  # the same total delay, spread over ~20 chunks of the reply
+        server = OpenAIServer(stream_chunk_chars=24, stream_delay_s=args.delay / 20, seed=args.seed)
+    else:
+        server = OpenAIServer(delay_s={n: args.delay for n, *_ in MODELS}, seed=args.seed)
+    with server:
+        roster = load_roster(write_roster(tmp / "roster.toml", server.base_url, stream=args.stream))
         for c in (1, args.concurrency):
             results.append(run(args.kernel, tmp / f"c{c}", roster, args.budget, c, args.workers, args.seed))
             print(f"concurrency {c}: {json.dumps(results[-1])}", flush=True)
     serial, conc = results
-    print(f"\nSIMULATED models (reply delay {args.delay} s), {Path(args.kernel).name}, budget {args.budget}:")
+    print(f"\nSIMULATED models (reply delay {args.delay} s{', streamed' if args.stream else ''}), "
+          f"{Path(args.kernel).name}, budget {args.budget}:")
     for r in results:
         print(f"  concurrency {r['concurrency']}: {r['search_s']:.1f} s for {r['candidates']} candidates = "
               f"{r['s_per_candidate']:.2f} s/candidate; {r['model_calls']} calls waiting {r['model_wait_s']:.1f} s, "

@@ -21,11 +21,11 @@ from litecoop_mlir.testing.openai_server import OpenAIServer
 MODELS = (("sim-small", 1.5, 1e-7, 2e-7, 0.05), ("sim-mid", 8, 5e-7, 1.5e-6, 0.1), ("sim-large", 70, 3e-6, 1.2e-5, 0.2))
 
 
-def write_roster(path: Path, base_url: str) -> Path:
+def write_roster(path: Path, base_url: str, stream: bool = False) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("# SIMULATED models served by litecoop_mlir.testing.openai_server\n" + "".join(
         f'[[models]]\nname = "{n}"\nkind = "openai"\nbase_url = "{base_url}"\nmodel = "{n}"\nparams_b = {p}\n'
-        f"input_cost_per_token = {i}\noutput_cost_per_token = {o}\ntimeout_s = 10\n\n"
+        f"input_cost_per_token = {i}\noutput_cost_per_token = {o}\ntimeout_s = 30\nstream = {str(stream).lower()}\n\n"
         for n, p, i, o, _ in MODELS))
     return path
 

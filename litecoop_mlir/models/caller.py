@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from litecoop_mlir.models.builtin import BUILTIN_PROPOSERS
-from litecoop_mlir.models.openai_model import OpenAIProposer
+from litecoop_mlir.models.openai_model import OnStep, OpenAIProposer
 from litecoop_mlir.models.pool import ModelPool
 from litecoop_mlir.models.request import CallOutcome, ProposalRequest
 from litecoop_mlir.transforms import IllegalTransform
@@ -24,10 +24,11 @@ class ModelCaller:
         for spec in pool.specs:
             self._proposers[spec.name] = OpenAIProposer(spec) if spec.kind == "openai" else BUILTIN_PROPOSERS[spec.model]()
 
-    def call(self, name: str, request: ProposalRequest) -> CallOutcome:
+    def call(self, name: str, request: ProposalRequest, on_step: OnStep | None = None) -> CallOutcome:
+        """One turn of model `name`; `on_step` gets steps early from streaming endpoints."""
         proposer = self._proposers[name]
         if isinstance(proposer, OpenAIProposer):
-            out = proposer.propose(request)
+            out = proposer.propose(request, on_step)
         else:
             t0 = time.monotonic()
             try:

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Any
+from typing import Any, Callable
 
 import openai
 
 from litecoop_mlir.models.pool import ModelSpec
 from litecoop_mlir.models.prompt import corrective_message, render_messages
-from litecoop_mlir.models.proposal import InvalidReply, parse_reply, reply_schema
+from litecoop_mlir.models.proposal import MAX_REPLY_CHARS, InvalidReply, Step, StepStream, parse_reply, reply_schema
 from litecoop_mlir.models.request import CallOutcome, ProposalRequest
 
 RESPONSE_FORMATS = ("json_schema", "json_object", "none")
+#: on_step(index in the reply (from 1), step): a step ready before the reply is complete
+OnStep = Callable[[int, Step], None]
 
 
 class EndpointUnavailable(Exception):
@@ -55,13 +57,18 @@ class OpenAIProposer:
             )
         return self._client
 
-    def propose(self, request: ProposalRequest) -> CallOutcome:
+    def propose(self, request: ProposalRequest, on_step: OnStep | None = None) -> CallOutcome:
+        """Ask for a proposal. With a streaming roster entry and `on_step`, each step that is
+        complete and legal on its own is handed to `on_step` while the reply still arrives."""
         out = CallOutcome(None)
         t0 = time.monotonic()
         messages: list[dict[str, Any]] = render_messages(request)
+        stream = None
+        if self.spec.stream:
+            stream = StepStream(request.kernel, request.node.script, request.target, request.machine)
         try:
             for attempt in range(2):  # the ask, then one corrective re-ask
-                text = self._complete(messages, out)
+                text = self._complete(messages, out, stream if attempt == 0 else None, on_step)
                 out.reply_excerpt = text[:500]
                 try:
                     out.proposal = parse_reply(text, request.kernel, request.node.script, request.target,
@@ -76,11 +83,14 @@ class OpenAIProposer:
         out.latency_s = time.monotonic() - t0
         return out
 
-    def _complete(self, messages: list[dict[str, Any]], out: CallOutcome) -> str:
+    def _complete(self, messages: list[dict[str, Any]], out: CallOutcome, stream: StepStream | None = None,
+                  on_step: OnStep | None = None) -> str:
         """One chat completion with retries; returns the reply text (may be empty)."""
         attempt = 0
         while True:
             kwargs: dict[str, Any] = {"model": self.spec.model, "messages": messages, "temperature": self.spec.temperature}
+            if stream is not None:
+                kwargs.update(stream=True, stream_options={"include_usage": True})
             fmt = RESPONSE_FORMATS[self._format]
             if fmt == "json_schema":
                 kwargs["response_format"] = {"type": "json_schema", "json_schema": {"name": "proposal", "schema": reply_schema()}}
@@ -89,6 +99,8 @@ class OpenAIProposer:
             out.requests += 1
             try:
                 resp = self.client.chat.completions.create(**kwargs)
+                if stream is not None:
+                    return self._read_stream(resp, out, stream, on_step)
             except openai.BadRequestError as exc:
                 if self._format < len(RESPONSE_FORMATS) - 1 and "response_format" in kwargs:
                     self._format += 1  # the server does not take this format: ask without it
@@ -114,6 +126,27 @@ class OpenAIProposer:
             if not choices or choices[0].message is None:
                 return ""
             return choices[0].message.content or ""
+
+    @staticmethod
+    def _read_stream(chunks: Any, out: CallOutcome, stream: StepStream, on_step: OnStep | None) -> str:
+        """Accumulate a streamed reply, handing on each step as soon as it is complete."""
+        stream.reset()  # a retried request streams from the start
+        parts: list[str] = []
+        for chunk in chunks:
+            usage = getattr(chunk, "usage", None)
+            if usage is not None:
+                out.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
+                out.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
+            for choice in getattr(chunk, "choices", None) or []:
+                piece = getattr(choice.delta, "content", None) if choice.delta is not None else None
+                if piece:
+                    parts.append(piece)
+                    if sum(map(len, parts)) > MAX_REPLY_CHARS:
+                        return "".join(parts)  # parse_reply rejects it
+                    if on_step is not None:
+                        for index, step in stream.feed("".join(parts)):
+                            on_step(index, step)
+        return "".join(parts)
 
     def _delay(self, exc: Exception, attempt: int) -> float:
         delay = min(self.backoff_s * (2**attempt), self.max_backoff_s)

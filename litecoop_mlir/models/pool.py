@@ -36,6 +36,8 @@ class ModelSpec:
         input_cost_per_token / output_cost_per_token: USD per token (cost basis `price`).
         timeout_s: per-request timeout; max_retries: retries on 429/5xx/connection errors.
         temperature: sampling temperature sent to the endpoint.
+        stream: stream replies, so that each step's candidate starts compiling while
+            later steps are still arriving (with --concurrency > 1).
     """
 
     name: str
@@ -49,6 +51,7 @@ class ModelSpec:
     timeout_s: float = 60.0
     max_retries: int = 2
     temperature: float = 0.7
+    stream: bool = False
 
     def __post_init__(self) -> None:
         if not self.name or not self.name.replace("-", "").replace("_", "").replace(".", "").replace(":", "").isalnum():

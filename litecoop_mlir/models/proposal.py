@@ -208,3 +208,57 @@ def parse_reply(
         raise InvalidReply("no legal step: " + "; ".join(rejected))
     next_model = reply.next_model.strip() if reply.next_model.strip() in roster else ""
     return Proposal(tuple(steps), next_model, reply.reasoning[:2000], tuple(rejected))
+
+
+class StepStream:
+    """Finds complete step objects in a reply while it is still arriving (streaming).
+
+    Feed it the text received so far; `feed` returns the steps that became complete and
+    are legal on their own: `after` 0 (children of the current node), validated against
+    `base`. Steps that depend on other steps wait for the whole reply.
+    """
+
+    def __init__(self, kernel: Kernel, base: Script, target: str, machine: MachineModel | None = None) -> None:
+        self.kernel, self.base, self.target, self.machine = kernel, base, target, machine
+        self._decoder = json.JSONDecoder()
+        self.reset()
+
+    def reset(self) -> None:
+        self._pos = -1
+        self._index = 0
+
+    def feed(self, text: str) -> list[tuple[int, Step]]:
+        out: list[tuple[int, Step]] = []
+        if self._pos < 0:
+            m = re.search(r'"steps"\s*:\s*\[', text)
+            if not m:
+                return out
+            self._pos = m.end()
+        while self._pos < len(text):
+            while self._pos < len(text) and text[self._pos] in " \t\r\n,":
+                self._pos += 1
+            if self._pos >= len(text) or text[self._pos] != "{":
+                break  # the end of the list, or something this parser leaves to parse_reply
+            try:
+                raw, end = self._decoder.raw_decode(text, self._pos)
+            except ValueError:
+                break  # incomplete: wait for more text
+            self._pos = end
+            self._index += 1
+            step = self._legal(raw)
+            if step is not None:
+                out.append((self._index, step))
+        return out
+
+    def _legal(self, raw: Any) -> Step | None:
+        try:
+            s = _StepReply.model_validate(raw)
+            if s.after != 0:
+                return None
+            ts = tuple(transform_from_json(t) for t in s.transforms)
+            script = self.base
+            for t in ts:
+                script = validate(self.kernel, script, t, self.target, self.machine)
+        except (ValidationError, IllegalTransform):
+            return None
+        return Step(ts, 0)

@@ -8,6 +8,7 @@ other than the largest, the largest model takes the next expansion.
 
 from __future__ import annotations
 
+import dataclasses
 import queue
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -17,7 +18,7 @@ from typing import Callable
 from litecoop_mlir.iree.process import Status
 from litecoop_mlir.measure import Measurement
 from litecoop_mlir.models.caller import ModelCaller
-from litecoop_mlir.models.proposal import Proposal
+from litecoop_mlir.models.proposal import Proposal, Step
 from litecoop_mlir.models.request import CallOutcome, NodeView, ProposalRequest
 from litecoop_mlir.search.tree import Node, Tree, reward
 from litecoop_mlir.search.uct import UCTConfig, select
@@ -55,6 +56,7 @@ class _Expansion:
     made: list[Node | None] = field(default_factory=list)
     state: list[str] = field(default_factory=list)  # waiting | running | done
     added: int = 0
+    early: bool = False  # one step that arrived before its streamed reply was complete
 
     def __post_init__(self) -> None:
         n = len(self.proposal.steps) if self.proposal else 0
@@ -157,6 +159,9 @@ class KernelSearch:
         self._budget = budget
         self._inflight_calls = self._inflight_evals = 0
         self._pending_keys: set[str] = set()
+        self._waiters: dict[str, list[tuple[_Expansion, int]]] = {}
+        self._early: dict[int, list[_Expansion]] = {}
+        self._tokens = 0
         self.reserved = self.evaluated
         concurrency = self.config.concurrency
         max_calls = 4 * budget + 20
@@ -185,6 +190,8 @@ class KernelSearch:
                 if kind == "call":
                     self._inflight_calls -= 1
                     self._on_call(*payload)  # type: ignore[misc]
+                elif kind == "early":
+                    self._on_early(*payload)  # type: ignore[misc]
                 else:
                     self._inflight_evals -= 1
                     self._on_measured(*payload)  # type: ignore[misc]
@@ -201,19 +208,42 @@ class KernelSearch:
         self._inflight_calls += 1
         self.tree.set_busy(node, True)
         request = self._request(node, model, self._budget)
+        self._tokens += 1
+        token = self._tokens
+
+        def on_step(index: int, step: Step) -> None:  # streamed: start this step now
+            self._events.put(("early", (node, model, token, step)))
 
         def task() -> None:
             try:
-                out = self.caller.call(model, request)
+                if self.config.concurrency > 1:
+                    out = self.caller.call(model, request, on_step=on_step)
+                else:
+                    out = self.caller.call(model, request)
             except Exception as exc:  # noqa: BLE001 - a proposer bug must not hang the search
                 out = CallOutcome(None, "unavailable", f"{type(exc).__name__}: {exc}")
-            self._events.put(("call", (node, model, out)))
+            self._events.put(("call", (node, model, out, token)))
 
         self._calls_pool.submit(task)
         return True
 
-    def _on_call(self, node: Node, model: str, out: CallOutcome) -> None:
+    def _on_early(self, node: Node, model: str, token: int, step: Step) -> None:
+        exp = _Expansion(node, model, Proposal((step,), model, "(streamed step)"), early=True)
+        self._early.setdefault(token, []).append(exp)
+        self._advance(exp)
+
+    def _on_call(self, node: Node, model: str, out: CallOutcome, token: int = 0) -> None:
         self.on_event(Event("call", model, node, outcome=out))
+        early = self._early.pop(token, [])
+        started = sum(1 for e in early for st in e.state if st != "waiting")
+        if early and out.proposal is not None:  # children made from streamed steps take the reply's next model
+            final = out.proposal.next_model or model
+            for e in early:
+                e.proposal = dataclasses.replace(e.proposal, next_model=final)  # type: ignore[arg-type]
+                for child in e.made:
+                    if child is not None and child.expanded_by == model and child.parent is node:
+                        child.next_model = final
+                        self.on_event(Event("expanded", model, child))
         if out.status == "unavailable":
             self.on_event(Event("note", f"{model} unavailable ({out.error}); marked down, turn passes on"))
             self.tree.set_busy(node, False)
@@ -222,9 +252,9 @@ class KernelSearch:
             return
         if out.proposal is None:
             self.on_event(Event("note", f"{model}: {out.status} reply ({out.error[:160]})"))
-            self._finish(_Expansion(node, model, None))
+            self._finish(_Expansion(node, model, None, added=started))
             return
-        exp = _Expansion(node, model, out.proposal)
+        exp = _Expansion(node, model, out.proposal, added=started)
         self._advance(exp)
 
     def _advance(self, exp: _Expansion) -> None:
@@ -244,7 +274,9 @@ class KernelSearch:
             if key in self.tree.by_key:
                 exp.made[i] = self.tree.by_key[key]
                 continue
-            if key in self._pending_keys:
+            if key in self._pending_keys:  # in flight (e.g. streamed early): wait for it
+                exp.state[i] = "running"
+                self._waiters.setdefault(key, []).append((exp, i))
                 continue
             exp.state[i] = "running"
             self._pending_keys.add(key)
@@ -254,7 +286,8 @@ class KernelSearch:
             fut.add_done_callback(lambda f, i=i, start=start, script=script, key=key:
                                   self._events.put(("measured", (exp, i, start, script, key, f))))
         if all(st == "done" for st in exp.state):
-            self._finish(exp)
+            if not exp.early:
+                self._finish(exp)
         elif "running" not in exp.state:
             self._advance(exp)  # a skipped step resolved a dependency
 
@@ -289,6 +322,9 @@ class KernelSearch:
             self.on_event(Event("candidate", exp.model, child, how, hit))
             exp.made[i] = child
             exp.added += 1
+        for other, j in self._waiters.pop(key, []):
+            other.made[j], other.state[j] = exp.made[i], "done"
+            self._advance(other)
         self._advance(exp)
 
     def _finish(self, exp: _Expansion) -> None:

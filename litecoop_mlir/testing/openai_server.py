@@ -87,12 +87,15 @@ class OpenAIServer:
         delay_s: per model id, seconds to sleep before every reply (simulated latency).
         schema_support: when False, a request with a json_schema response_format gets 400.
         fault_rate: probability that an unscripted request gets a random action from `faults`.
+        stream_chunk_chars / stream_delay_s: how a streamed reply is cut and paced.
     """
 
     script: dict[str, list[str]] = field(default_factory=dict)
     responders: dict[str, Responder] = field(default_factory=dict)
     delay_s: dict[str, float] = field(default_factory=dict)
     schema_support: bool = True
+    stream_chunk_chars: int = 40
+    stream_delay_s: float = 0.0
     fault_rate: float = 0.0
     faults: tuple[str, ...] = ("malformed", "schema", "illegal", "hostile", "empty", "no_usage", "429", "500", "drop")
     seed: int = 0
@@ -152,7 +155,11 @@ class OpenAIServer:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class QuietServer(ThreadingHTTPServer):
+            def handle_error(self, request: Any, client_address: Any) -> None:  # dropped connections are the point
+                pass
+
+        self._httpd = QuietServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
@@ -213,6 +220,9 @@ class OpenAIServer:
             responder = self.responders.get(model, random_legal_responder)
             content = responder(body, rng)
         prompt_chars = sum(len(str(m.get("content", ""))) for m in body.get("messages", []))
+        if body.get("stream"):
+            self._stream(h, model, content, prompt_chars, action, body)
+            return
         payload: dict[str, Any] = {
             "id": f"chatcmpl-{len(self.requests)}",
             "object": "chat.completion",
@@ -224,3 +234,29 @@ class OpenAIServer:
             pt, ct = max(1, prompt_chars // 4), max(1, len(content or "") // 4)
             payload["usage"] = {"prompt_tokens": pt, "completion_tokens": ct, "total_tokens": pt + ct}
         h._json(200, payload)
+
+    def _stream(self, h: Any, model: str, content: str | None, prompt_chars: int, action: str, body: dict[str, Any]) -> None:
+        """Server-sent events: the reply in pieces of `stream_chunk_chars`, `stream_delay_s` apart."""
+        h.send_response(200)
+        h.send_header("Content-Type", "text/event-stream")
+        h.send_header("Connection", "close")
+        h.end_headers()
+        h.close_connection = True
+        base = {"id": f"chatcmpl-{len(self.requests)}", "object": "chat.completion.chunk", "created": int(time.time()),
+                "model": model}
+
+        def send(payload: dict[str, Any] | str) -> None:
+            data = payload if isinstance(payload, str) else json.dumps(payload)
+            h.wfile.write(f"data: {data}\n\n".encode())
+            h.wfile.flush()
+
+        text = content or ""
+        n = max(1, self.stream_chunk_chars)
+        for i in range(0, len(text), n):
+            send({**base, "choices": [{"index": 0, "delta": {"content": text[i : i + n]}, "finish_reason": None}]})
+            time.sleep(self.stream_delay_s)
+        send({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+        if action != "no_usage" and (body.get("stream_options") or {}).get("include_usage"):
+            pt, ct = max(1, prompt_chars // 4), max(1, len(text) // 4)
+            send({**base, "choices": [], "usage": {"prompt_tokens": pt, "completion_tokens": ct, "total_tokens": pt + ct}})
+        send("[DONE]")
