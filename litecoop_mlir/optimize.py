@@ -274,6 +274,7 @@ def optimize(
                             "(use --baseline-only or --apply for compile-only checks)")
     if not baseline.ok:
         raise LitecoopError(f"error: the baseline did not run ({baseline.status.value}): {baseline.error}")
+    store.put_measurement(baseline.key, baseline)
 
     def evaluate(kernel: Kernel, script: Script) -> tuple[Measurement, str]:
         try:

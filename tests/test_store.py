@@ -77,3 +77,18 @@ def test_kill9_then_resume_counts_every_candidate_once(small_matmul_path: Path, 
     assert summary["sessions"] == 1  # the killed session never finished
     lines = (work / "candidates.jsonl").read_text().splitlines()
     assert sum(json.loads(x)["how"] == "compiled" and json.loads(x)["node"] > 0 for x in lines) == 6
+
+
+@pytest.mark.slow
+def test_resumed_finished_run_recompiles_nothing(small_matmul_path: Path, tmp_path: Path, monkeypatch) -> None:
+    from litecoop_mlir.measure import LocalBackend
+    from litecoop_mlir.optimize import OptimizeOptions, optimize
+
+    opts = OptimizeOptions(budget=3, search_repetitions=2, repetitions=2, final_rounds=1, finalists=1)
+    first = optimize(str(small_matmul_path), tmp_path / "run", opts)
+    compiles: list[str] = []
+    real = LocalBackend.compile
+    monkeypatch.setattr(LocalBackend, "compile", lambda self, src, *a, **k: compiles.append(src) or real(self, src, *a, **k))
+    again = optimize(str(small_matmul_path), tmp_path / "run", opts, resume=True)
+    assert compiles == []  # neither the baseline nor any candidate was compiled again
+    assert again.to_json()["candidates"] == first.to_json()["candidates"] == 3
