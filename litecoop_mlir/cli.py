@@ -13,6 +13,7 @@ from typing import Sequence
 from rich.console import Console
 from rich.table import Table
 
+from litecoop_mlir.measure import fmt_ms
 from litecoop_mlir import __version__
 from litecoop_mlir.errors import LitecoopError, UsageError
 from litecoop_mlir.iree.process import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, Limits
@@ -86,10 +87,6 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _fmt_ms(x: float) -> str:
-    return "-" if x != x else f"{x:.3f}"
-
-
 def _print_baseline(report_json: dict, console: Console) -> None:
     table = Table(title=f"dispatches of {report_json['input']} ({report_json['target']})")
     for col in ("#", "executable", "kind", "loops", "pipeline", "lowering_config"):
@@ -103,7 +100,7 @@ def _print_baseline(report_json: dict, console: Console) -> None:
     if m["status"] == "ok":
         console.print(
             f"baseline latency (O3, local device, {len(m['samples_ms'])} reps): "
-            f"median {_fmt_ms(m['median_ms'])} ms, min {_fmt_ms(m['min_ms'])} ms, spread {100 * m['spread']:.1f}%  "
+            f"median {fmt_ms(m['median_ms'])} ms, min {fmt_ms(m['min_ms'])} ms, spread {100 * m['spread']:.1f}%  "
             f"binary {m['size_bytes']} B, compile {m['compile_s']:.2f} s"
         )
     else:

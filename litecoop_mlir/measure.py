@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import math
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -23,6 +24,11 @@ from litecoop_mlir.iree.runner import (
 from litecoop_mlir.iree.targets import Target, device_available
 from litecoop_mlir.iree.tools import compiler_version
 from litecoop_mlir.workload import Workload
+
+
+def fmt_ms(x: float | None) -> str:
+    """A latency for people: milliseconds with 3 decimals, or "-" when there is none."""
+    return "-" if x is None or not math.isfinite(x) else f"{x:.3f}"
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from litecoop_mlir.measure import fmt_ms
 from litecoop_mlir.optimize import OptimizeResult
 from litecoop_mlir.search.mcts import COMPILED, Event
 from litecoop_mlir.workload import Kernel
-
-
-def _ms(x: float | None) -> str:
-    return "-" if x is None or x != x else f"{x:.3f}"
 
 
 class SearchProgress:
@@ -51,7 +48,7 @@ class SearchProgress:
         self.progress.console.print(f"{exe} #{node.id:<3} {event.text:<12} {status}{mark}  {node.script.describe()}", highlight=False, markup=False, soft_wrap=True)
         if event.how == COMPILED:
             self.progress.advance(self.task)
-        self.progress.update(self.task, description=f"{exe} best {_ms(self.best.get(exe))} ms")
+        self.progress.update(self.task, description=f"{exe} best {fmt_ms(self.best.get(exe))} ms")
 
 
 def print_result(result: OptimizeResult, console: Console) -> None:
@@ -62,7 +59,7 @@ def print_result(result: OptimizeResult, console: Console) -> None:
     for d in result.dispatches:
         j = d.to_json()
         sp = j["speedup_in_search"]
-        t.add_row(j["executable"], j["kernel"], _ms(j["baseline_ms"]), _ms(j["best_ms"]), f"{sp:.2f}x" if sp else "-",
+        t.add_row(j["executable"], j["kernel"], fmt_ms(j["baseline_ms"]), fmt_ms(j["best_ms"]), f"{sp:.2f}x" if sp else "-",
                   str(j["candidates"]), d.best_node.script.describe() if d.best_node else "-")
     console.print(t)
     m = Table(title=f"models (cost basis: {result.pool.cost_basis})")
@@ -82,7 +79,7 @@ def print_result(result: OptimizeResult, console: Console) -> None:
     rounds = result.rounds_ms
     console.print(
         f"whole module, re-measured side by side ({len(rounds['baseline'])} interleaved rounds): "
-        f"baseline {_ms(result.baseline_ms)} ms, best {_ms(result.best_ms)} ms, speedup [bold]{result.speedup:.2f}x[/bold]"
+        f"baseline {fmt_ms(result.baseline_ms)} ms, best {fmt_ms(result.best_ms)} ms, speedup [bold]{result.speedup:.2f}x[/bold]"
     )
     for note in result.notes:
         console.print(f"note: {note}")

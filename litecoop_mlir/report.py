@@ -16,6 +16,7 @@ import math
 from pathlib import Path
 from typing import Any, Mapping
 
+from litecoop_mlir.measure import fmt_ms
 from litecoop_mlir.apply import render_apply_sequence
 from litecoop_mlir.iree.mlir import new_context
 from litecoop_mlir.search.tree import reward
@@ -37,10 +38,6 @@ td:first-child,th:first-child{text-align:left}pre{background:#f6f6f6;padding:.8e
 
 def _e(x: Any) -> str:
     return html.escape(str(x))
-
-
-def _ms(x: float | None) -> str:
-    return "-" if x is None or (isinstance(x, float) and not math.isfinite(x)) else f"{x:.3f}"
 
 
 def _table(header: list[str] | None, rows: list[list[Any]]) -> str:
@@ -93,10 +90,10 @@ def _tree_html(rows: list[NodeRow], baseline_ms: float) -> str:
 
     def item(r: NodeRow) -> str:
         if r.id == 0:
-            label = f"#0 IREE default: {_ms(r.median_ms)} ms"
+            label = f"#0 IREE default: {fmt_ms(r.median_ms)} ms"
         else:
             rw = reward(r.measurement, baseline_ms)
-            lat = (f"{_ms(r.median_ms)} ms ({baseline_ms / r.median_ms:.2f}x)" if r.median_ms
+            lat = (f"{fmt_ms(r.median_ms)} ms ({baseline_ms / r.median_ms:.2f}x)" if r.median_ms
                    else f'<span class="fail">{_e(r.status)}</span>')
             label = (f"#{r.id} <b>{_e(r.expanded_by)}</b>: {_e(delta(r))} &rarr; {lat}, reward {rw:.2f}"
                      f' <span class="muted">next: {_e(r.next_model)}{", " + _e(r.how) if r.how != "compiled" else ""}</span>')
@@ -152,8 +149,8 @@ def write_report(work_dir: Path, store: RunStore, kernels: Mapping[int, Kernel] 
     speed = summary.get("speedup")
     out.append('<section id="summary"><h2>Summary</h2>')
     out.append(_table(None, [
-        ["baseline (O3), whole module", f"{_ms(summary.get('baseline_ms'))} ms"],
-        ["best, whole module", f"{_ms(summary.get('best_ms'))} ms"],
+        ["baseline (O3), whole module", f"{fmt_ms(summary.get('baseline_ms'))} ms"],
+        ["best, whole module", f"{fmt_ms(summary.get('best_ms'))} ms"],
         ["speedup (re-measured side by side)", f"{speed:.2f}x" if speed else "-"],
         ["candidates evaluated", summary.get("candidates", "-")],
         ["cache hits", summary.get("cache_hits", "-")],
@@ -201,7 +198,7 @@ def write_report(work_dir: Path, store: RunStore, kernels: Mapping[int, Kernel] 
     if pareto.exists():
         points = json.loads(pareto.read_text()).get("points", [])
         out.append(_table(["point", "latency ms", "max rel. error", "size bytes"],
-                          [[p.get("name", i), _ms(p.get("latency_ms")), p.get("max_rel_error"), p.get("size_bytes")]
+                          [[p.get("name", i), fmt_ms(p.get("latency_ms")), p.get("max_rel_error"), p.get("size_bytes")]
                            for i, p in enumerate(points)]))
     else:
         out.append("<p>No Pareto set in this run.</p>")

@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from litecoop_mlir.measure import fmt_ms
 from litecoop_mlir.apply import build_candidate, extract_executable
 from litecoop_mlir.errors import LitecoopError, UsageError
 from litecoop_mlir.iree.targets import make_target
@@ -21,10 +22,6 @@ def _open(work_dir: str) -> RunStore:
     if not RunStore.exists(Path(work_dir)):
         raise LitecoopError(f"{work_dir}: error: no run store (run.db) here")
     return RunStore.in_dir(Path(work_dir))
-
-
-def _ms(x: float | None) -> str:
-    return "-" if x is None or x != x else f"{x:.3f}"
 
 
 def _parse_node(spec: str, names: dict[int, str]) -> tuple[int, int]:
@@ -68,7 +65,7 @@ def show_run(work_dir: str, console: Console) -> None:
             t.add_column(col, overflow="fold")
         ok = sorted((r for r in rows if r.median_ms is not None), key=lambda r: r.median_ms)[:5]
         for r in ok:
-            t.add_row(str(r.id), _ms(r.median_ms), r.status, r.expanded_by or "-", _describe(r))
+            t.add_row(str(r.id), fmt_ms(r.median_ms), r.status, r.expanded_by or "-", _describe(r))
         console.print(t)
     store.close()
 
@@ -97,7 +94,7 @@ def show_node(work_dir: str, spec: str, console: Console) -> None:
     console.print(json.dumps(r.script), markup=False, soft_wrap=True)
     m = r.measurement
     if m is not None:
-        console.print(f"measurement: median {_ms(m.median_ms)} ms, min {_ms(m.min_ms)} ms, spread "
+        console.print(f"measurement: median {fmt_ms(m.median_ms)} ms, min {fmt_ms(m.min_ms)} ms, spread "
                       f"{100 * m.spread if m.spread == m.spread else float('nan'):.1f}%, samples {len(m.samples_ms)}; "
                       f"max rel error {m.max_rel_error:.2e}; {m.size_bytes} B; compile {m.compile_s:.2f} s"
                       + (f"; error: {m.error}" if m.error else ""), markup=False)

@@ -183,6 +183,11 @@ Transform = Union[SetTileSizes, SetPipeline, SetOption, SetFlag, SetWorkgroupSiz
 TRANSFORM_TYPES: dict[str, type] = {t.op: t for t in (SetTileSizes, SetPipeline, SetOption, SetFlag, SetWorkgroupSize)}
 
 
+def transform_aspect(t: Transform) -> tuple[str, str]:
+    """What a transform sets (a later transform with the same aspect overwrites it)."""
+    return (t.op, getattr(t, "level", "") or getattr(t, "name", ""))
+
+
 def transform_to_json(t: Transform) -> dict[str, Any]:
     """A transform as a JSON object with an `op` discriminator."""
     d: dict[str, Any] = {"op": t.op}
@@ -287,7 +292,7 @@ class Script:
         """The same configuration without transforms a later one overwrites (order kept)."""
         last: dict[tuple[str, str], int] = {}
         for i, t in enumerate(self.transforms):
-            last[(t.op, getattr(t, "level", "") or getattr(t, "name", ""))] = i
+            last[transform_aspect(t)] = i
         return Script(tuple(t for i, t in enumerate(self.transforms) if i in last.values()))
 
     def global_flag_transforms(self) -> tuple[SetFlag, ...]:
@@ -388,7 +393,8 @@ def _host_cache_bytes() -> tuple[int, int]:
     return sizes[1], sizes[2]
 
 
-def _elt_bytes(kernel: Kernel) -> int:
+def element_bytes(kernel: Kernel) -> int:
+    """Bytes per element of the kernel's element type (4 when unknown)."""
     return _ELEMENT_BYTES.get(kernel.element_type, 4)
 
 
@@ -456,7 +462,7 @@ def check_config(kernel: Kernel, cfg: KernelConfig, target: str = "llvm-cpu", ma
             raise IllegalTransform(f"distribution[{i}] = {s} does not divide the loop bound {bound}; enable loop peeling")
     # Vector size limit and register budget.
     shape = _vector_shape(kernel, tiles)
-    ebytes = _elt_bytes(kernel)
+    ebytes = element_bytes(kernel)
     vbytes = math.prod(shape) * ebytes
     if vbytes >= machine.max_vector_bytes:
         raise IllegalTransform(f"vector tile {list(shape)} is {vbytes} B; llvm-cpu rejects vectors of {machine.max_vector_bytes} B or more")
@@ -719,6 +725,8 @@ __all__ = [
     "legal_moves",
     "move_spaces",
     "sample_move",
+    "element_bytes",
+    "transform_aspect",
     "transform_from_json",
     "transform_to_json",
     "validate",

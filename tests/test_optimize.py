@@ -12,20 +12,14 @@ from litecoop_mlir.cli import main
 from litecoop_mlir.models.openai_model import OpenAIProposer
 from litecoop_mlir.models.pool import load_roster
 from litecoop_mlir.optimize import OptimizeOptions, optimize
-from litecoop_mlir.testing.openai_server import OpenAIServer
+from litecoop_mlir.testing.openai_server import OpenAIServer, write_roster
 
 FAST = dict(search_repetitions=2, repetitions=2, final_rounds=1, finalists=2)
 
 
 def _roster(path: Path, base_url: str) -> Path:
     rows = [("small", 1, 1e-7, 2e-7), ("mid", 8, 5e-7, 1e-6), ("big", 70, 3e-6, 1.2e-5)]
-    text = "".join(
-        f'[[models]]\nname = "{n}"\nkind = "openai"\nbase_url = "{base_url}"\nmodel = "{n}"\nparams_b = {p}\n'
-        f"input_cost_per_token = {i}\noutput_cost_per_token = {o}\nmax_retries = 1\ntimeout_s = 10\n\n"
-        for n, p, i, o in rows
-    )
-    path.write_text(text)
-    return path
+    return write_roster(path, base_url, rows, max_retries=1, timeout_s=10)
 
 
 @pytest.mark.slow

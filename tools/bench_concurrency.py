@@ -24,7 +24,7 @@ from litecoop_mlir.search.mcts import SearchConfig
 from litecoop_mlir.testing.openai_server import OpenAIServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_server_search import MODELS, write_roster  # noqa: E402
+from test_server_search import MODELS, write_sim_roster  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -61,7 +61,7 @@ def main() -> int:
     else:
         server = OpenAIServer(delay_s={n: args.delay for n, *_ in MODELS}, seed=args.seed)
     with server:
-        roster = load_roster(write_roster(tmp / "roster.toml", server.base_url, stream=args.stream))
+        roster = load_roster(write_sim_roster(tmp / "roster.toml", server.base_url, stream=args.stream))
         for c in (1, args.concurrency):
             results.append(run(args.kernel, tmp / f"c{c}", roster, args.budget, c, args.workers, args.seed))
             print(f"concurrency {c}: {json.dumps(results[-1])}", flush=True)

@@ -26,14 +26,10 @@ from litecoop_mlir.iree.targets import make_target
 from litecoop_mlir.iree.tools import tool_path
 from litecoop_mlir.measure import Evaluator
 from litecoop_mlir.spec import export_spec
-from litecoop_mlir.transforms import IllegalTransform, Script, sample_move
+from litecoop_mlir.transforms import IllegalTransform, Script, sample_move, transform_aspect
 from litecoop_mlir.workload import load_workload
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def _aspect(t) -> tuple:
-    return (t.op, getattr(t, "level", ""), getattr(t, "name", ""))
 
 
 def random_script(kernel, rng: random.Random, max_len: int) -> Script:
@@ -43,7 +39,7 @@ def random_script(kernel, rng: random.Random, max_len: int) -> Script:
     for _ in range(rng.randint(1, max_len)):
         for _try in range(20):
             move = sample_move(kernel, script, rng)
-            if move is None or _aspect(move) not in {_aspect(t) for t in script.transforms}:
+            if move is None or transform_aspect(move) not in {transform_aspect(t) for t in script.transforms}:
                 break
         if move is None:
             break

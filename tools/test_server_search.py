@@ -15,19 +15,14 @@ import sys
 from pathlib import Path
 
 from litecoop_mlir.cli import main as cli_main
-from litecoop_mlir.testing.openai_server import OpenAIServer
+from litecoop_mlir.testing.openai_server import OpenAIServer, write_roster
 
 #: name, parameters (billions), USD per input token, USD per output token, reply delay (s)
 MODELS = (("sim-small", 1.5, 1e-7, 2e-7, 0.05), ("sim-mid", 8, 5e-7, 1.5e-6, 0.1), ("sim-large", 70, 3e-6, 1.2e-5, 0.2))
 
 
-def write_roster(path: Path, base_url: str, stream: bool = False) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("# SIMULATED models served by litecoop_mlir.testing.openai_server\n" + "".join(
-        f'[[models]]\nname = "{n}"\nkind = "openai"\nbase_url = "{base_url}"\nmodel = "{n}"\nparams_b = {p}\n'
-        f"input_cost_per_token = {i}\noutput_cost_per_token = {o}\ntimeout_s = 30\nstream = {str(stream).lower()}\n\n"
-        for n, p, i, o, _ in MODELS))
-    return path
+def write_sim_roster(path: Path, base_url: str, stream: bool = False) -> Path:
+    return write_roster(path, base_url, [m[:4] for m in MODELS], timeout_s=30, stream=stream)
 
 
 def main() -> int:
@@ -39,7 +34,7 @@ def main() -> int:
     args, rest = ap.parse_known_args()
     delays = {n: d for n, _, _, _, d in MODELS}
     with OpenAIServer(delay_s=delays, fault_rate=args.fault_rate, seed=args.seed) as server:
-        roster = write_roster(Path(args.work_dir) / "roster.toml", server.base_url)
+        roster = write_sim_roster(Path(args.work_dir) / "roster.toml", server.base_url)
         rc = cli_main([args.input, "--models", str(roster), "--work-dir", args.work_dir, "--seed", str(args.seed),
                        "-o", str(Path(args.work_dir) / "out.spec.mlir"), *rest])
         actions: dict[str, int] = {}

@@ -26,12 +26,12 @@ from litecoop_mlir.transforms import (
     SetOption,
     SetTileSizes,
     Transform,
+    element_bytes,
     sample_move,
     validate,
 )
 from litecoop_mlir.workload import Kernel
 
-_ELEMENT_BYTES = {"f64": 8, "f32": 4, "f16": 2, "bf16": 2, "i64": 8, "i32": 4, "i16": 2, "i8": 1}
 #: Relative value of the reduction unroll (vector_reduction on K): 4 is best on AVX2.
 _K_FACTOR = {1: 0.85, 2: 0.93, 4: 1.0, 8: 0.97, 16: 0.9, 32: 0.8}
 
@@ -59,7 +59,7 @@ def roles(kernel: Kernel) -> Roles | None:
 
 
 def _lanes(kernel: Kernel, machine: MachineModel) -> int:
-    return max(machine.native_vector_bytes // _ELEMENT_BYTES.get(kernel.element_type, 4), 1)
+    return max(machine.native_vector_bytes // element_bytes(kernel), 1)
 
 
 def _at(v: tuple[int, ...], i: int | None, default: int = 0) -> int:
@@ -92,7 +92,7 @@ def estimate(kernel: Kernel, cfg: KernelConfig, machine: MachineModel) -> float:
         rows = math.prod(x for x in dist if x) if any(dist) else 0
         if rows:  # outer tiles of a few KB to a few hundred KB amortise loop overhead
             row_bytes = math.prod(b for b, it in zip(kernel.loop_bounds, kernel.iterator_types) if it == "reduction") or 1
-            ws = rows * row_bytes * _ELEMENT_BYTES.get(kernel.element_type, 4)
+            ws = rows * row_bytes * element_bytes(kernel)
             score *= 1.0 if 4096 <= ws <= machine.l2_bytes else 0.9
     for name in ("loop_unrolling", "slp_vectorization"):
         if flags.get(name) == "false":
@@ -121,8 +121,7 @@ def _outer_tile_factor(kernel: Kernel, r: Roles, tiles: dict[str, tuple[int, ...
     dist = tiles.get("distribution", ())
     dm, dn = _at(dist, r.m) or kernel.loop_bounds[r.m], _at(dist, r.n) or kernel.loop_bounds[r.n]
     kb = kernel.loop_bounds[r.k] if r.k is not None else 1
-    ebytes = _ELEMENT_BYTES.get(kernel.element_type, 4)
-    ws = (dm * kb + kb * dn + dm * dn) * ebytes
+    ws = (dm * kb + kb * dn + dm * dn) * element_bytes(kernel)
     f = 1.0 if ws <= machine.l2_bytes else 0.85
     if dm * dn < 256:
         f *= 0.9

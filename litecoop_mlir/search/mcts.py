@@ -195,8 +195,10 @@ class KernelSearch:
                 else:
                     self._inflight_evals -= 1
                     self._on_measured(*payload)  # type: ignore[misc]
-        if not self.stop_reason or self.evaluated >= budget:
-            self.stop_reason = "candidate budget reached" if self.evaluated >= budget else (self.stop_reason or "search ended")
+        if self.evaluated >= budget:
+            self.stop_reason = "candidate budget reached"
+        elif not self.stop_reason:
+            self.stop_reason = "search ended"
 
     def _launch(self, node: Node) -> bool:
         """Start a model turn at `node` (in the call pool); False if no model is up."""
@@ -216,10 +218,7 @@ class KernelSearch:
 
         def task() -> None:
             try:
-                if self.config.concurrency > 1:
-                    out = self.caller.call(model, request, on_step=on_step)
-                else:
-                    out = self.caller.call(model, request)
+                out = self.caller.call(model, request, on_step=on_step if self.config.concurrency > 1 else None)
             except Exception as exc:  # noqa: BLE001 - a proposer bug must not hang the search
                 out = CallOutcome(None, "unavailable", f"{type(exc).__name__}: {exc}")
             self._events.put(("call", (node, model, out, token)))
@@ -298,14 +297,9 @@ class KernelSearch:
             measurement, how = Measurement("", Status.CRASH, error=f"{type(exc).__name__}: {exc}"), REJECTED
         self._pending_keys.discard(key)
         exp.state[i] = "done"
-        if how == COMPILED:  # only compiles count against the budget
-            self.evaluated += 1
-        else:
-            self.reserved -= 1
-            if how == CACHED:
-                self.cache_hits += 1
-            else:
-                self.rejected += 1
+        self._count(how)
+        if how != COMPILED:
+            self.reserved -= 1  # only compiles count against the budget
         if key in self.tree.by_key:  # another path reached it first
             exp.made[i] = self.tree.by_key[key]
         else:
@@ -387,6 +381,14 @@ class KernelSearch:
             self.regressions += 1
         return bool(hit)
 
+    def _count(self, how: str) -> None:
+        if how == COMPILED:
+            self.evaluated += 1
+        elif how == CACHED:
+            self.cache_hits += 1
+        else:
+            self.rejected += 1
+
     def restore(self, rows: list, calls: int) -> None:
         """Rebuild the tree and counters from stored node rows (store.NodeRow, root first).
 
@@ -409,12 +411,7 @@ class KernelSearch:
             node.expansions, node.failed_expansions, node.exhausted = r.expansions, r.failed_expansions, r.exhausted
             by_id[r.id] = node
             self.tree.backpropagate(node, reward(r.measurement, self.baseline_ms))
-            if r.how == COMPILED:
-                self.evaluated += 1
-            elif r.how == CACHED:
-                self.cache_hits += 1
-            else:
-                self.rejected += 1
+            self._count(r.how)
             self.history.append({"candidate": self.evaluated, "node": r.id, "model": r.expanded_by, "status": r.status,
                                  "median_ms": r.median_ms, "script": r.script, "how": r.how})
         self.calls = calls

@@ -25,9 +25,21 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any, Callable, Sequence
 
 Responder = Callable[[dict[str, Any], random.Random], str]
+
+
+def write_roster(path: Path, base_url: str, models: Sequence[tuple[str, float, float, float]], **fields: Any) -> Path:
+    """A roster TOML of models served by this server: (name, params_b, USD per input token,
+    USD per output token) each, plus `fields` (e.g. timeout_s, max_retries, stream) for all."""
+    extra = "".join(f"{k} = {json.dumps(v)}\n" for k, v in fields.items())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("# SIMULATED models served by litecoop_mlir.testing.openai_server\n" + "".join(
+        f'[[models]]\nname = "{n}"\nkind = "openai"\nbase_url = "{base_url}"\nmodel = "{n}"\nparams_b = {p}\n'
+        f"input_cost_per_token = {i}\noutput_cost_per_token = {o}\n{extra}\n" for n, p, i, o in models))
+    return path
 
 _CONTEXT = re.compile(r"<context>\s*(\{.*\})\s*</context>", re.S)
 
