@@ -17,7 +17,7 @@ from iree.compiler.dialects.transform import interpreter
 from litecoop_mlir.errors import LitecoopError
 from litecoop_mlir.iree.mlir import new_context, parse_module, str_attr, walk
 from litecoop_mlir.measure import Candidate
-from litecoop_mlir.transforms import FLAGS, CPU_LEVELS, TRANSLATION_OPTIONS, IllegalTransform, KernelConfig, Script, SetFlag
+from litecoop_mlir.transforms import CPU_LEVELS, TRANSLATION_OPTIONS, IllegalTransform, KernelConfig, Script, SetFlag, render_flags
 from litecoop_mlir.workload import SPIRV_LEVELS, Kernel, Workload, kernels_from_configured
 
 
@@ -157,8 +157,7 @@ def merge_flags(scripts: Mapping[Kernel, Script]) -> tuple[tuple[str, ...], tupl
             if bucket is merged and merged.get(t.name, t.value) != t.value:
                 raise IllegalTransform(f"scripts disagree on module-wide flag {t.name}")
             bucket[t.name] = t.value
-    render = lambda d: tuple(FLAGS[n].render(v) for n, v in sorted(d.items()))  # noqa: E731
-    return render(merged), render(codegen)
+    return render_flags(sorted(merged.items())), render_flags(sorted(codegen.items()))
 
 
 def build_candidate(workload: Workload, scripts: Mapping[Kernel, Script]) -> Candidate:

@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline-only", action="store_true", help="print dispatches, IREE's default configs and the O3 baseline latency")
     p.add_argument("--show", nargs="+", metavar=("DIR", "NODE"), help="print a stored run (DIR), or one node of it (ID or DISPATCH:ID): its script, measurement and configured MLIR")
     p.add_argument("--apply", metavar="SCRIPT.json", help="apply a script (JSON list of transforms, or {\"dispatches\": {EXECUTABLE: [...]}}), print each configured dispatch and write the spec")
+    p.add_argument("--select", metavar="PARETO.json", help="pick one point of a saved Pareto set (no search) and write its spec")
+    p.add_argument("--max-error", type=float, metavar="E", help="with --select: the largest max|out-ref|/max|ref| allowed")
+    p.add_argument("--prefer", choices=("latency", "size", "error"), default="latency",
+                   help="with --select: what to minimize among the allowed points (default %(default)s)")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON (the summary) instead of the spec / tables")
     p.add_argument("--work-dir", help="directory for artifacts (default: ./litecoop-out for the search and --apply, a temporary one for --baseline-only)")
     s = p.add_argument_group("search")
@@ -78,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--executor", choices=("local", "ray"), default="local",
                    help="where candidates compile and run: this machine, or a Ray cluster (pip install 'litecoop-mlir[ray]')")
     s.add_argument("--ray-address", help="address of an existing Ray cluster (default: start a local instance)")
+    s.add_argument("--min-share", type=float, default=0.02, metavar="F",
+                   help="whole modules: skip dispatches under this share of the dispatch time (default %(default)s)")
+    s.add_argument("--pareto-points", type=int, default=5, metavar="N",
+                   help="whole modules: composed modules to build and measure for the Pareto set (default %(default)s)")
     s.add_argument("--cost-basis", choices=("params", "price"), default="params", help="what makes a model expensive (default %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="seed for inputs and search (default 0)")
     p.add_argument("--repetitions", type=int, default=10, help="benchmark repetitions for final numbers (default 10)")
@@ -121,6 +129,10 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         else:
             show_run(args.show[0], out)
         return 0
+    if args.select:
+        return _select(args, out, err)
+    if args.max_error is not None:
+        raise UsageError("error: --max-error goes with --select")
     if args.input is None:
         raise UsageError("error: no input file (use - for stdin)")
     if args.baseline_only and args.apply:
@@ -206,6 +218,28 @@ def _apply(args: argparse.Namespace, target, limits: Limits, out: Console, err: 
     return 0
 
 
+def _select(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from litecoop_mlir.pareto import select_point
+
+    if args.input is not None:
+        raise UsageError("error: --select takes no input file (the Pareto set names its module)")
+    point, spec = select_point(args.select, max_error=args.max_error, prefer=args.prefer)
+    try:
+        text = spec.read_text()
+    except OSError as exc:
+        raise LitecoopError(f"{spec}: error: cannot read the point's spec: {exc}") from None
+    err.print(f"chose {point['name']}: {fmt_ms(point.get('latency_ms'))} ms (x{point.get('speedup') or float('nan'):.2f} "
+              f"over the baseline), max rel. error {point.get('max_rel_error')}, {point.get('size_bytes')} bytes")
+    err.print("compile with: " + " ".join(point.get("compile_flags", [])))
+    if args.json:
+        text = json.dumps(point, indent=1) + "\n"
+    if args.output:
+        Path(args.output).write_text(text)
+    else:
+        out.file.write(text)
+    return 0
+
+
 def _search_options(args: argparse.Namespace, limits: Limits, err: Console):
     from litecoop_mlir.models.pool import load_roster
     from litecoop_mlir.optimize import OptimizeOptions
@@ -227,7 +261,7 @@ def _search_options(args: argparse.Namespace, limits: Limits, err: Console):
             target=args.target, arch=args.arch, function=args.function, roster=roster, cost_basis=args.cost_basis,
             budget=args.budget, time_budget_s=args.time_budget, search=search, seed=args.seed,
             repetitions=args.repetitions, limits=limits, workers=args.workers, executor=args.executor,
-            ray_address=args.ray_address,
+            ray_address=args.ray_address, min_share=args.min_share, pareto_points=args.pareto_points,
         )
     except ValueError as exc:
         raise UsageError(f"error: {exc}") from None

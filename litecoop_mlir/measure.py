@@ -165,6 +165,9 @@ class Evaluator:
 
     The reference is the baseline compile (input module at the base flags) run on
     seeded random inputs; every candidate is run on the same inputs and compared.
+    A candidate whose outputs are beyond tolerance is WRONG_NUMBERS and never wins; if its
+    error is at most `time_inexact_up_to` (of max|ref|) it is still timed, so lower-precision
+    choices can appear in a Pareto set with their real error.
     Thread-safe: compiles run in parallel, runs and benchmarks one at a time with no
     compile beside them; a candidate in flight is not started twice, and two candidates
     that compile to the same binary are measured once.
@@ -176,6 +179,7 @@ class Evaluator:
     repetitions: int = 5
     min_time_s: float = 0.1
     verify: bool = True
+    time_inexact_up_to: float = 0.0
     cache: dict[str, Measurement] = field(default_factory=dict)
     hits: int = 0
     _inputs: tuple[Path, ...] = ()
@@ -289,7 +293,7 @@ class Evaluator:
         m.max_abs_error, m.max_rel_error = cmp.max_abs_error, cmp.max_rel_error
         if not cmp.ok:
             m.status, m.error = Status.WRONG_NUMBERS, cmp.detail
-            return False
+            return cmp.max_rel_error <= self.time_inexact_up_to  # timed for the Pareto set, never a winner
         return True
 
     @staticmethod

@@ -12,7 +12,6 @@ with the baseline in interleaved rounds with more repetitions; those numbers are
 
 from __future__ import annotations
 
-import json
 import math
 import shutil
 import statistics
@@ -30,15 +29,22 @@ from litecoop_mlir.iree.process import Limits, Status
 from litecoop_mlir.iree.runner import benchmark_interleaved
 from litecoop_mlir.iree.targets import make_target
 from litecoop_mlir.iree.tools import compiler_version
-from litecoop_mlir.measure import Backend, Evaluator, LocalBackend, Measurement
+from litecoop_mlir.jsonio import dumps
+from litecoop_mlir.measure import Backend, Candidate, Evaluator, LocalBackend, Measurement
 from litecoop_mlir.models.caller import ModelCaller
 from litecoop_mlir.models.pool import OFFLINE_ROSTER, ModelPool, ModelSpec
 from litecoop_mlir.search.mcts import CACHED, COMPILED, REJECTED, Event, KernelSearch, SearchConfig
+from litecoop_mlir.profile import ModuleProfile, Profiler
 from litecoop_mlir.report import write_report
 from litecoop_mlir.spec import export_spec
 from litecoop_mlir.store import SCHEMA_VERSION, RunStore, source_hash
 from litecoop_mlir.transforms import IllegalTransform, Script
+from litecoop_mlir.whole_module import MIN_SHARE, DispatchPlan, collect_options, compose, plan_dispatches, save_pareto, spend_budget
 from litecoop_mlir.workload import Kernel, Workload, load_workload
+
+
+#: Candidates beyond tolerance but within this error are still timed (for the Pareto set).
+INEXACT_TIMED_UP_TO = 0.05
 
 
 @dataclass(frozen=True)
@@ -49,13 +55,15 @@ class OptimizeOptions:
         target / arch / function: as on the command line.
         roster: the model pool (None: the built-in offline proposers).
         cost_basis: `params` or `price` (for phi in the selection score).
-        budget: candidates to evaluate, split evenly over the dispatches.
+        budget: candidates to evaluate; in a whole module spent in rounds where the time is.
         time_budget_s: optional wall-clock limit for the search.
         search: UCT and expansion tunables.
         seed: inputs, random proposers.
         search_repetitions: benchmark repetitions per candidate during the search.
         final_rounds / repetitions: the side-by-side re-measurement of the finalists.
         finalists: candidates per dispatch re-measured at the end.
+        min_share: in a whole module, dispatches under this share of the dispatch time are skipped.
+        pareto_points: composed modules built and measured for the Pareto set.
         workers: compile workers when search.concurrency > 1 (default: the number of cores).
         executor: `local` (subprocesses here) or `ray` (compiles on Ray CPU workers,
             runs and benchmarks on the node holding the `litecoop_device` resource).
@@ -77,6 +85,8 @@ class OptimizeOptions:
     repetitions: int = 10
     finalists: int = 3
     workers: int | None = None
+    min_share: float = MIN_SHARE
+    pareto_points: int = 5
     executor: str = "local"
     ray_address: str | None = None
     limits: Limits = field(default_factory=Limits)
@@ -146,6 +156,7 @@ class OptimizeResult:
     compile_flags: list[str]
     best_measurement: Measurement | None
     executor: dict[str, Any] = field(default_factory=lambda: {"kind": "local"})
+    whole_module: dict[str, Any] | None = None
 
     @property
     def speedup(self) -> float:
@@ -185,6 +196,7 @@ class OptimizeResult:
             ),
             "compile_flags": self.compile_flags,
             "executor": self.executor,
+            "whole_module": self.whole_module,
             "notes": self.notes,
         }
 
@@ -266,7 +278,7 @@ def optimize(
     caller = ModelCaller(pool)
     backend = _backend(options)
     evaluator = Evaluator(workload, work / "eval", seed=options.seed, repetitions=options.search_repetitions,
-                          min_time_s=0.05, backend=backend)
+                          min_time_s=0.05, backend=backend, time_inexact_up_to=INEXACT_TIMED_UP_TO)
     evaluator.cache.update(store.measurements())
     baseline = evaluator.baseline()
     if baseline.compile_only:
@@ -285,30 +297,55 @@ def optimize(
         return evaluator.evaluate(cand), CACHED if hit else COMPILED
 
     dispatches: list[DispatchResult] = []
-    shares = [options.budget // len(kernels) + (1 if i < options.budget % len(kernels) else 0) for i in range(len(kernels))]
     stored = store.nodes()
     calls_by_dispatch = Counter(c["dispatch"] for c in store.calls())
-    for i, (kernel, share) in enumerate(zip(kernels, shares)):
+    searches: dict[int, KernelSearch] = {}
+    for i, kernel in enumerate(kernels):
         search = KernelSearch(kernel, target.name, caller, evaluate, baseline, options.search,
                               on_event=_store_events(store, pool, i, kernel, on_event))
         search.restore([r for r in stored if r.dispatch == i], calls_by_dispatch.get(i, 0))
         store.add_dispatch(i, kernel.executable, {"summary": kernel.summary(), "kind": kernel.kind,
                                                   "loop_bounds": list(kernel.loop_bounds)})
         store.put_node(i, search.tree.root, COMPILED)
-        dispatches.append(DispatchResult(kernel, search, share))
-        if share == 0:
-            search.stop_reason = "no budget left for this dispatch"
-            continue
-        deadline = t0 + options.time_budget_s * (i + 1) / len(kernels) if options.time_budget_s else None
-        if options.search.concurrency > 1:
-            with LocalExecutor(evaluate, options.workers) as executor:
-                search.run(share, deadline, submit=executor.submit)
+        searches[i] = search
+        dispatches.append(DispatchResult(kernel, search, 0))
+    deadline = t0 + options.time_budget_s if options.time_budget_s else None
+    executor = LocalExecutor(evaluate, options.workers) if options.search.concurrency > 1 else None
+
+    def run(search: KernelSearch, total: int, until: float | None) -> None:
+        search.run(total, until, submit=executor.submit if executor else None)
+
+    notes: list[str] = []
+    whole: dict[str, Any] | None = None
+    base_profile: ModuleProfile | None = None
+    profiler = Profiler(workload, work / "profiles", repetitions=options.search_repetitions)
+    try:
+        if len(kernels) == 1:
+            run(searches[0], options.budget, deadline)
         else:
-            search.run(share, deadline)
+            base_profile = profiler.profile(Candidate(workload.source), "baseline")
+            if not base_profile.ok:
+                notes.append(f"the per-dispatch profile failed ({base_profile.error or 'an executable did not time'}); "
+                             "the budget is shared without time shares and no Pareto set is built")
+            plans = plan_dispatches(kernels, base_profile, options.min_share)
+            allocation = spend_budget(plans, searches, options.budget, baseline.median_ms, deadline, run)
+            for plan in plans:
+                if plan.skipped:
+                    searches[plan.index].stop_reason = f"skipped: {plan.skipped}"
+            whole = {"dispatches": [p.to_json() for p in plans], "allocation": allocation,
+                     "skipped": [{"executable": p.kernel.executable, "why": p.skipped} for p in plans if p.skipped]}
+    finally:
+        if executor is not None:
+            executor.shutdown()
+    for d in dispatches:
+        d.budget = d.search.evaluated
 
     search_s = time.monotonic() - t0
-    notes: list[str] = []
-    best_scripts, best_ms, rounds, best_m = _finalize(workload, evaluator, dispatches, baseline, options, notes)
+    if base_profile is not None and base_profile.ok:
+        best_scripts, best_ms, rounds, best_m = _finalize_module(
+            workload, evaluator, kernels, plans, searches, profiler, base_profile, baseline, options, notes, work, whole)
+    else:
+        best_scripts, best_ms, rounds, best_m = _finalize(workload, evaluator, dispatches, baseline, options, notes)
     export = export_spec(workload, {k: s for k, s in best_scripts.items() if s.transforms}, work)
     notes.extend(export.notes)
     vmfb = Path(best_m.vmfb) if best_m is not None else Path(baseline.vmfb)
@@ -321,12 +358,13 @@ def optimize(
         compile_flags=[str(f) for f in export.compile_flags(target.name)], best_measurement=best_m,
         executor={"kind": "local", "concurrency": options.search.concurrency,
                   **(backend.describe() if hasattr(backend, "describe") else {})},
+        whole_module=whole,
     )
     summary = result.to_json()
     summary["wall_s_all_sessions"] = round(store.meta().get("wall_s_all_sessions", 0.0) + result.wall_s, 2)
     summary["sessions"] = store.meta().get("sessions", 0) + 1
     store.set_meta(wall_s_all_sessions=summary["wall_s_all_sessions"], sessions=summary["sessions"])
-    (work / "summary.json").write_text(json.dumps(finite(summary), indent=1, default=_json_default) + "\n")
+    (work / "summary.json").write_text(dumps(summary, indent=1) + "\n")
     store.set_meta(summary=summary)
     write_candidates_jsonl(store, work / "candidates.jsonl")
     write_report(work, store, dict(enumerate(kernels)))
@@ -346,24 +384,9 @@ def write_candidates_jsonl(store: RunStore, path: Path) -> int:
             if m is not None:
                 row.update(min_ms=m.min_ms, spread=m.spread, max_rel_error=m.max_rel_error, size_bytes=m.size_bytes,
                            compile_s=m.compile_s, error=m.error)
-            f.write(json.dumps(finite(row), default=_json_default) + "\n")
+            f.write(dumps(row) + "\n")
             n += 1
     return n
-
-
-def _json_default(x: Any) -> Any:
-    return str(x)
-
-
-def finite(x: Any) -> Any:
-    """`x` with NaN and infinities replaced by None (strict JSON for other tools)."""
-    if isinstance(x, float):
-        return x if math.isfinite(x) else None
-    if isinstance(x, dict):
-        return {k: finite(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [finite(v) for v in x]
-    return x
 
 
 def _finalize(
@@ -404,6 +427,48 @@ def _finalize(
     scripts, m = finalists[best_name]
     return scripts, med[best_name], {"baseline": rounds["baseline"], "best": rounds[best_name],
                                      **{f"{n} (not kept)": rounds[n] for n in finalists if n != best_name}}, m
+
+
+def _finalize_module(
+    workload: Workload,
+    evaluator: Evaluator,
+    kernels: list[Kernel],
+    plans: list[DispatchPlan],
+    searches: dict[int, KernelSearch],
+    profiler: Profiler,
+    base_profile: ModuleProfile,
+    baseline: Measurement,
+    options: OptimizeOptions,
+    notes: list[str],
+    work: Path,
+    whole: dict[str, Any] | None,
+) -> tuple[dict[Kernel, Script], float, dict[str, list[float]], Measurement | None]:
+    """Profile the dispatches' options, compose and measure modules, save the Pareto set;
+    the result is its fastest point within tolerance (the baseline if none beats it)."""
+    opts = collect_options(workload, plans, searches, profiler, baseline.median_ms, options.finalists + 1, notes)
+    outcome = compose(workload, evaluator, kernels, opts, base_profile, baseline, points=options.pareto_points,
+                      rounds=options.final_rounds, repetitions=options.repetitions, notes=notes)
+    path, front = save_pareto(work, workload, outcome)
+    base_point = outcome.points[0]
+    exact = [p for p in outcome.points[1:] if p.measurement.ok]
+    best = min(exact, key=lambda p: p.latency_ms, default=None)
+    rounds = {"baseline": base_point.rounds_ms}
+    for p in outcome.points[1:]:
+        rounds[p.name if p is best else f"{p.name} (not kept)"] = p.rounds_ms
+    if whole is not None:
+        whole["proxy"] = outcome.proxy.to_json() if outcome.proxy else None
+        whole["composed"] = [{"composition": p.name, "measured_ms": p.latency_ms, "proxy_ms": p.proxy_ms,
+                              "proxy_error": p.proxy_error, "max_rel_error": p.measurement.max_rel_error,
+                              "size_bytes": p.measurement.size_bytes, "within_tolerance": p.measurement.ok or p is base_point}
+                             for p in outcome.points]
+        whole["options_profiled"] = {kernels[i].executable: len(o) for i, o in opts.items()}
+        whole["pareto"] = {"path": str(path.relative_to(work)), "points": len(front)}
+        whole["profiler"] = {"compiles": profiler.compiles, "executables_timed": len(profiler.times)}
+    if best is None or not best.latency_ms < base_point.latency_ms:
+        notes.append("no composed module beat IREE's default configuration when re-measured; the result is the baseline")
+        return {k: Script() for k in kernels}, base_point.latency_ms, rounds, None
+    rounds["best"] = rounds.pop(best.name)
+    return best.scripts, best.latency_ms, rounds, best.measurement
 
 
 def _combine(dispatches: list[DispatchResult], notes: list[str]) -> dict[Kernel, Script]:

@@ -16,7 +16,7 @@ import math
 import re
 from pathlib import Path
 from dataclasses import dataclass
-from typing import Any, ClassVar, Iterator, Union
+from typing import Any, ClassVar, Iterable, Iterator, Union
 
 from litecoop_mlir.workload import Kernel
 
@@ -61,9 +61,19 @@ class FlagSpec:
     numerics: bool = False
     targets: tuple[str, ...] = ("llvm-cpu",)
     reshapes: tuple[str, ...] = ()  # values that turn the root op into another op (mmt4d, im2col + matmul)
+    implies: tuple[str, ...] = ()  # flags that go with any value but the first (which means "off")
 
     def render(self, value: str) -> str:
         return f"{self.flag}={value}"
+
+    def render_all(self, value: str) -> tuple[str, ...]:
+        """The flag and the flags it implies for this value."""
+        return (self.render(value), *(self.implies if value != self.values[0] else ()))
+
+
+def render_flags(items: Iterable[tuple[str, str]]) -> tuple[str, ...]:
+    """Command-line flags for (flag name, value) pairs."""
+    return tuple(f for n, v in items for f in FLAGS[n].render_all(v))
 
 
 FLAGS: dict[str, FlagSpec] = {
@@ -78,6 +88,10 @@ FLAGS: dict[str, FlagSpec] = {
     "reorder_workgroups": FlagSpec("--iree-codegen-reorder-workgroups-strategy", ("none", "transpose"), "codegen"),
     "fuse_horizontal": FlagSpec("--iree-dispatch-creation-enable-fuse-horizontal-contractions", ("true", "false"), "global"),
     "propagate_transposes": FlagSpec("--iree-opt-aggressively-propagate-transposes", ("true", "false"), "global"),
+    # Lower-precision contraction inputs: a numerics/speed trade-off where the target computes in them.
+    "demote_contractions": FlagSpec("--iree-global-opt-demote-contraction-inputs-type", ("none", "bf16", "f16"), "global",
+                                    ("contraction", "convolution"), numerics=True, targets=("llvm-cpu", "vulkan-spirv", "cuda"),
+                                    implies=("--iree-global-opt-demote-contraction-inputs-operations=all",)),
 }
 
 
@@ -241,10 +255,10 @@ class KernelConfig:
         return dict(self.tiles)
 
     def global_flags(self) -> tuple[str, ...]:
-        return tuple(FLAGS[n].render(v) for n, v in self.flags if FLAGS[n].scope == "global")
+        return render_flags((n, v) for n, v in self.flags if FLAGS[n].scope == "global")
 
     def codegen_flags(self) -> tuple[str, ...]:
-        return tuple(FLAGS[n].render(v) for n, v in self.flags if FLAGS[n].scope == "codegen")
+        return render_flags((n, v) for n, v in self.flags if FLAGS[n].scope == "codegen")
 
     def canonical(self) -> dict[str, Any]:
         return {
@@ -303,7 +317,7 @@ class Script:
         last: dict[str, str] = {}
         for t in self.global_flag_transforms():
             last[t.name] = t.value
-        return tuple(FLAGS[n].render(v) for n, v in sorted(last.items()))
+        return render_flags(sorted(last.items()))
 
     def resolve(self, kernel: Kernel) -> KernelConfig:
         """Apply the transforms to `kernel`'s default configuration (last write wins)."""

@@ -180,11 +180,13 @@ def benchmark_module(
     *,
     repetitions: int = 5,
     min_time_s: float = 0.1,
+    extra_flags: Sequence[str] = (),
 ) -> BenchResult:
     """Time `function` with iree-benchmark-module (JSON output) on the target's device.
 
     On llvm-cpu the device is `local-sync`: single-threaded, the only honest setting
     for rewards. Statistics are taken over the per-repetition real times.
+    `extra_flags` go to the tool as they are (e.g. `--batch_size` for dispatch benchmarks).
     """
     res = run_limited(
         [
@@ -197,6 +199,7 @@ def benchmark_module(
             f"--benchmark_repetitions={repetitions}",
             f"--benchmark_min_time={min_time_s}s",
             "--benchmark_report_aggregates_only=false",
+            *extra_flags,
         ],
         limits,
         env=target.run_env(),

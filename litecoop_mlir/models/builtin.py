@@ -216,6 +216,7 @@ def _flag_moves(kernel: Kernel) -> Iterator[tuple[Transform, ...]]:
     if kernel.kind == "contraction":
         yield (SetFlag("data_tiling", "true"),)
         yield (SetFlag("data_tiling", "true"), SetFlag("ukernels", "mmt4d"))
+        yield (SetFlag("data_tiling", "true"), SetFlag("demote_contractions", "bf16"))  # trades error for speed
     if kernel.kind == "convolution":
         yield (SetFlag("im2col", "true"),)
     yield (SetFlag("reassociate_fp", "true"),)

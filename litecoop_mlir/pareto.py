@@ -1,0 +1,180 @@
+"""Whole-module trade-offs: per-dispatch options, a structure-aware latency proxy, the Pareto
+set over (latency, numerical error, binary size), and picking one point from a saved set.
+
+An Option is one configuration of one dispatch, measured in the search (the whole module
+with only that dispatch changed) and profiled (each executable timed alone). The proxy
+estimates a composed module's latency as the sum over its executables of invocations x
+time per invocation, plus an overhead fitted on measured modules (fixed + per invocation).
+Compositions are enumerated dispatch by dispatch, pruning dominated partial ones.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from litecoop_mlir.errors import InputError
+from litecoop_mlir.profile import ExecutableTime, ModuleProfile
+from litecoop_mlir.transforms import Script
+
+
+@dataclass(frozen=True)
+class Option:
+    """One configuration of one dispatch (see module doc)."""
+
+    dispatch: int
+    executable: str
+    node: int
+    script: Script
+    module_ms: float
+    max_rel_error: float
+    size_bytes: int
+    profile: ModuleProfile = field(hash=False, compare=False)
+
+
+def dominates(a: Sequence[float], b: Sequence[float]) -> bool:
+    """a is no worse than b in every objective and better in one (all minimized)."""
+    return all(x <= y for x, y in zip(a, b)) and any(x < y for x, y in zip(a, b))
+
+
+def pareto_front(items: list[Any], key) -> list[Any]:  # noqa: ANN001 - key: item -> objectives
+    """The items no other item dominates (first of exact ties kept), in input order."""
+    out: list[Any] = []
+    objs = [tuple(key(i)) for i in items]
+    for i, (item, o) in enumerate(zip(items, objs)):
+        if any(dominates(p, o) or (p == o and j < i) for j, p in enumerate(objs) if j != i):
+            continue
+        out.append(item)
+    return out
+
+
+@dataclass
+class Proxy:
+    """Module latency ~ sum(invocations x time alone) + fixed + per_invocation x invocations."""
+
+    base: ModuleProfile
+    fixed_ms: float = 0.0
+    per_invocation_ms: float = 0.0
+    fitted_on: int = 0
+    fit_error: float = math.nan
+
+    def executables(self, options: Sequence[Option]) -> list[ExecutableTime]:
+        """The executables a module composed of `options` runs, by name: each option brings
+        its own dispatch's executable and any it adds (e.g. data-tiling encodings); other
+        executables its flags changed apply unless another option owns them."""
+        result = {e.name: e for e in self.base.executables}
+        base_names = set(result)
+        owned = {o.executable for o in options}
+        for o in options:
+            for e in o.profile.executables:
+                if e.name == o.executable or e.name not in base_names or e.name not in owned:
+                    result[e.name] = e
+        return list(result.values())
+
+    def estimate(self, options: Sequence[Option]) -> float:
+        exes = self.executables(options)
+        return sum(e.total_ms for e in exes) + self.fixed_ms + self.per_invocation_ms * sum(e.count for e in exes)
+
+    def fit(self, samples: Sequence[tuple[ModuleProfile, float]]) -> None:
+        """Fit the overhead on measured modules: (profile, measured ms) pairs, least squares
+        of measured - sum over executables against the number of invocations."""
+        pts = [(sum(e.count for e in p.executables), m - p.dispatch_ms) for p, m in samples if p.ok and math.isfinite(m)]
+        if not pts:
+            return
+        n = [x for x, _ in pts]
+        y = [v for _, v in pts]
+        mean_n, mean_y = sum(n) / len(n), sum(y) / len(y)
+        var = sum((x - mean_n) ** 2 for x in n)
+        self.per_invocation_ms = sum((x - mean_n) * (v - mean_y) for x, v in pts) / var if var > 0 else 0.0
+        self.fixed_ms = mean_y - self.per_invocation_ms * mean_n
+        self.fitted_on = len(pts)
+        errs = [abs(p.dispatch_ms + self.fixed_ms + self.per_invocation_ms * x - m) / m
+                for (p, m), (x, _) in zip([s for s in samples if s[0].ok and math.isfinite(s[1])], pts)]
+        self.fit_error = max(errs) if errs else math.nan
+
+    def to_json(self) -> dict[str, Any]:
+        return {"model": "sum(invocations x time alone) + fixed + per_invocation x invocations",
+                "fixed_ms": self.fixed_ms, "per_invocation_ms": self.per_invocation_ms,
+                "fitted_on_modules": self.fitted_on, "max_fit_error": self.fit_error,
+                "baseline_executables": [e.to_json() for e in self.base.executables]}
+
+
+@dataclass(frozen=True)
+class Composition:
+    """A choice of option per dispatch (dispatches left out keep IREE's configuration)."""
+
+    options: tuple[Option, ...]
+    proxy_ms: float
+    error: float
+    size_bytes: int
+
+    def objectives(self) -> tuple[float, float, float]:
+        return (self.proxy_ms, self.error, float(self.size_bytes))
+
+
+def compositions(options: dict[int, list[Option]], proxy: Proxy, base_size: int, *,
+                 compatible=lambda opts: True, limit: int = 64) -> list[Composition]:  # noqa: ANN001
+    """The estimated Pareto front of compositions, built dispatch by dispatch with dominated
+    partial compositions pruned (and at most `limit` kept, fastest first). Error is estimated
+    as the sum of the options' errors, size as the base size plus their size changes."""
+
+    def make(opts: tuple[Option, ...]) -> Composition:
+        return Composition(opts, proxy.estimate(opts), sum(o.max_rel_error for o in opts),
+                           base_size + sum(o.size_bytes - base_size for o in opts))
+
+    partial = [make(())]
+    for dispatch in sorted(options):
+        grown = list(partial)
+        for p in partial:
+            for o in options[dispatch]:
+                opts = (*p.options, o)
+                if compatible(opts):
+                    grown.append(make(opts))
+        partial = sorted(pareto_front(grown, Composition.objectives), key=lambda c: c.proxy_ms)[:limit]
+    return partial
+
+
+def spread_pick(items: list[Composition], n: int) -> list[Composition]:
+    """Up to `n` compositions spread over the front: the fastest, the most exact, the smallest,
+    then evenly spaced by estimated latency."""
+    if len(items) <= n:
+        return list(items)
+    by_latency = sorted(items, key=lambda c: c.proxy_ms)
+    chosen = [by_latency[0], min(items, key=lambda c: (c.error, c.proxy_ms)), min(items, key=lambda c: (c.size_bytes, c.proxy_ms))]
+    step = (len(by_latency) - 1) / max(1, n - 1)
+    chosen += [by_latency[round(i * step)] for i in range(n)]
+    out: list[Composition] = []
+    for c in chosen:
+        if c not in out and len(out) < n:
+            out.append(c)
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# The saved set and choosing from it
+# ---------------------------------------------------------------------------------------
+
+
+def select_point(pareto_path: str | Path, *, max_error: float | None = None, prefer: str = "latency") -> tuple[dict[str, Any], Path]:
+    """The point of a saved Pareto set to deploy: within `max_error` (max|a-b|/max|ref|
+    against the baseline's outputs), the fastest (or the smallest with `prefer="size"`).
+    Returns the point and its spec's path. Raises InputError when nothing qualifies."""
+    path = Path(pareto_path)
+    try:
+        data = json.loads(path.read_text())
+        points = data["points"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: error: not a litecoop Pareto set: {exc}") from None
+    if prefer not in ("latency", "size", "error"):
+        raise InputError(f"error: --prefer takes latency, size or error, not {prefer!r}")
+    ok = [p for p in points if max_error is None or (p.get("max_rel_error") is not None and p["max_rel_error"] <= max_error)]
+    if not ok:
+        worst = min((p.get("max_rel_error") or math.inf) for p in points) if points else math.inf
+        raise InputError(f"{path}: error: no point has error <= {max_error:g} (the most exact has {worst:.3g})")
+    order = {"latency": ("latency_ms", "max_rel_error", "size_bytes"), "size": ("size_bytes", "latency_ms", "max_rel_error"),
+             "error": ("max_rel_error", "latency_ms", "size_bytes")}[prefer]
+    best = min(ok, key=lambda p: tuple(p[k] if p.get(k) is not None else math.inf for k in order))
+    return best, path.parent / best["spec"]

@@ -1,0 +1,262 @@
+"""Whole modules: spend the budget where the time is, then compose the dispatches' options
+into measured modules and a reusable Pareto set.
+
+1. The baseline is profiled per dispatch (each executable timed alone, times invocations).
+   Dispatches under `min_share` of the module's dispatch time are skipped, with the reason.
+2. The budget is spent in rounds: each round goes to the dispatch with the most time left to
+   win, its estimated current time (baseline time minus what its best configuration saved in
+   the module) times its headroom (halved after each round that did not improve it by 1%).
+3. Per dispatch, the non-dominated configurations the search measured (latency, error,
+   size) are profiled; the proxy's overhead is fitted on those measured modules; composed
+   modules are enumerated on the proxy with dominated ones pruned; a spread of them is built,
+   verified and re-measured side by side with the baseline, and the proxy's estimate is
+   reported next to each measurement.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from litecoop_mlir.apply import build_candidate, merge_flags
+from litecoop_mlir.errors import LitecoopError
+from litecoop_mlir.iree.runner import TOLERANCES, benchmark_interleaved
+from litecoop_mlir.jsonio import dumps
+from litecoop_mlir.measure import Evaluator, Measurement
+from litecoop_mlir.pareto import Option, Proxy, compositions, pareto_front, spread_pick
+from litecoop_mlir.profile import ModuleProfile, Profiler
+from litecoop_mlir.search.mcts import KernelSearch
+from litecoop_mlir.spec import export_spec
+from litecoop_mlir.transforms import IllegalTransform, Script
+from litecoop_mlir.workload import Kernel, Workload
+
+#: Dispatches below this share of the baseline's dispatch time are not searched.
+MIN_SHARE = 0.02
+
+
+@dataclass
+class DispatchPlan:
+    """Time, invocations and search state of one dispatch in a whole module."""
+
+    index: int
+    kernel: Kernel
+    invocations: int
+    time_ms: float  # invocations x time alone, at the baseline
+    share: float
+    skipped: str = ""
+    headroom: float = 1.0
+    rounds: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"executable": self.kernel.executable, "kind": self.kernel.kind, "invocations": self.invocations,
+                "baseline_time_ms": self.time_ms, "share": self.share, "skipped": self.skipped or None,
+                "rounds": self.rounds, "headroom_left": self.headroom}
+
+
+def plan_dispatches(kernels: list[Kernel], profile: ModuleProfile, min_share: float = MIN_SHARE) -> list[DispatchPlan]:
+    """Each kernel's baseline time and share from the profile; skip those not worth tuning."""
+    by_name = {e.name: e for e in profile.executables}
+    total = sum(e.total_ms for e in profile.executables) if profile.ok else 0.0
+    plans = []
+    for i, k in enumerate(kernels):
+        e = by_name.get(k.executable)
+        t = e.total_ms if e is not None and total > 0 else math.nan
+        share = t / total if total > 0 and math.isfinite(t) else 1.0 / len(kernels)
+        plan = DispatchPlan(i, k, e.count if e else 1, t, share)
+        if total > 0 and share < min_share:
+            plan.skipped = f"{share:.1%} of the module's dispatch time (under {min_share:.0%}): little to win"
+        plans.append(plan)
+    return plans
+
+
+def spend_budget(
+    plans: list[DispatchPlan],
+    searches: dict[int, KernelSearch],
+    budget: int,
+    baseline_ms: float,
+    deadline: float | None,
+    run: Callable[[KernelSearch, int, float | None], None],
+) -> list[dict[str, Any]]:
+    """Give rounds of the candidate budget to the dispatch with the most time left to win
+    (see module doc). `run(search, total_budget, deadline)` runs one search further.
+    Returns the allocation log."""
+    active = [p for p in plans if not p.skipped]
+    spent = sum(searches[p.index].evaluated for p in active)
+    chunk = max(2, min(8, budget // max(1, 2 * len(active))))
+    log: list[dict[str, Any]] = []
+
+    def time_left(p: DispatchPlan) -> float:
+        s = searches[p.index]
+        best = s.tree.best()
+        saved = baseline_ms - best.latency_ms if best is not None and best.latency_ms else 0.0
+        t = p.time_ms if math.isfinite(p.time_ms) else baseline_ms * p.share
+        return max(t - saved, 0.0) * p.headroom
+
+    while spent < budget and active:
+        if deadline is not None and time.monotonic() >= deadline:
+            break
+        p = max(active, key=time_left)
+        s = searches[p.index]
+        before_evaluated = s.evaluated
+        best = s.tree.best()
+        before = best.latency_ms if best is not None and best.latency_ms else baseline_ms
+        run(s, s.evaluated + min(chunk, budget - spent), deadline)
+        used = s.evaluated - before_evaluated
+        spent += used
+        p.rounds += 1
+        best = s.tree.best()
+        after = best.latency_ms if best is not None and best.latency_ms else baseline_ms
+        if after > before * 0.99:
+            p.headroom *= 0.5
+        log.append({"dispatch": p.kernel.executable, "candidates": used, "best_ms": after, "priority_ms": time_left(p)})
+        if used == 0:  # nothing left to try there (exhausted, models down, or out of time)
+            active.remove(p)
+    return log
+
+
+@dataclass
+class Point:
+    """One realized composition: what the proxy said and what measuring it gave."""
+
+    name: str
+    scripts: dict[Kernel, Script]
+    proxy_ms: float
+    measurement: Measurement
+    latency_ms: float = math.nan
+    rounds_ms: list[float] = field(default_factory=list)
+
+    @property
+    def proxy_error(self) -> float:
+        return (self.proxy_ms - self.latency_ms) / self.latency_ms if self.latency_ms > 0 else math.nan
+
+    def objectives(self) -> tuple[float, float, float]:
+        m = self.measurement
+        return (self.latency_ms, m.max_rel_error if math.isfinite(m.max_rel_error) else math.inf, float(m.size_bytes))
+
+
+@dataclass
+class ModuleOutcome:
+    """What composing a whole module gave: points (measured), the proxy, and notes."""
+
+    points: list[Point]
+    proxy: Proxy | None
+    options: dict[int, list[Option]]
+    baseline_rounds: list[float]
+    notes: list[str]
+
+
+def _timed(m: Measurement | None) -> bool:
+    return m is not None and math.isfinite(m.median_ms) and m.median_ms > 0
+
+
+def collect_options(workload: Workload, plans: list[DispatchPlan], searches: dict[int, KernelSearch], profiler: Profiler,
+                    baseline_ms: float, per_dispatch: int, notes: list[str]) -> dict[int, list[Option]]:
+    """Per dispatch, the non-dominated measured configurations (at most `per_dispatch`,
+    fastest first), each profiled."""
+    out: dict[int, list[Option]] = {}
+    for p in plans:
+        if p.skipped:
+            continue
+        nodes = [n for n in searches[p.index].tree.nodes[1:] if n.script.transforms and _timed(n.measurement)
+                 and n.measurement.median_ms < baseline_ms * 1.05]  # type: ignore[union-attr]
+        front = pareto_front(nodes, lambda n: (n.measurement.median_ms, n.measurement.max_rel_error, n.measurement.size_bytes))
+        opts = []
+        for n in sorted(front, key=lambda n: n.measurement.median_ms)[:per_dispatch]:
+            m = n.measurement
+            try:
+                cand = build_candidate(workload, {p.kernel: n.script})
+            except (IllegalTransform, LitecoopError) as exc:
+                notes.append(f"{p.kernel.executable} node {n.id}: cannot rebuild ({exc})")
+                continue
+            prof = profiler.profile(cand, f"{p.kernel.executable}-node{n.id}")
+            if not prof.ok:
+                notes.append(f"{p.kernel.executable} node {n.id}: not profiled ({prof.error or 'an executable failed to time'})")
+                continue
+            opts.append(Option(p.index, p.kernel.executable, n.id, n.script, m.median_ms, m.max_rel_error, m.size_bytes, prof))
+        out[p.index] = opts
+    return out
+
+
+def compose(
+    workload: Workload,
+    evaluator: Evaluator,
+    kernels: list[Kernel],
+    options: dict[int, list[Option]],
+    base_profile: ModuleProfile,
+    baseline: Measurement,
+    *,
+    points: int,
+    rounds: int,
+    repetitions: int,
+    notes: list[str],
+) -> ModuleOutcome:
+    """Fit the proxy, enumerate compositions on it, build and measure a spread of them side
+    by side with the baseline (see module doc)."""
+    proxy = Proxy(base_profile)
+    proxy.fit([(base_profile, baseline.median_ms)] + [(o.profile, o.module_ms) for opts in options.values() for o in opts])
+
+    def compatible(opts: tuple[Option, ...]) -> bool:
+        try:
+            merge_flags({kernels[o.dispatch]: o.script for o in opts})
+            return True
+        except IllegalTransform:
+            return False
+
+    front = compositions(options, proxy, baseline.size_bytes, compatible=compatible)
+    realized: list[Point] = []
+    for c in spread_pick([c for c in front if c.options], points):
+        scripts = {kernels[o.dispatch]: o.script for o in c.options}
+        name = "+".join(f"{o.executable}#{o.node}" for o in c.options)
+        try:
+            m = evaluator.evaluate(build_candidate(workload, scripts))
+        except (IllegalTransform, LitecoopError) as exc:
+            notes.append(f"composition {name}: cannot build ({exc})")
+            continue
+        if not _timed(m):
+            notes.append(f"composition {name}: {m.status.value} ({m.error})")
+            continue
+        realized.append(Point(name, scripts, c.proxy_ms, m))
+    base_point = Point("baseline", {}, proxy.estimate(()), baseline)
+    vmfbs = {"baseline": Path(baseline.vmfb), **{f"p{i}": Path(p.measurement.vmfb) for i, p in enumerate(realized)}}
+    measured = benchmark_interleaved(vmfbs, workload.function, evaluator.inputs, workload.target, workload.limits,
+                                     rounds=rounds, repetitions=repetitions, benchmark=evaluator.backend.benchmark)
+    for key, p in [("baseline", base_point), *((f"p{i}", p) for i, p in enumerate(realized))]:
+        p.rounds_ms = measured[key]
+        ok = [v for v in p.rounds_ms if v == v]
+        p.latency_ms = statistics.median(ok) if ok else math.nan
+    return ModuleOutcome([base_point, *[p for p in realized if math.isfinite(p.latency_ms)]], proxy, options,
+                         base_point.rounds_ms, notes)
+
+
+def save_pareto(work: Path, workload: Workload, outcome: ModuleOutcome) -> tuple[Path, list[Point]]:
+    """Write `pareto.json` and a spec and flags per point under `pareto/`; returns the path
+    and the non-dominated points (by measured latency, error and size)."""
+    tol = TOLERANCES.get(workload.outputs[0].dtype if workload.outputs else "f32", 0.0)
+    front = sorted(pareto_front(outcome.points, Point.objectives), key=lambda p: p.latency_ms)
+    rows = []
+    for i, p in enumerate(front):
+        d = work / "pareto" / f"p{i}"
+        export = export_spec(workload, {k: s for k, s in p.scripts.items() if s.transforms}, d)
+        m = p.measurement
+        rows.append({
+            "name": f"p{i}" if p.name != "baseline" else "baseline", "composition": p.name,
+            "latency_ms": p.latency_ms, "rounds_ms": p.rounds_ms, "proxy_ms": p.proxy_ms, "proxy_error": p.proxy_error,
+            "max_rel_error": m.max_rel_error, "max_abs_error": m.max_abs_error, "size_bytes": m.size_bytes,
+            "within_tolerance": m.ok or p.name == "baseline", "speedup": outcome.points[0].latency_ms / p.latency_ms,
+            "scripts": {k.executable: s.to_json() for k, s in p.scripts.items()},
+            "spec": str(export.spec_path.relative_to(work)), "flags": str(export.flags_path.relative_to(work)),
+            "compile_flags": export.compile_flags(workload.target.name), "notes": export.notes,
+        })
+    doc = {"input": workload.filename, "function": workload.function, "target": workload.target.name,
+           "base_flags": list(workload.base_flags), "tolerance": tol,
+           "objectives": {"latency_ms": "whole module, local-sync, median of interleaved round medians",
+                          "max_rel_error": "max|out - ref| / max|ref| against the baseline's outputs on seeded inputs",
+                          "size_bytes": "compiled .vmfb"},
+           "proxy": outcome.proxy.to_json() if outcome.proxy else None, "points": rows}
+    path = work / "pareto.json"
+    path.write_text(dumps(doc, indent=1) + "\n")
+    return path, front
