@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -79,21 +80,20 @@ class Proxy:
         return sum(e.total_ms for e in exes) + self.fixed_ms + self.per_invocation_ms * sum(e.count for e in exes)
 
     def fit(self, samples: Sequence[tuple[ModuleProfile, float]]) -> None:
-        """Fit the overhead on measured modules: (profile, measured ms) pairs, least squares
-        of measured - sum over executables against the number of invocations."""
-        pts = [(sum(e.count for e in p.executables), m - p.dispatch_ms) for p, m in samples if p.ok and math.isfinite(m)]
+        """Fit the overhead on measured modules, (profile, measured ms) pairs: the slope of
+        (measured - sum over executables) against invocations by least squares, clamped at 0
+        (an invocation cannot save time), then the fixed part as the median residual."""
+        pts = [(sum(e.count for e in p.executables), m - p.dispatch_ms, p, m) for p, m in samples if p.ok and math.isfinite(m)]
         if not pts:
             return
-        n = [x for x, _ in pts]
-        y = [v for _, v in pts]
-        mean_n, mean_y = sum(n) / len(n), sum(y) / len(y)
-        var = sum((x - mean_n) ** 2 for x in n)
-        self.per_invocation_ms = sum((x - mean_n) * (v - mean_y) for x, v in pts) / var if var > 0 else 0.0
-        self.fixed_ms = mean_y - self.per_invocation_ms * mean_n
+        mean_n = statistics.fmean(x for x, *_ in pts)
+        mean_y = statistics.fmean(y for _, y, *_ in pts)
+        var = sum((x - mean_n) ** 2 for x, *_ in pts)
+        slope = sum((x - mean_n) * (y - mean_y) for x, y, *_ in pts) / var if var > 0 else 0.0
+        self.per_invocation_ms = max(0.0, slope)
+        self.fixed_ms = statistics.median(y - self.per_invocation_ms * x for x, y, *_ in pts)
         self.fitted_on = len(pts)
-        errs = [abs(p.dispatch_ms + self.fixed_ms + self.per_invocation_ms * x - m) / m
-                for (p, m), (x, _) in zip([s for s in samples if s[0].ok and math.isfinite(s[1])], pts)]
-        self.fit_error = max(errs) if errs else math.nan
+        self.fit_error = max(abs(p.dispatch_ms + self.fixed_ms + self.per_invocation_ms * x - m) / m for x, _, p, m in pts)
 
     def to_json(self) -> dict[str, Any]:
         return {"model": "sum(invocations x time alone) + fixed + per_invocation x invocations",

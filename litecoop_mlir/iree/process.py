@@ -19,6 +19,7 @@ DEFAULT_MEMORY_BYTES = 8 << 30
 _OOM_MARKERS = (
     "out of memory",
     "std::bad_alloc",
+    "memoryerror",  # a Python tool (or wrapper) past its address-space limit
     "cannot allocate memory",
     "failed to allocate",
     "failed to map segment",

@@ -25,7 +25,15 @@ def _packaged_tool(name: str) -> str | None:
 
 @functools.lru_cache(maxsize=None)
 def tool_path(name: str) -> str:
-    """Absolute path of an IREE tool (iree-compile, iree-benchmark-module, ...)."""
+    """Absolute path of an IREE tool (iree-compile, iree-benchmark-module, ...).
+
+    `$LITECOOP_IREE_COMPILE` (the name upper-cased, '-' as '_', prefixed `LITECOOP_`)
+    overrides where one is found, e.g. for a custom IREE build."""
+    override = os.environ.get("LITECOOP_" + name.upper().replace("-", "_"))
+    if override:
+        if not os.path.isfile(override):
+            raise LitecoopError(f"error: {override} (from $LITECOOP_{name.upper().replace('-', '_')}) is not a file")
+        return os.path.realpath(override)
     found = _packaged_tool(name) or shutil.which(name)
     if not found:
         raise LitecoopError(f"error: cannot find the IREE tool '{name}'; install iree-base-compiler/iree-base-runtime")
