@@ -197,8 +197,10 @@ def write_report(work_dir: Path, store: RunStore, kernels: Mapping[int, Kernel] 
     pareto = Path(work_dir) / "pareto.json"
     if pareto.exists():
         points = json.loads(pareto.read_text()).get("points", [])
-        out.append(_table(["point", "latency ms", "max rel. error", "size bytes"],
-                          [[p.get("name", i), fmt_ms(p.get("latency_ms")), p.get("max_rel_error"), p.get("size_bytes")]
+        out.append(_table(["point", "latency ms (measured)", "proxy ms", "proxy error", "max rel. error", "size bytes", "composition"],
+                          [[p.get("name", i), fmt_ms(p.get("latency_ms")), fmt_ms(p.get("proxy_ms")),
+                            f"{100 * p['proxy_error']:+.1f}%" if p.get("proxy_error") is not None else "",
+                            p.get("max_rel_error"), p.get("size_bytes"), p.get("composition", "")]
                            for i, p in enumerate(points)]))
     else:
         out.append("<p>No Pareto set in this run.</p>")
