@@ -132,6 +132,7 @@ class Profiler:
         self.repetitions, self.batch, self.min_time_s = repetitions, batch, min_time_s
         self.times: dict[str, BenchResult] = {}
         self.compiles = 0
+        self._reference: dict[tuple[str, ...], dict[str, str]] = {}  # IREE's own executables, by flags
 
     def profile(self, candidate: Candidate, name: str) -> ModuleProfile:
         """Compile `candidate` with its dispatch benchmarks dumped; time each new executable."""
@@ -150,7 +151,10 @@ class Profiler:
         bench_flags = [f for f in (*w.base_flags, *candidate.flags) if not f.startswith(_NOT_FOR_BENCHMARKS)]
         own: dict[str, str] = {}
         if candidate.configured:  # its executables that differ from what IREE configured (and dumped) itself
-            dumped = configured_executables(configured)
+            flags = tuple(candidate.flags)
+            if flags not in self._reference:  # parsed once per flag set, not once per option
+                self._reference[flags] = configured_executables(configured)
+            dumped = self._reference[flags]
             own = {n: x for n, x in configured_executables(candidate.source).items() if dumped.get(n) != x}
         profile = ModuleProfile()
         for path in sorted(dump.glob("*_benchmark.mlir")):
