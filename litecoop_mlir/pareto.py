@@ -4,7 +4,9 @@ set over (latency, numerical error, binary size), and picking one point from a s
 An Option is one configuration of one dispatch, measured in the search (the whole module
 with only that dispatch changed) and profiled (each executable timed alone). The proxy
 estimates a composed module's latency as the sum over its executables of invocations x
-time per invocation, plus an overhead fitted on measured modules (fixed + per invocation).
+time per invocation plus a fixed overhead, with the change from the baseline scaled by the
+fraction of it modules realize; both calibrated on the baseline and the single-option
+modules measured side by side.
 Compositions are enumerated dispatch by dispatch, pruning dominated partial ones.
 """
 
@@ -12,12 +14,12 @@ from __future__ import annotations
 
 import json
 import math
-import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
 from litecoop_mlir.errors import InputError
+from litecoop_mlir.measure import Measurement
 from litecoop_mlir.profile import ExecutableTime, ModuleProfile
 from litecoop_mlir.transforms import Script
 
@@ -34,6 +36,7 @@ class Option:
     max_rel_error: float
     size_bytes: int
     profile: ModuleProfile = field(hash=False, compare=False)
+    measurement: Measurement | None = field(default=None, compare=False)  # its single-option module, from the search
 
 
 def dominates(a: Sequence[float], b: Sequence[float]) -> bool:
@@ -54,13 +57,21 @@ def pareto_front(items: list[Any], key) -> list[Any]:  # noqa: ANN001 - key: ite
 
 @dataclass
 class Proxy:
-    """Module latency ~ sum(invocations x time alone) + fixed + per_invocation x invocations."""
+    """Module latency ~ sum over executables of invocations x time alone + a fixed overhead,
+    with the change from the baseline scaled by the fraction of it a module realizes.
+
+    Times alone come from the profiles. `calibrate` takes the baseline and the single-option
+    modules (one dispatch changed each) measured side by side: the fixed overhead is what the
+    baseline takes beyond its executables' times, and `realized` is the least-squares ratio
+    of the time a single-option module saved to what its times alone said it would (a
+    retiled dispatch timed alone, warm and without neighbours, shows more gain than it keeps
+    in the module). Composed modules are never used to calibrate, so their error is held out.
+    """
 
     base: ModuleProfile
     fixed_ms: float = 0.0
-    per_invocation_ms: float = 0.0
-    fitted_on: int = 0
-    fit_error: float = math.nan
+    realized: float = 1.0
+    calibrated_on: int = 0
 
     def executables(self, options: Sequence[Option]) -> list[ExecutableTime]:
         """The executables a module composed of `options` runs, by name: each option brings
@@ -75,30 +86,28 @@ class Proxy:
                     result[e.name] = e
         return list(result.values())
 
-    def estimate(self, options: Sequence[Option]) -> float:
-        exes = self.executables(options)
-        return sum(e.total_ms for e in exes) + self.fixed_ms + self.per_invocation_ms * sum(e.count for e in exes)
+    def isolated(self, options: Sequence[Option]) -> float:
+        """The estimate from times alone and the fixed overhead (every gain taken at face value)."""
+        return sum(e.total_ms for e in self.executables(options)) + self.fixed_ms
 
-    def fit(self, samples: Sequence[tuple[ModuleProfile, float]]) -> None:
-        """Fit the overhead on measured modules, (profile, measured ms) pairs: the slope of
-        (measured - sum over executables) against invocations by least squares, clamped at 0
-        (an invocation cannot save time), then the fixed part as the median residual."""
-        pts = [(sum(e.count for e in p.executables), m - p.dispatch_ms, p, m) for p, m in samples if p.ok and math.isfinite(m)]
-        if not pts:
+    def estimate(self, options: Sequence[Option]) -> float:
+        base = self.isolated(())
+        return base + self.realized * (self.isolated(options) - base)
+
+    def calibrate(self, baseline_ms: float, singles: Sequence[tuple[Option, float]]) -> None:
+        """Fit the overhead and the realized fraction on modules measured side by side: the
+        baseline, and each option's module (NaN: left out)."""
+        if not math.isfinite(baseline_ms):
             return
-        mean_n = statistics.fmean(x for x, *_ in pts)
-        mean_y = statistics.fmean(y for _, y, *_ in pts)
-        var = sum((x - mean_n) ** 2 for x, *_ in pts)
-        slope = sum((x - mean_n) * (y - mean_y) for x, y, *_ in pts) / var if var > 0 else 0.0
-        self.per_invocation_ms = max(0.0, slope)
-        self.fixed_ms = statistics.median(y - self.per_invocation_ms * x for x, y, *_ in pts)
-        self.fitted_on = len(pts)
-        self.fit_error = max(abs(p.dispatch_ms + self.fixed_ms + self.per_invocation_ms * x - m) / m for x, _, p, m in pts)
+        self.fixed_ms = baseline_ms - self.base.dispatch_ms
+        pts = [(self.isolated(()) - self.isolated((o,)), baseline_ms - ms) for o, ms in singles if math.isfinite(ms)]
+        alone = sum(i * i for i, _ in pts)
+        self.realized = max(0.0, sum(i * m for i, m in pts) / alone) if alone > 0 else 1.0
+        self.calibrated_on = 1 + len(pts)
 
     def to_json(self) -> dict[str, Any]:
-        return {"model": "sum(invocations x time alone) + fixed + per_invocation x invocations",
-                "fixed_ms": self.fixed_ms, "per_invocation_ms": self.per_invocation_ms,
-                "fitted_on_modules": self.fitted_on, "max_fit_error": self.fit_error,
+        return {"model": "baseline + realized x (sum(invocations x time alone) - the baseline's), + fixed",
+                "fixed_ms": self.fixed_ms, "realized": self.realized, "calibrated_on_modules": self.calibrated_on,
                 "baseline_executables": [e.to_json() for e in self.base.executables]}
 
 

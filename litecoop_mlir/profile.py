@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,11 +135,13 @@ class Profiler:
         self.compiles = 0
         self._reference: dict[tuple[str, ...], dict[str, str]] = {}  # IREE's own executables, by flags
 
-    def profile(self, candidate: Candidate, name: str) -> ModuleProfile:
-        """Compile `candidate` with its dispatch benchmarks dumped; time each new executable."""
+    def profile(self, candidate: Candidate, name: str, *, fresh: bool = False) -> ModuleProfile:
+        """Compile `candidate` with its dispatch benchmarks dumped; time each new executable
+        (each one again with `fresh`, so that profiles compared later are timed close together)."""
         w = self.workload
         out = self.work_dir / name
         dump = out / "benchmarks"
+        shutil.rmtree(dump, ignore_errors=True)  # a reused directory must not lend stale benchmarks
         # IREE dumps benchmarks only when it configures the module itself: a configured
         # candidate's benchmarks are those of its flags, with its own executables put in.
         comp = compile_module(w.source, [*w.base_flags, *candidate.flags, f"--iree-hal-dump-executable-benchmarks-to={dump}"],
@@ -170,7 +173,7 @@ class Profiler:
                     profile.error = f"{path.name}: {exc}"
                     return profile
             digest = hashlib.sha256(("\0".join([text.replace(exe.group(1), "EXE"), *bench_flags])).encode()).hexdigest()[:20]
-            bench = self.times.get(digest)
+            bench = None if fresh else self.times.get(digest)
             if bench is None:
                 bench = self._time(text, func.group(1), bench_flags, out / "timed" / exe.group(1))
                 self.times[digest] = bench

@@ -81,5 +81,11 @@ def print_result(result: OptimizeResult, console: Console) -> None:
         f"whole module, re-measured side by side ({len(rounds['baseline'])} interleaved rounds): "
         f"baseline {fmt_ms(result.baseline_ms)} ms, best {fmt_ms(result.best_ms)} ms, speedup [bold]{result.speedup:.2f}x[/bold]"
     )
+    whole = result.whole_module or {}
+    held = whole.get("proxy_held_out") or {}
+    if held.get("modules"):
+        console.print(f"proxy on {held['modules']} composed modules (not used to calibrate it): median error "
+                      f"{100 * held['median_abs_error']:.1f}%, max {100 * held['max_abs_error']:.1f}%; "
+                      f"Pareto set: {whole.get('pareto', {}).get('points', 0)} points in {whole.get('pareto', {}).get('path')}")
     for note in result.notes:
         console.print(f"note: {note}")

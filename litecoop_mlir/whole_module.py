@@ -7,10 +7,12 @@ into measured modules and a reusable Pareto set.
    win, its estimated current time (baseline time minus what its best configuration saved in
    the module) times its headroom (halved after each round that did not improve it by 1%).
 3. Per dispatch, the non-dominated configurations the search measured (latency, error,
-   size) are profiled; the proxy's overhead is fitted on those measured modules; composed
-   modules are enumerated on the proxy with dominated ones pruned; a spread of them is built,
-   verified and re-measured side by side with the baseline, and the proxy's estimate is
-   reported next to each measurement.
+   size) are profiled. Their single-option modules are re-measured side by side with the
+   baseline to calibrate the proxy (fixed overhead, fraction of the gains realized);
+   compositions of several options are enumerated on it with dominated ones pruned; a spread
+   of them is built and verified; then all of them are measured side by side once more, the
+   proxy is recalibrated on that pass's baseline and single-option modules only, and its
+   estimate is reported next to every measurement (on composed modules: held-out error).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from litecoop_mlir.apply import build_candidate, merge_flags
+from litecoop_mlir.apply import build_candidate, kernel_under, merge_flags
 from litecoop_mlir.errors import LitecoopError
 from litecoop_mlir.iree.runner import TOLERANCES, benchmark_interleaved
 from litecoop_mlir.jsonio import dumps
@@ -120,12 +122,16 @@ def spend_budget(
 
 @dataclass
 class Point:
-    """One realized composition: what the proxy said and what measuring it gave."""
+    """One realized module: what the proxy said and what measuring it gave. `role` says
+    whether the proxy was calibrated on it ("baseline", "single") or not ("composed")."""
 
     name: str
+    options: tuple[Option, ...]
     scripts: dict[Kernel, Script]
-    proxy_ms: float
     measurement: Measurement
+    role: str
+    proxy_ms: float = math.nan
+    isolated_ms: float = math.nan
     latency_ms: float = math.nan
     rounds_ms: list[float] = field(default_factory=list)
 
@@ -137,10 +143,18 @@ class Point:
         m = self.measurement
         return (self.latency_ms, m.max_rel_error if math.isfinite(m.max_rel_error) else math.inf, float(m.size_bytes))
 
+    def to_json(self) -> dict[str, Any]:
+        m = self.measurement
+        return {"composition": self.name, "role": self.role, "measured_ms": self.latency_ms, "proxy_ms": self.proxy_ms,
+                "proxy_error": self.proxy_error, "isolated_ms": self.isolated_ms,
+                "isolated_error": (self.isolated_ms - self.latency_ms) / self.latency_ms if self.latency_ms > 0 else math.nan,
+                "max_rel_error": m.max_rel_error, "size_bytes": m.size_bytes, "within_tolerance": m.ok or self.role == "baseline"}
+
 
 @dataclass
 class ModuleOutcome:
-    """What composing a whole module gave: points (measured), the proxy, and notes."""
+    """What composing a whole module gave: points (measured, the baseline first), the proxy
+    calibrated in the final side-by-side pass, and notes."""
 
     points: list[Point]
     proxy: Proxy | None
@@ -148,9 +162,22 @@ class ModuleOutcome:
     baseline_rounds: list[float]
     notes: list[str]
 
+    def held_out_errors(self) -> list[float]:
+        """The proxy's relative errors on composed modules (never used to calibrate it)."""
+        return [p.proxy_error for p in self.points if p.role == "composed" and math.isfinite(p.proxy_error)]
+
 
 def _timed(m: Measurement | None) -> bool:
     return m is not None and math.isfinite(m.median_ms) and m.median_ms > 0
+
+
+def _median(values: list[float]) -> float:
+    ok = [v for v in values if v == v]
+    return statistics.median(ok) if ok else math.nan
+
+
+def option_name(o: Option) -> str:
+    return f"{o.executable}#{o.node}"
 
 
 def collect_options(workload: Workload, plans: list[DispatchPlan], searches: dict[int, KernelSearch], profiler: Profiler,
@@ -176,7 +203,7 @@ def collect_options(workload: Workload, plans: list[DispatchPlan], searches: dic
             if not prof.ok:
                 notes.append(f"{p.kernel.executable} node {n.id}: not profiled ({prof.error or 'an executable failed to time'})")
                 continue
-            opts.append(Option(p.index, p.kernel.executable, n.id, n.script, m.median_ms, m.max_rel_error, m.size_bytes, prof))
+            opts.append(Option(p.index, p.kernel.executable, n.id, n.script, m.median_ms, m.max_rel_error, m.size_bytes, prof, m))
         out[p.index] = opts
     return out
 
@@ -194,23 +221,44 @@ def compose(
     repetitions: int,
     notes: list[str],
 ) -> ModuleOutcome:
-    """Fit the proxy, enumerate compositions on it, build and measure a spread of them side
-    by side with the baseline (see module doc)."""
-    proxy = Proxy(base_profile)
-    proxy.fit([(base_profile, baseline.median_ms)] + [(o.profile, o.module_ms) for opts in options.values() for o in opts])
+    """Calibrate the proxy, enumerate compositions on it, build a spread of them, and measure
+    them side by side with the baseline and the single-option modules (see module doc)."""
+    singles = [o for opts in options.values() for o in opts
+               if o.measurement is not None and o.measurement.vmfb and Path(o.measurement.vmfb).exists()]
+    for o in (o for opts in options.values() for o in opts if o not in singles):
+        notes.append(f"option {option_name(o)}: its module is gone; it is composed uncorrected")
+
+    def measure(pts: list[Point], reps: int) -> dict[str, list[float]]:
+        return benchmark_interleaved({p.name: Path(p.measurement.vmfb) for p in pts}, workload.function, evaluator.inputs,
+                                     workload.target, workload.limits, rounds=rounds, repetitions=reps,
+                                     benchmark=evaluator.backend.benchmark)
+
+    def calibrated(measured: dict[str, list[float]]) -> Proxy:
+        proxy = Proxy(base_profile)
+        proxy.calibrate(_median(measured["baseline"]), [(o, _median(measured[option_name(o)])) for o in singles])
+        return proxy
+
+    base_point = Point("baseline", (), {}, baseline, "baseline")
+    single_points = [Point(option_name(o), (o,), {kernels[o.dispatch]: o.script}, o.measurement, "single")  # type: ignore[arg-type]
+                     for o in singles]
+    # 1. calibrate on the baseline and the single-option modules (fewer repetitions: this only steers)
+    proxy = calibrated(measure([base_point, *single_points], max(3, repetitions // 2)))
 
     def compatible(opts: tuple[Option, ...]) -> bool:
+        """Module-wide flags agree, and every retiled dispatch keeps its shape under them."""
+        scripts = {kernels[o.dispatch]: o.script for o in opts}
         try:
-            merge_flags({kernels[o.dispatch]: o.script for o in opts})
-            return True
+            gflags, _ = merge_flags(scripts)
         except IllegalTransform:
             return False
+        return all(kernel_under(workload, k, gflags) is not None for k, s in scripts.items() if s.changes_codegen())
 
+    # 2. compositions of two or more options, on the calibrated proxy; build and verify a spread
     front = compositions(options, proxy, baseline.size_bytes, compatible=compatible)
-    realized: list[Point] = []
-    for c in spread_pick([c for c in front if c.options], points):
+    composed: list[Point] = []
+    for c in spread_pick([c for c in front if len(c.options) > 1], points):
         scripts = {kernels[o.dispatch]: o.script for o in c.options}
-        name = "+".join(f"{o.executable}#{o.node}" for o in c.options)
+        name = "+".join(option_name(o) for o in c.options)
         try:
             m = evaluator.evaluate(build_candidate(workload, scripts))
         except (IllegalTransform, LitecoopError) as exc:
@@ -219,16 +267,16 @@ def compose(
         if not _timed(m):
             notes.append(f"composition {name}: {m.status.value} ({m.error})")
             continue
-        realized.append(Point(name, scripts, c.proxy_ms, m))
-    base_point = Point("baseline", {}, proxy.estimate(()), baseline)
-    vmfbs = {"baseline": Path(baseline.vmfb), **{f"p{i}": Path(p.measurement.vmfb) for i, p in enumerate(realized)}}
-    measured = benchmark_interleaved(vmfbs, workload.function, evaluator.inputs, workload.target, workload.limits,
-                                     rounds=rounds, repetitions=repetitions, benchmark=evaluator.backend.benchmark)
-    for key, p in [("baseline", base_point), *((f"p{i}", p) for i, p in enumerate(realized))]:
-        p.rounds_ms = measured[key]
-        ok = [v for v in p.rounds_ms if v == v]
-        p.latency_ms = statistics.median(ok) if ok else math.nan
-    return ModuleOutcome([base_point, *[p for p in realized if math.isfinite(p.latency_ms)]], proxy, options,
+        composed.append(Point(name, c.options, scripts, m, "composed"))
+    # 3. everything side by side; the proxy is recalibrated on this pass and judged on the composed modules
+    pts = [base_point, *single_points, *composed]
+    measured = measure(pts, repetitions)
+    final = calibrated(measured)
+    for p in pts:
+        p.rounds_ms = measured[p.name]
+        p.latency_ms = _median(p.rounds_ms)
+        p.proxy_ms, p.isolated_ms = final.estimate(p.options), final.isolated(p.options)
+    return ModuleOutcome([base_point, *[p for p in pts[1:] if math.isfinite(p.latency_ms)]], final, options,
                          base_point.rounds_ms, notes)
 
 
@@ -244,9 +292,9 @@ def save_pareto(work: Path, workload: Workload, outcome: ModuleOutcome) -> tuple
         m = p.measurement
         rows.append({
             "name": f"p{i}" if p.name != "baseline" else "baseline", "composition": p.name,
-            "latency_ms": p.latency_ms, "rounds_ms": p.rounds_ms, "proxy_ms": p.proxy_ms, "proxy_error": p.proxy_error,
-            "max_rel_error": m.max_rel_error, "max_abs_error": m.max_abs_error, "size_bytes": m.size_bytes,
-            "within_tolerance": m.ok or p.name == "baseline", "speedup": outcome.points[0].latency_ms / p.latency_ms,
+            "latency_ms": p.latency_ms, "rounds_ms": p.rounds_ms, "role": p.role, "proxy_ms": p.proxy_ms,
+            "proxy_error": p.proxy_error, "isolated_ms": p.isolated_ms, "max_rel_error": m.max_rel_error, "max_abs_error": m.max_abs_error, "size_bytes": m.size_bytes,
+            "within_tolerance": m.ok or p.role == "baseline", "speedup": outcome.points[0].latency_ms / p.latency_ms,
             "scripts": {k.executable: s.to_json() for k, s in p.scripts.items()},
             "spec": str(export.spec_path.relative_to(work)), "flags": str(export.flags_path.relative_to(work)),
             "compile_flags": export.compile_flags(workload.target.name), "notes": export.notes,

@@ -260,6 +260,7 @@ class Workload:
     base_flags: tuple[str, ...]
     limits: Limits = field(default_factory=Limits)
     _configured: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
+    _kernels: dict[tuple[str, ...], tuple[Kernel, ...]] = field(default_factory=dict, repr=False)
 
     def configured_ir(self, extra_flags: tuple[str, ...] = ()) -> str:
         """The module compiled to executable-configurations under the base flags plus `extra_flags` (cached)."""
@@ -271,9 +272,12 @@ class Workload:
         return self._configured[key]
 
     def kernels(self, extra_flags: tuple[str, ...] = ()) -> list[Kernel]:
-        """The dispatches (kernels) IREE forms under the given extra flags."""
-        ctx = new_context()
-        return kernels_from_configured(parse_module(self.configured_ir(extra_flags), "<configured>", ctx))
+        """The dispatches (kernels) IREE forms under the given extra flags (cached)."""
+        key = tuple(extra_flags)
+        if key not in self._kernels:
+            ctx = new_context()
+            self._kernels[key] = tuple(kernels_from_configured(parse_module(self.configured_ir(key), "<configured>", ctx)))
+        return list(self._kernels[key])
 
 
 def read_source(path: str) -> tuple[str, str]:

@@ -45,8 +45,9 @@ def _exe(name: str, ms: float, count: int = 1, digest: str | None = None) -> Exe
     return ExecutableTime(name, digest or f"{name}@{ms}", count, ms)
 
 
-def _option(dispatch: int, exe: str, profile: ModuleProfile, ms: float = 1.0, err: float = 0.0, size: int = 100) -> Option:
-    return Option(dispatch, exe, dispatch * 10 + 1, Script(), ms, err, size, profile)
+def _option(dispatch: int, exe: str, profile: ModuleProfile, ms: float = 1.0, err: float = 0.0, size: int = 100,
+            node: int = 1) -> Option:
+    return Option(dispatch, exe, dispatch * 10 + node, Script(), ms, err, size, profile)
 
 
 # ---------------------------------------------------------------------------------------
@@ -74,15 +75,23 @@ def test_proxy_counts_invocations_and_replaces_only_what_an_option_owns() -> Non
     assert proxy.estimate((faster0, flag1)) == pytest.approx(0.1 + 3.0 + 0.5 + 0.5)
 
 
-def test_proxy_fit_recovers_fixed_and_per_invocation_overhead() -> None:
-    proxy = Proxy(ModuleProfile([_exe("a", 1.0)]))
-    samples = []
-    for n, total in [(1, 1.0), (2, 3.0), (5, 2.0)]:
-        prof = ModuleProfile([_exe(f"e{i}", total / n) for i in range(n)])
-        samples.append((prof, total + 0.2 + 0.05 * n))
-    proxy.fit(samples)
-    assert proxy.fixed_ms == pytest.approx(0.2) and proxy.per_invocation_ms == pytest.approx(0.05)
-    assert proxy.fit_error == pytest.approx(0.0, abs=1e-9) and proxy.fitted_on == 3
+def test_proxy_calibration_fits_overhead_and_realized_gain_on_single_option_modules() -> None:
+    base = ModuleProfile([_exe("d0", 2.0), _exe("d1", 1.0, count=2)])
+    proxy = Proxy(base)
+    fast0 = _option(0, "d0", ModuleProfile([_exe("d0", 1.0), _exe("d1", 1.0, count=2)]))  # alone: saves 1.0
+    fast1 = _option(1, "d1", ModuleProfile([_exe("d0", 2.0), _exe("d1", 0.75, count=2)]))  # alone: saves 0.5
+    lost = _option(1, "d1", ModuleProfile([_exe("d0", 2.0), _exe("d1", 0.25, count=2)]), node=2)
+    # measured: baseline 4.3 (0.3 overhead); in the module each option keeps 80% of its gain alone
+    proxy.calibrate(4.3, [(fast0, 3.5), (fast1, 3.9), (lost, math.nan)])
+    assert proxy.fixed_ms == pytest.approx(0.3) and proxy.realized == pytest.approx(0.8) and proxy.calibrated_on == 3
+    assert proxy.estimate(()) == pytest.approx(4.3)
+    assert proxy.estimate((fast0,)) == pytest.approx(3.5) and proxy.isolated((fast0,)) == pytest.approx(3.3)
+    assert proxy.estimate((fast0, fast1)) == pytest.approx(4.3 - 0.8 * 1.5)
+    assert proxy.to_json()["realized"] == pytest.approx(0.8)
+    proxy.calibrate(math.nan, [(fast0, 1.0)])  # a failed baseline leaves the proxy as it was
+    assert proxy.fixed_ms == pytest.approx(0.3) and proxy.realized == pytest.approx(0.8)
+    proxy.calibrate(4.3, [])  # nothing to fit the fraction on: gains are taken at face value
+    assert proxy.realized == 1.0
 
 
 def test_compositions_prune_dominated_and_respect_compatibility() -> None:
@@ -192,6 +201,9 @@ def test_profile_counts_repeated_dispatches_and_times_each_executable_once(tmp_p
     src.write_text(REPEATED)
     w = load_workload(str(src), make_target("llvm-cpu"))
     profiler = Profiler(w, tmp_path / "profiles", repetitions=2)
+    stale = tmp_path / "profiles" / "baseline" / "benchmarks" / "old_dispatch_benchmark.mlir"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("left over from another run")
     prof = profiler.profile(Candidate(w.source), "baseline")
     assert prof.ok, prof.error
     counts = {e.name: e.count for e in prof.executables}
@@ -222,8 +234,11 @@ def test_whole_module_run_writes_a_measured_pareto_set(tmp_path: Path) -> None:
     assert result.dispatches[1].search.evaluated == 0 and result.dispatches[0].search.evaluated == 6
     assert whole["composed"][0]["composition"] == "baseline"
     assert all(math.isfinite(c["proxy_error"]) for c in whole["composed"])
+    roles = [c["role"] for c in whole["composed"]]
+    assert roles[0] == "baseline" and "single" in roles  # one dispatch tuned: nothing to compose, nothing held out
+    assert whole["proxy_held_out"]["modules"] == roles.count("composed") == 0
     pareto = json.loads((tmp_path / "run" / "pareto.json").read_text())
-    assert pareto["points"] and pareto["proxy"]["fitted_on_modules"] >= 1
+    assert pareto["points"] and pareto["proxy"]["calibrated_on_modules"] >= 2
     for p in pareto["points"]:
         assert (tmp_path / "run" / p["spec"]).is_file() and p["latency_ms"] > 0
     assert "Pareto set" in (tmp_path / "run" / "report.html").read_text()
