@@ -39,7 +39,8 @@ from litecoop_mlir.report import write_report
 from litecoop_mlir.spec import export_spec
 from litecoop_mlir.store import SCHEMA_VERSION, RunStore, source_hash
 from litecoop_mlir.transforms import IllegalTransform, Script
-from litecoop_mlir.whole_module import MIN_SHARE, DispatchPlan, collect_options, compose, plan_dispatches, save_pareto, spend_budget
+from litecoop_mlir.whole_module import (MIN_SHARE, DispatchPlan, collect_options, compose, median_of_timed, plan_dispatches,
+                                         save_pareto, spend_budget)
 from litecoop_mlir.workload import Kernel, Workload, load_workload
 
 
@@ -419,7 +420,7 @@ def _finalize(
     rounds = benchmark_interleaved(vmfbs, workload.function, evaluator.inputs, workload.target, workload.limits,
                                    rounds=options.final_rounds, repetitions=options.repetitions,
                                    benchmark=evaluator.backend.benchmark)
-    med = {name: _nanmedian(v) for name, v in rounds.items()}
+    med = {name: median_of_timed(v, math.inf) for name, v in rounds.items()}
     best_name = min(finalists, key=lambda n: med[n], default=None)
     if best_name is None or not med[best_name] < med["baseline"]:
         notes.append("no candidate beat IREE's default configuration when re-measured; the result is the baseline")
@@ -446,7 +447,7 @@ def _finalize_module(
     """Profile the dispatches' options, compose and measure modules, save the Pareto set;
     the result is its fastest point within tolerance (the baseline if none beats it)."""
     # the baseline is timed again next to its options: the machine may have drifted since the search began
-    again = profiler.profile(Candidate(workload.source), "baseline-again", fresh=True)
+    again = profiler.retime(base_profile)
     base_profile = again if again.ok else base_profile
     opts = collect_options(workload, plans, searches, profiler, baseline.median_ms, options.finalists + 1, notes)
     outcome = compose(workload, evaluator, kernels, opts, base_profile, baseline, points=options.pareto_points,
@@ -493,6 +494,3 @@ def _combine(dispatches: list[DispatchResult], notes: list[str]) -> dict[Kernel,
     return taken
 
 
-def _nanmedian(values: list[float]) -> float:
-    ok = [v for v in values if v == v]
-    return statistics.median(ok) if ok else math.inf

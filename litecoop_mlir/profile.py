@@ -134,10 +134,10 @@ class Profiler:
         self.times: dict[str, BenchResult] = {}
         self.compiles = 0
         self._reference: dict[tuple[str, ...], dict[str, str]] = {}  # IREE's own executables, by flags
+        self._built: dict[str, tuple[Path, str]] = {}  # each timed executable's benchmark module and function, by digest
 
-    def profile(self, candidate: Candidate, name: str, *, fresh: bool = False) -> ModuleProfile:
-        """Compile `candidate` with its dispatch benchmarks dumped; time each new executable
-        (each one again with `fresh`, so that profiles compared later are timed close together)."""
+    def profile(self, candidate: Candidate, name: str) -> ModuleProfile:
+        """Compile `candidate` with its dispatch benchmarks dumped; time each new executable."""
         w = self.workload
         out = self.work_dir / name
         dump = out / "benchmarks"
@@ -173,9 +173,9 @@ class Profiler:
                     profile.error = f"{path.name}: {exc}"
                     return profile
             digest = hashlib.sha256(("\0".join([text.replace(exe.group(1), "EXE"), *bench_flags])).encode()).hexdigest()[:20]
-            bench = None if fresh else self.times.get(digest)
+            bench = self.times.get(digest)
             if bench is None:
-                bench = self._time(text, func.group(1), bench_flags, out / "timed" / exe.group(1))
+                bench = self._time(text, func.group(1), bench_flags, out / "timed" / exe.group(1), digest)
                 self.times[digest] = bench
             profile.executables.append(ExecutableTime(exe.group(1), digest, counts.get(exe.group(1), 1),
                                                       bench.median_ms if bench.ok else math.nan,
@@ -184,7 +184,20 @@ class Profiler:
             profile.error = "IREE dumped no dispatch benchmarks for this target"
         return profile
 
-    def _time(self, text: str, function: str, flags: list[str], out: Path) -> BenchResult:
+    def retime(self, profile: ModuleProfile) -> ModuleProfile:
+        """`profile` with its executables benchmarked again (no compile), so that profiles
+        compared later are timed close together; later profiles share the new times."""
+        out = ModuleProfile(error=profile.error)
+        for e in profile.executables:
+            built = self._built.get(e.digest)
+            if built is not None:
+                self.times[e.digest] = self._bench(*built)
+            bench = self.times.get(e.digest)
+            out.executables.append(e if bench is None or not bench.ok else
+                                   ExecutableTime(e.name, e.digest, e.count, bench.median_ms, bench.spread))
+        return out
+
+    def _time(self, text: str, function: str, flags: list[str], out: Path, digest: str) -> BenchResult:
         try:
             patched = fill_buffers(text)
         except ValueError as exc:
@@ -194,6 +207,10 @@ class Profiler:
         if not comp.ok:
             return BenchResult(comp.status, error=comp.error)
         assert comp.vmfb is not None
-        return benchmark_module(comp.vmfb, function, (), self.workload.target, self.workload.limits,
+        self._built[digest] = (comp.vmfb, function)
+        return self._bench(comp.vmfb, function)
+
+    def _bench(self, vmfb: Path, function: str) -> BenchResult:
+        return benchmark_module(vmfb, function, (), self.workload.target, self.workload.limits,
                                 repetitions=self.repetitions, min_time_s=self.min_time_s,
                                 extra_flags=(f"--batch_size={self.batch}",))

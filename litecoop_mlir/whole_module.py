@@ -171,9 +171,10 @@ def _timed(m: Measurement | None) -> bool:
     return m is not None and math.isfinite(m.median_ms) and m.median_ms > 0
 
 
-def _median(values: list[float]) -> float:
+def median_of_timed(values: list[float], empty: float = math.nan) -> float:
+    """The median of the rounds that timed (NaN marks a failed round); `empty` if none did."""
     ok = [v for v in values if v == v]
-    return statistics.median(ok) if ok else math.nan
+    return statistics.median(ok) if ok else empty
 
 
 def option_name(o: Option) -> str:
@@ -235,7 +236,7 @@ def compose(
 
     def calibrated(measured: dict[str, list[float]]) -> Proxy:
         proxy = Proxy(base_profile)
-        proxy.calibrate(_median(measured["baseline"]), [(o, _median(measured[option_name(o)])) for o in singles])
+        proxy.calibrate(median_of_timed(measured["baseline"]), [(o, median_of_timed(measured[option_name(o)])) for o in singles])
         return proxy
 
     base_point = Point("baseline", (), {}, baseline, "baseline")
@@ -274,7 +275,7 @@ def compose(
     final = calibrated(measured)
     for p in pts:
         p.rounds_ms = measured[p.name]
-        p.latency_ms = _median(p.rounds_ms)
+        p.latency_ms = median_of_timed(p.rounds_ms)
         p.proxy_ms, p.isolated_ms = final.estimate(p.options), final.isolated(p.options)
     return ModuleOutcome([base_point, *[p for p in pts[1:] if math.isfinite(p.latency_ms)]], final, options,
                          base_point.rounds_ms, notes)

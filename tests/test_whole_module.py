@@ -220,6 +220,9 @@ def test_profile_counts_repeated_dispatches_and_times_each_executable_once(tmp_p
     base_d = {e.name: e.digest for e in prof.executables}
     assert d["main_dispatch_0"] != base_d["main_dispatch_0"] and d["main_dispatch_3"] == base_d["main_dispatch_3"]
     assert len(profiler.times) == timed + 1  # the unchanged executable was not timed again
+    compiles = profiler.compiles
+    again = profiler.retime(prof)  # benchmarked again, nothing compiled again
+    assert again.ok and profiler.compiles == compiles and [e.digest for e in again.executables] == [e.digest for e in prof.executables]
 
 
 def test_whole_module_run_writes_a_measured_pareto_set(tmp_path: Path) -> None:
