@@ -163,9 +163,10 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     return 0 if report.measurement.status.value in ("ok", "no_device") else 1
 
 
-def _read_scripts(path: str, kernels: list) -> dict:
-    """Parse a script file into {kernel: Script}; every transform is validated for its kernel."""
-    from litecoop_mlir.transforms import IllegalTransform, Script, validate
+def _read_scripts(path: str, kernels: list, target: str) -> dict:
+    """Parse a script file into {kernel: Script}; each script is validated for its kernel as one
+    step (the order of its transforms does not matter to the configuration rules)."""
+    from litecoop_mlir.transforms import IllegalTransform, Script, validate_step
 
     try:
         data = json.loads(Path(path).read_text())
@@ -185,10 +186,7 @@ def _read_scripts(path: str, kernels: list) -> dict:
     scripts = {}
     for kernel, raw_script in items:
         try:
-            parsed = Script.from_json(raw_script)
-            checked = Script()
-            for t in parsed.transforms:
-                checked = validate(kernel, checked, t)
+            checked = validate_step(kernel, Script(), Script.from_json(raw_script).transforms, target)
         except IllegalTransform as exc:
             raise LitecoopError(f"{path}: error: {kernel.executable}: {exc}") from None
         scripts[kernel] = checked
@@ -201,7 +199,7 @@ def _apply(args: argparse.Namespace, target, limits: Limits, out: Console, err: 
     from litecoop_mlir.workload import load_workload
 
     workload = load_workload(args.input, target, function=args.function, limits=limits)
-    scripts = _read_scripts(args.apply, workload.kernels())
+    scripts = _read_scripts(args.apply, workload.kernels(), workload.target.name)
     candidate = build_candidate(workload, scripts)
     work_dir = Path(args.work_dir or "litecoop-out")
     export = export_spec(workload, scripts, work_dir)

@@ -14,10 +14,10 @@ import hashlib
 import json
 import math
 import re
-from pathlib import Path
 from dataclasses import dataclass
 from typing import Any, ClassVar, Iterable, Iterator, Union
 
+from litecoop_mlir.targets.machine import MAX_VECTOR_BYTES, MachineModel, for_kernel
 from litecoop_mlir.workload import Kernel
 
 CPU_LEVELS = (
@@ -35,8 +35,6 @@ _REDUCTION_ONLY = {"cache_reduction", "vector_reduction", "reduction"}
 CPU_PIPELINES = ("DoubleTilingExpert", "ConvTileAndDecomposeExpert", "Mmt4dTilingExpert", "Default")
 GPU_PIPELINES = ("TileAndFuse", "VectorDistribute", "BaseVectorize", "MatmulPromoteVectorize", "BaseDistribute")
 TRANSLATION_OPTIONS = ("enable_loop_peeling", "enable_decomposition")
-MAX_VECTOR_BYTES = 16 * 1024  # llvm-cpu rejects "large vector sizes" at and above this
-YMM_REGISTERS = 16  # AVX2
 MAX_SCRIPT_LENGTH = 32
 _ELEMENT_BYTES = {"f64": 8, "f32": 4, "f16": 2, "bf16": 2, "i64": 8, "i32": 4, "i16": 2, "i8": 1, "i1": 1}
 
@@ -374,37 +372,9 @@ class Script:
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MachineModel:
-    """What the legality rules know about the target machine."""
-
-    native_vector_bytes: int = 32
-    vector_registers: int = YMM_REGISTERS
-    max_vector_bytes: int = MAX_VECTOR_BYTES
-    l1_bytes: int = 32 * 1024
-    l2_bytes: int = 512 * 1024
-
-    @classmethod
-    def for_kernel(cls, kernel: Kernel) -> "MachineModel":
-        """The host's data-cache sizes (from sysfs where readable) and the kernel's vector width."""
-        l1, l2 = _host_cache_bytes()
-        return cls(native_vector_bytes=kernel.native_vector_bytes or 32, l1_bytes=l1, l2_bytes=l2)
-
-
-@functools.lru_cache(maxsize=1)
-def _host_cache_bytes() -> tuple[int, int]:
-    sizes = {1: 32 * 1024, 2: 512 * 1024}
-    base = Path("/sys/devices/system/cpu/cpu0/cache")
-    try:
-        for idx in base.glob("index*"):
-            level = int((idx / "level").read_text())
-            if (idx / "type").read_text().strip() in ("Data", "Unified") and level in sizes:
-                text = (idx / "size").read_text().strip().upper()
-                mult = {"K": 1024, "M": 1 << 20}.get(text[-1:], 1)
-                sizes[level] = int(text.rstrip("KM")) * mult
-    except (OSError, ValueError):
-        pass
-    return sizes[1], sizes[2]
+def machine_for(kernel: Kernel, host: MachineModel | None = None) -> MachineModel:
+    """The machine `kernel` was configured for: the ISA and vector width of its target, the host's caches."""
+    return for_kernel(kernel.cpu_features, kernel.native_vector_bytes, kernel.cpu, host)
 
 
 def element_bytes(kernel: Kernel) -> int:
@@ -428,27 +398,45 @@ def _vector_shape(kernel: Kernel, tiles: dict[str, tuple[int, ...]]) -> tuple[in
 
 
 def check_config(kernel: Kernel, cfg: KernelConfig, target: str = "llvm-cpu", machine: MachineModel | None = None) -> None:
-    """Raise IllegalTransform with a precise reason if `cfg` breaks a rule for `kernel`."""
-    machine = machine or MachineModel.for_kernel(kernel)
+    """Raise IllegalTransform with a precise reason if `cfg` breaks a rule for `kernel`.
+
+    A rule IREE's own configuration already breaks (e.g. a distribution tile that does not
+    divide a prime loop bound, which IREE handles by its own means) is not held against a
+    move: only new violations make a configuration illegal.
+    """
+    machine = machine or machine_for(kernel)
+    inherited = _default_violations(kernel, target, machine)
+    for why in _violations(kernel, cfg, target, machine):
+        if why not in inherited:
+            raise IllegalTransform(why)
+
+
+@functools.lru_cache(maxsize=256)
+def _default_violations(kernel: Kernel, target: str, machine: MachineModel) -> frozenset[str]:
+    return frozenset(_violations(kernel, default_config(kernel), target, machine))
+
+
+def _violations(kernel: Kernel, cfg: KernelConfig, target: str, machine: MachineModel) -> Iterator[str]:
+    """Every rule `cfg` breaks for `kernel`, as a reason."""
     n = kernel.num_loops
     tiles = cfg.tile_map
     peeling = "enable_loop_peeling" in cfg.options
     for level, sizes in tiles.items():
         if (level in CPU_LEVELS) != (target == "llvm-cpu") and kernel.default_tiles and level not in kernel.default_tiles:
-            raise IllegalTransform(f"level {level} does not exist on {target}")
+            yield f"level {level} does not exist on {target}"
         if len(sizes) != n:
-            raise IllegalTransform(f"{level} needs one entry per loop ({n}), got {len(sizes)}")
+            yield f"{level} needs one entry per loop ({n}), got {len(sizes)}"
         for i, (s, it, bound) in enumerate(zip(sizes, kernel.iterator_types, kernel.loop_bounds)):
             if target != "llvm-cpu":  # GPU pipelines put 1s on reduction loops of workgroup tiles
                 if bound and s > bound:
-                    raise IllegalTransform(f"{level}[{i}] = {s} exceeds the loop bound {bound}")
+                    yield f"{level}[{i}] = {s} exceeds the loop bound {bound}"
                 continue
             if s and level in _PARALLEL_ONLY and it == "reduction":
-                raise IllegalTransform(f"{level}[{i}] = {s} tiles a reduction loop; it must be 0")
+                yield f"{level}[{i}] = {s} tiles a reduction loop; it must be 0"
             if s and level in _REDUCTION_ONLY and it == "parallel":
-                raise IllegalTransform(f"{level}[{i}] = {s} tiles a parallel loop; it must be 0")
+                yield f"{level}[{i}] = {s} tiles a parallel loop; it must be 0"
             if bound and s > bound:
-                raise IllegalTransform(f"{level}[{i}] = {s} exceeds the loop bound {bound}")
+                yield f"{level}[{i}] = {s} exceeds the loop bound {bound}"
     if target != "llvm-cpu":
         return
     # Nesting: inner tiles divide the enclosing tile (or the loop bound), unless peeled.
@@ -460,7 +448,7 @@ def check_config(kernel: Kernel, cfg: KernelConfig, target: str = "llvm-cpu", ma
                 continue
             enclosing = (outer_par[i] if i < len(outer_par) and outer_par[i] else 0) or kernel.loop_bounds[i]
             if enclosing and enclosing % s and not peeling:
-                raise IllegalTransform(
+                yield (
                     f"{level}[{i}] = {s} does not divide the enclosing tile {enclosing}; "
                     "choose a divisor or enable loop peeling"
                 )
@@ -469,23 +457,23 @@ def check_config(kernel: Kernel, cfg: KernelConfig, target: str = "llvm-cpu", ma
     for i, s in enumerate(cache):
         d = dist[i] if i < len(dist) else 0
         if s and d and (s > d or (d % s and not peeling)):
-            raise IllegalTransform(f"cache_parallel[{i}] = {s} must divide the distribution tile {d}")
+            yield f"cache_parallel[{i}] = {s} must divide the distribution tile {d}"
     for i, s in enumerate(dist):
         bound = kernel.loop_bounds[i] if i < n else 0
         if s and bound and bound % s and not peeling:
-            raise IllegalTransform(f"distribution[{i}] = {s} does not divide the loop bound {bound}; enable loop peeling")
+            yield f"distribution[{i}] = {s} does not divide the loop bound {bound}; enable loop peeling"
     # Vector size limit and register budget.
     shape = _vector_shape(kernel, tiles)
     ebytes = element_bytes(kernel)
     vbytes = math.prod(shape) * ebytes
     if vbytes >= machine.max_vector_bytes:
-        raise IllegalTransform(f"vector tile {list(shape)} is {vbytes} B; llvm-cpu rejects vectors of {machine.max_vector_bytes} B or more")
+        yield f"vector tile {list(shape)} is {vbytes} B; llvm-cpu rejects vectors of {machine.max_vector_bytes} B or more"
     par = tiles.get("vector_common_parallel", ())
     inner_dims = [i for i, s in enumerate(par) if s and kernel.iterator_types[i] == "parallel"]
     if inner_dims:
         inner = par[inner_dims[-1]]
         if not _is_pow2(inner):
-            raise IllegalTransform(f"innermost vector width {inner} is not a power of two (scalarizes)")
+            yield f"innermost vector width {inner} is not a power of two (scalarizes)"
     if kernel.kind == "contraction" and kernel.dims.get("n") and kernel.dims.get("m"):
         m_i, n_i = kernel.dims["m"][-1], kernel.dims["n"][-1]
         if par and len(par) == n:
@@ -495,14 +483,14 @@ def check_config(kernel: Kernel, cfg: KernelConfig, target: str = "llvm-cpu", ma
             for d in (*kernel.dims.get("n", ()), *kernel.dims.get("k", ())):
                 for lvl, vals in (("vector_common_parallel", par), ("vector_reduction", red)):
                     if d < len(vals) and vals[d] > 1 and not _is_pow2(vals[d]):
-                        raise IllegalTransform(f"{lvl}[{d}] = {vals[d]}: vector tiles on contiguous N/K dims must be powers of two")
+                        yield f"{lvl}[{d}] = {vals[d]}: vector tiles on contiguous N/K dims must be powers of two"
             if nn % lanes and kernel.loop_bounds[n_i] >= lanes:
-                raise IllegalTransform(
+                yield (
                     f"contiguous vector width {nn} does not fill whole {lanes}-lane SIMD registers; use a multiple of {lanes}"
                 )
             regs = m * math.ceil(nn / lanes) + math.ceil(nn / lanes) + 1
             if regs > machine.vector_registers:
-                raise IllegalTransform(
+                yield (
                     f"register tile {m}x{nn} needs {regs} vector registers (accumulators + operands); "
                     f"the target has {machine.vector_registers}: it would spill"
                 )
@@ -510,6 +498,27 @@ def check_config(kernel: Kernel, cfg: KernelConfig, target: str = "llvm-cpu", ma
 
 def validate(kernel: Kernel, script: Script, transform: Transform, target: str = "llvm-cpu", machine: MachineModel | None = None) -> Script:
     """Return `script` extended by `transform`, or raise IllegalTransform saying why not."""
+    return validate_step(kernel, script, (transform,), target, machine)
+
+
+def validate_step(kernel: Kernel, script: Script, transforms: Iterable[Transform], target: str = "llvm-cpu",
+                  machine: MachineModel | None = None) -> Script:
+    """Return `script` extended by the transforms of one step, or raise IllegalTransform saying why not.
+
+    Each transform is checked for its place in the sequence (flags before tiles, levels the
+    target has), but the configuration rules apply to the step's result only: the order of
+    the transforms inside one step does not matter to them.
+    """
+    new = script
+    for t in transforms:
+        _check_transform(kernel, new, t, target)
+        new = new.then(t)
+    check_config(kernel, new.resolve(kernel), target, machine)
+    return new
+
+
+def _check_transform(kernel: Kernel, script: Script, transform: Transform, target: str) -> None:
+    """The rules on `transform` as the next op of `script`, apart from the configuration rules."""
     if len(script) >= MAX_SCRIPT_LENGTH:
         raise IllegalTransform(f"scripts are limited to {MAX_SCRIPT_LENGTH} transforms")
     if isinstance(transform, SetFlag):
@@ -536,9 +545,6 @@ def validate(kernel: Kernel, script: Script, transform: Transform, target: str =
         raise IllegalTransform(f"pipeline {transform.pipeline} is not legal for a {kernel.kind} kernel here")
     if isinstance(transform, SetOption) and target != "llvm-cpu":
         raise IllegalTransform("translation options apply to llvm-cpu pipelines")
-    new = script.then(transform)
-    check_config(kernel, new.resolve(kernel), target, machine)
-    return new
 
 
 def legal_pipelines(kernel: Kernel, target: str) -> tuple[str, ...]:
@@ -737,6 +743,7 @@ __all__ = [
     "check_config",
     "default_config",
     "legal_moves",
+    "machine_for",
     "move_spaces",
     "sample_move",
     "element_bytes",
@@ -744,5 +751,6 @@ __all__ = [
     "transform_from_json",
     "transform_to_json",
     "validate",
+    "validate_step",
 ]
 

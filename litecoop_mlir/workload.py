@@ -74,6 +74,8 @@ class Kernel:
     indexing_maps: tuple[str, ...] = ()
     operand_types: tuple[str, ...] = ()
     native_vector_bytes: int = 0
+    cpu: str = ""
+    cpu_features: str = ""
 
     @property
     def num_loops(self) -> int:
@@ -211,7 +213,10 @@ def kernels_from_configured(module: ir.Module) -> list[Kernel]:
             elt = "?"
         maps = _indexing_maps(root)
         variants = [v for v in walk(exe) if v.name == "hal.executable.variant" and "target" in v.attributes]
-        nvs = re.search(r"native_vector_size = (\d+)", str(variants[0].attributes["target"])) if variants else None
+        target_attr = str(variants[0].attributes["target"]) if variants else ""
+        nvs = re.search(r"native_vector_size = (\d+)", target_attr)
+        cpu = re.search(r'\bcpu = "([^"]*)"', target_attr)
+        features = re.search(r'cpu_features = "([^"]*)"', target_attr)
         kernels.append(
             Kernel(
                 index=len(kernels),
@@ -231,6 +236,8 @@ def kernels_from_configured(module: ir.Module) -> list[Kernel]:
                 indexing_maps=tuple(str(ir.AffineMapAttr.get(m)) for m in maps),
                 operand_types=tuple(str(o.type) for o in root.operands),
                 native_vector_bytes=int(nvs.group(1)) if nvs else 0,
+                cpu=cpu.group(1) if cpu else "",
+                cpu_features=features.group(1) if features else "",
             )
         )
     return kernels

@@ -88,3 +88,32 @@ def test_cuda_compiles_and_reports_no_device(small_matmul_path: Path, tmp_path: 
     else:
         assert m.status is Status.NO_DEVICE and m.compile_only
         assert m.size_bytes > 0 and "no CUDA device" in m.error
+
+
+# A CUDA-style start: reserve 64 GiB of address space (PROT_NONE, as the driver does), touch a little.
+_RESERVE = ("import mmap; m = mmap.mmap(-1, 64 << 30, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS, "
+            "prot=0); b = bytearray(16 << 20); print('reserved')")
+_TOUCH = "import time; b = bytearray(600 << 20); time.sleep(5); print('survived')"
+
+
+def test_gpu_programs_may_reserve_address_space_but_not_use_memory() -> None:
+    import sys
+
+    hard = Limits(timeout_s=20, memory_bytes=2 << 30)
+    refused = run_limited([sys.executable, "-c", _RESERVE], hard)  # RLIMIT_AS refuses the reservation
+    assert refused.status is not Status.OK and "reserved" not in refused.stdout
+    gpu = hard.for_gpu_programs()
+    res = run_limited([sys.executable, "-c", _RESERVE], gpu)
+    assert res.ok and "reserved" in res.stdout
+    small = Limits(timeout_s=20, memory_bytes=200 << 20).for_gpu_programs()
+    t = time.monotonic()
+    res = run_limited([sys.executable, "-c", _TOUCH], small)
+    assert res.status is Status.MEMORY and "resident set" in res.first_error_line()
+    assert time.monotonic() - t < 4  # killed by the watchdog, not left to finish
+
+
+def test_gpu_targets_run_programs_under_the_resident_limit() -> None:
+    limits = Limits()
+    assert make_target("cuda").program_limits(limits).resident
+    assert make_target("vulkan-spirv").program_limits(limits).resident
+    assert make_target("llvm-cpu").program_limits(limits) == limits

@@ -19,6 +19,7 @@ from litecoop_mlir.iree.tools import tool_path
 from litecoop_mlir.models.pool import ModelSpec
 from litecoop_mlir.models.proposal import InvalidReply, Proposal, parse_reply
 from litecoop_mlir.optimize import OptimizeOptions, optimize
+from litecoop_mlir.search.mcts import SearchConfig
 from litecoop_mlir.testing.openai_server import OpenAIServer, write_roster
 from litecoop_mlir.transforms import SetFlag, SetOption, SetPipeline, SetTileSizes, SetWorkgroupSize, Script
 
@@ -154,7 +155,9 @@ def test_faults_in_every_stage_are_recorded_and_the_search_finishes(small_matmul
         script = {"flaky": ["429", "ok", "500", "ok", "drop", "ok", "delay:3", "ok"]}
         with OpenAIServer(script=script) as server:
             specs = [ModelSpec("flaky", "openai", "flaky", base_url=server.base_url, params_b=7, timeout_s=1.0, max_retries=1)]
+            # one step per reply: the budget of 8 needs 8 good replies, so every scripted fault is served
             opts = OptimizeOptions(roster=tuple(specs), budget=8, search_repetitions=2, repetitions=2, final_rounds=1,
+                                   search=SearchConfig(children_per_expansion=1),
                                    limits=Limits(timeout_s=20, memory_bytes=1 << 30))
             result = optimize(str(small_matmul_path), tmp_path / "run", opts)
             actions = [r["_action"] for r in server.requests]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -18,11 +19,11 @@ CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "goog
 
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory) -> Path:
-    from tests.conftest import SMALL_MATMUL
+    from tests.conftest import SMALL_UNALIGNED
 
     tmp = tmp_path_factory.mktemp("report")
     src = tmp / "small.mlir"
-    src.write_text(SMALL_MATMUL)
+    src.write_text(SMALL_UNALIGNED)  # data tiling, probed first, wins ~10x on any x86 host
     optimize(str(src), tmp / "run", OptimizeOptions(budget=3, search_repetitions=2, repetitions=2, final_rounds=1))
     return tmp / "run"
 
@@ -31,8 +32,21 @@ def test_report_has_every_section(run_dir: Path) -> None:
     text = (run_dir / "report.html").read_text()
     for s in SECTIONS:
         assert f'<section id="{s}">' in text, s
-    assert "data:image/png;base64," in text and "transform.named_sequence" in text
+    assert "data:image/png;base64," in text
+    best = json.loads((run_dir / "summary.json").read_text())["best_scripts"]["main_dispatch_0"]
+    assert best and "default configuration:</p><pre>" in text  # the winning script, as a diff
+    assert f"flag {best[0]['name']} = {best[0]['value']}" in text or best[0].get("level", "~") in text
     assert (run_dir / "candidates.jsonl").read_text().count("\n") == 4  # the baseline and 3 candidates
+
+
+def test_report_renders_codegen_scripts_as_transform_dialect() -> None:
+    from litecoop_mlir.report import _dispatch_html
+    from litecoop_mlir.transforms import Script, SetTileSizes
+    from tests.conftest import make_fake_kernel
+
+    k = make_fake_kernel()
+    html = _dispatch_html(k, k.executable, Script((SetTileSizes("vector_common_parallel", (4, 16, 0)),)).to_json())
+    assert "transform.named_sequence" in html and "vector_common_parallel = [4, 16, 0]" in html
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs chromium (apt-get install chromium)")

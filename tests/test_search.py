@@ -18,7 +18,7 @@ from litecoop_mlir.models.request import CallOutcome
 from litecoop_mlir.search.mcts import CACHED, COMPILED, KernelSearch, SearchConfig
 from litecoop_mlir.search.tree import Tree, reward
 from litecoop_mlir.search.uct import UCTConfig, select, uct_score
-from litecoop_mlir.transforms import Script, SetTileSizes
+from litecoop_mlir.transforms import Script, SetTileSizes, legal_moves
 
 
 def _ok(ms: float) -> Measurement:
@@ -236,3 +236,41 @@ def test_plan_step_after_failed_dependency_is_not_run(fake_kernel) -> None:
     search.run(budget=3)
     assert all(len(n.script) <= 1 for n in search.tree.nodes)  # step 2 of each plan never ran
     assert search.stop_reason
+
+
+def _offline_search(kernel, budget: int, machine, max_depth: int = UCTConfig().max_depth) -> KernelSearch:
+    from litecoop_mlir.models.pool import OFFLINE_ROSTER
+
+    def evaluate(k, script):  # a made-up but deterministic latency: no IREE needed
+        return _ok(1.0 + (hash(script.key(k)) % 97) / 100), COMPILED
+
+    search = KernelSearch(kernel, "llvm-cpu", ModelCaller(ModelPool(list(OFFLINE_ROSTER))), evaluate, _ok(1.5),
+                          SearchConfig(uct=UCTConfig(max_depth=max_depth)), machine=machine)
+    search.run(budget=budget)
+    return search
+
+
+def test_offline_search_spends_its_budget_when_no_tile_move_is_legal() -> None:
+    """Prime loop bounds (the unaligned matmul): the flags and options are still there to try."""
+    from litecoop_mlir.targets.machine import AVX512
+    from tests.conftest import make_fake_kernel
+
+    k = make_fake_kernel(127, 251, 509)
+    search = _offline_search(k, 12, AVX512)
+    assert search.evaluated == 12 and search.stop_reason == "candidate budget reached"
+    first = [n.script.describe() for n in search.tree.root.children[:2]]
+    assert all("data-tiling=true" in d for d in first), first  # the kernel-class flags are probed first
+
+
+@pytest.mark.parametrize("machine_name", ["AVX2", "AVX512"])
+def test_search_space_exhausted_only_when_no_legal_move_is_untried(machine_name: str) -> None:
+    from litecoop_mlir.models.builtin import untried_moves
+    from litecoop_mlir.targets import machine as machines
+    from tests.conftest import make_fake_kernel
+
+    machine = getattr(machines, machine_name)
+    k = make_fake_kernel(12, 32, 8)
+    search = _offline_search(k, 5000, machine, max_depth=1)  # only the root expands: a finite space
+    assert search.stop_reason == "search space exhausted" and search.evaluated < 5000
+    assert not untried_moves(k, Script(), "llvm-cpu", machine, search.tree.by_key, 1)
+    assert len(search.tree) > len({Script((t,)).key(k) for t in legal_moves(k, Script(), machine=machine)}) // 2

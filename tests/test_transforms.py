@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from litecoop_mlir.iree.targets import make_target
+from litecoop_mlir.targets.machine import AVX2, AVX512
 from litecoop_mlir.transforms import (
     IllegalTransform,
     Script,
@@ -21,19 +22,22 @@ from litecoop_mlir.transforms import (
     sample_move,
     transform_from_json,
     transform_to_json,
+    machine_for,
     validate,
+    validate_step,
 )
 from litecoop_mlir.workload import Kernel, load_workload
 from tests.conftest import KERNELS, make_fake_kernel
 
-CPU = make_target("llvm-cpu")
-_KERNELS: dict[str, Kernel] = {}
+_KERNELS: dict[tuple[str, str], Kernel] = {}
 
 
-def kernel(name: str) -> Kernel:
-    if name not in _KERNELS:
-        _KERNELS[name] = max(load_workload(str(KERNELS / f"{name}.mlir"), CPU).kernels(), key=lambda k: k.flops)
-    return _KERNELS[name]
+def kernel(name: str, cpu: str = "host") -> Kernel:
+    """A bundled kernel configured by IREE for `cpu` (a named CPU gives the same defaults on any host)."""
+    if (name, cpu) not in _KERNELS:
+        w = load_workload(str(KERNELS / f"{name}.mlir"), make_target("llvm-cpu", cpu))
+        _KERNELS[name, cpu] = max(w.kernels(), key=lambda k: k.flops)
+    return _KERNELS[name, cpu]
 
 
 NAMES = ["matmul_512", "conv2d_nhwc_b1", "softmax", "depthwise_conv", "batch_matmul"]
@@ -56,7 +60,7 @@ def test_defaults_are_legal_and_every_enumerated_move_validates(name: str) -> No
 
 
 def test_rules_from_the_notes_reject_bad_configs_with_reasons() -> None:
-    k = kernel("matmul_512")
+    k = kernel("matmul_512", "znver3")  # AVX2: IREE's default is 8x8 with loop peeling
     cases = {
         SetTileSizes("vector_common_parallel", (8, 16, 0)): "spill",
         SetTileSizes("vector_common_parallel", (1, 24, 0)): "power of two",
@@ -69,19 +73,54 @@ def test_rules_from_the_notes_reject_bad_configs_with_reasons() -> None:
     }
     for t, why in cases.items():
         with pytest.raises(IllegalTransform, match=why):
-            validate(k, Script(), t)
+            validate(k, Script(), t, machine=AVX2)
     # 16 KB vector limit
     with pytest.raises(IllegalTransform, match="rejects vectors"):
-        validate(k, Script((SetTileSizes("vector_common_parallel", (1, 32, 0)),)), SetTileSizes("vector_reduction", (0, 0, 128)))
+        validate(k, Script((SetTileSizes("vector_common_parallel", (1, 32, 0)),)), SetTileSizes("vector_reduction", (0, 0, 128)), machine=AVX2)
     # without peeling, inner tiles must divide the enclosing tile
     no_peel = Script((SetOption("enable_loop_peeling", False),))
     with pytest.raises(IllegalTransform, match="divide"):
-        validate(k, no_peel, SetTileSizes("vector_common_parallel", (6, 16, 0)))
-    validate(k, Script(), SetTileSizes("vector_common_parallel", (6, 16, 0)))  # peeled by default: fine
+        validate(k, no_peel, SetTileSizes("vector_common_parallel", (6, 16, 0)), machine=AVX2)
+    validate(k, Script(), SetTileSizes("vector_common_parallel", (6, 16, 0)), machine=AVX2)  # peeled by default: fine
     # global flags must come before codegen transforms
     tiled = Script((SetTileSizes("vector_common_parallel", (4, 16, 0)),))
     with pytest.raises(IllegalTransform, match="before"):
-        validate(k, tiled, SetFlag("data_tiling", "true"))
+        validate(k, tiled, SetFlag("data_tiling", "true"), machine=AVX2)
+
+
+def test_register_budget_follows_the_machine_model() -> None:
+    """8x16 spills AVX2's 16 ymm registers but fits AVX-512's 32; the kernel's own target decides by default."""
+    avx2, avx512 = kernel("matmul_512", "znver3"), kernel("matmul_512", "znver4")
+    assert machine_for(avx2).isa == "avx2" and machine_for(avx2).vector_registers == 16
+    assert machine_for(avx512).isa == "avx512" and machine_for(avx512).vector_registers == 32
+    with pytest.raises(IllegalTransform, match="spill"):
+        validate(avx2, Script(), SetTileSizes("vector_common_parallel", (8, 16, 0)))
+    with pytest.raises(IllegalTransform, match="spill"):
+        validate_step(avx512, Script(), (SetTileSizes("vector_common_parallel", (16, 32, 0)),
+                                         SetTileSizes("vector_reduction", (0, 0, 1))), machine=AVX512)
+    validate_step(avx512, Script(), (SetTileSizes("vector_common_parallel", (8, 32, 0)),
+                                     SetTileSizes("vector_reduction", (0, 0, 4))), machine=AVX512)
+    with pytest.raises(IllegalTransform, match="16-lane"):
+        validate(avx512, Script(), SetTileSizes("vector_common_parallel", (4, 8, 0)), machine=AVX512)
+
+
+def test_a_step_is_judged_by_its_result_not_its_order() -> None:
+    k = kernel("matmul_512", "znver4")  # default vector_reduction 16: an 8x32 tile first would pass 16 KB
+    wide, short_k = SetTileSizes("vector_common_parallel", (8, 32, 0)), SetTileSizes("vector_reduction", (0, 0, 4))
+    with pytest.raises(IllegalTransform, match="rejects vectors"):
+        validate(k, Script(), wide, machine=AVX512)
+    a = validate_step(k, Script(), (wide, short_k), machine=AVX512)
+    b = validate_step(k, Script(), (short_k, wide), machine=AVX512)
+    assert a.key(k) == b.key(k)
+
+
+def test_rules_that_iree_default_breaks_do_not_block_moves() -> None:
+    """Prime loop bounds: IREE's own distribution does not divide them; flags and other levels stay legal."""
+    k = kernel("matmul_unaligned", "znver3")
+    assert any(b % t for b, t in zip(k.loop_bounds, k.default_tiles["distribution"]) if t)
+    check_config(k, Script().resolve(k), machine=AVX2)
+    moves = legal_moves(k, Script(), machine=AVX2)
+    assert SetFlag("data_tiling", "true") in moves
 
 
 def test_canonical_form_identifies_equivalent_paths() -> None:

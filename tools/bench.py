@@ -49,7 +49,7 @@ from litecoop_mlir.models.builtin import ranked_steps  # noqa: E402
 from litecoop_mlir.models.pool import ModelSpec, load_roster  # noqa: E402
 from litecoop_mlir.optimize import OptimizeOptions, optimize  # noqa: E402
 from litecoop_mlir.testing.openai_server import OpenAIServer, prompt_context, random_legal_responder, write_roster  # noqa: E402
-from litecoop_mlir.transforms import MachineModel, Script, transform_to_json  # noqa: E402
+from litecoop_mlir.transforms import Script, machine_for, transform_to_json  # noqa: E402
 from litecoop_mlir.workload import Kernel, load_workload  # noqa: E402
 
 #: SIMULATED models: name, params (B), USD/input token, USD/output token, reply delay (s), quality q, invalid rate
@@ -88,7 +88,7 @@ def sim_responder(kernels: list[Kernel], quality: float, invalid: float):
             return random_legal_responder(body, rng)
         try:
             script = Script.from_json(ctx.get("current", {}).get("script", []))
-            steps = ranked_steps(kernel, script, "llvm-cpu", MachineModel.for_kernel(kernel))
+            steps = ranked_steps(kernel, script, "llvm-cpu", machine_for(kernel))
         except Exception:  # noqa: BLE001 - a simulation falls back to a random move
             return random_legal_responder(body, rng)
         if not steps:

@@ -1,7 +1,15 @@
-"""Run a tool in a subprocess with a wall-clock timeout and an address-space limit."""
+"""Run a tool in a subprocess with a wall-clock timeout and a memory limit that fits its kind.
+
+Compilers and CPU programs run under a hard address-space limit (`RLIMIT_AS`). Programs that
+open a GPU cannot: the CUDA driver (and some Vulkan drivers) reserve far more virtual address
+space at initialisation than they ever touch, and fail under such a limit. For them the limit
+is on resident memory: a watchdog sums the resident set of the child's process group and
+kills the group when it passes the limit.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import resource
 import signal
@@ -43,10 +51,19 @@ class Status(str, Enum):
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits applied to every subprocess."""
+    """Resource limits applied to every subprocess.
+
+    `resident`: limit resident memory with a watchdog instead of capping address space
+    (for programs that open a GPU; see the module docstring).
+    """
 
     timeout_s: float = DEFAULT_TIMEOUT_S
     memory_bytes: int = DEFAULT_MEMORY_BYTES
+    resident: bool = False
+
+    def for_gpu_programs(self) -> "Limits":
+        """The same budget, enforced on resident memory (GPU drivers reserve huge address ranges)."""
+        return dataclasses.replace(self, resident=True)
 
 
 @dataclass(frozen=True)
@@ -77,9 +94,67 @@ class ProcResult:
         return f"exit code {self.returncode}"
 
 
-def _limit_memory(memory_bytes: int) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+#: How often the resident-memory watchdog looks at the child's process group.
+_WATCH_INTERVAL_S = 0.05
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _limit_memory(limits: Limits) -> None:
+    if not limits.resident:
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def group_resident_bytes(pgid: int) -> int:
+    """Resident bytes of every process in process group `pgid` (from /proc; 0 where unreadable)."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        # after the command: state ppid pgrp ... ; rss (in pages) is field 24, i.e. index 21 here
+        if len(fields) > 21 and int(fields[2]) == pgid:
+            total += int(fields[21]) * _PAGE
+    return total
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _wait(proc: subprocess.Popen, limits: Limits, start: float) -> tuple[Status | None, str, str]:
+    """Wait for `proc` under `limits`: (TIMEOUT or MEMORY if it was killed, else None, stdout, stderr)."""
+    if not limits.resident:
+        try:
+            out, err = proc.communicate(timeout=limits.timeout_s)
+            return None, out, err
+        except subprocess.TimeoutExpired:
+            _kill_group(proc.pid)
+            out, err = proc.communicate()
+            return Status.TIMEOUT, out, err
+    while True:
+        left = limits.timeout_s - (time.monotonic() - start)
+        try:
+            out, err = proc.communicate(timeout=max(min(_WATCH_INTERVAL_S, left), 0.001))
+            return None, out, err
+        except subprocess.TimeoutExpired:
+            pass
+        if left <= 0:
+            _kill_group(proc.pid)
+            out, err = proc.communicate()
+            return Status.TIMEOUT, out, err
+        rss = group_resident_bytes(proc.pid)
+        if rss > limits.memory_bytes:
+            _kill_group(proc.pid)
+            out, err = proc.communicate()
+            return Status.MEMORY, out, err + f"\nerror: out of memory: resident set {rss >> 20} MiB passed the limit of {limits.memory_bytes >> 20} MiB\n"
 
 
 def run_limited(
@@ -92,6 +167,8 @@ def run_limited(
 ) -> ProcResult:
     """Run `cmd` under `limits`; never raises for the child's failures.
 
+    Memory is limited by address space, or with `limits.resident` by a watchdog on the
+    resident set of the child's process group (a kill by it is MEMORY).
     The child gets its own session so a timeout kills it and everything it spawned.
     A non-zero exit maps to `failure_status`, a signal to CRASH (or MEMORY when the
     child said it ran out of memory), and running past the deadline to TIMEOUT.
@@ -109,20 +186,14 @@ def run_limited(
             text=True,
             errors="replace",
             start_new_session=True,
-            preexec_fn=lambda: _limit_memory(limits.memory_bytes),
+            preexec_fn=lambda: _limit_memory(limits),
         )
     except OSError as exc:
         return ProcResult(Status.CRASH, None, "", f"error: cannot start {args[0]}: {exc}", 0.0)
-    try:
-        out, err = proc.communicate(timeout=limits.timeout_s)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        out, err = proc.communicate()
-        return ProcResult(Status.TIMEOUT, None, out, err, time.monotonic() - start)
+    killed, out, err = _wait(proc, limits, start)
     wall = time.monotonic() - start
+    if killed is not None:
+        return ProcResult(killed, None, out, err, wall)
     rc = proc.returncode
     if rc == 0:
         status = Status.OK

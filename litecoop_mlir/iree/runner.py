@@ -133,7 +133,7 @@ def run_module(
             *_input_flags(inputs),
             *[f"--output=@{o}" for o in outs],
         ],
-        limits,
+        target.program_limits(limits),
         env=target.run_env(),
         failure_status=Status.RUN_ERROR,
     )
@@ -201,7 +201,7 @@ def benchmark_module(
             "--benchmark_report_aggregates_only=false",
             *extra_flags,
         ],
-        limits,
+        target.program_limits(limits),
         env=target.run_env(),
         failure_status=Status.BENCHMARK_ERROR,
     )

@@ -21,6 +21,8 @@ class Target:
         device: the runtime device URI for iree-run-module / iree-benchmark-module.
         driver: the HAL driver that must be present to run on this target.
         arch: a target-specific architecture (`host`, `sm_80`, `rdna3`, ...) or "".
+        opens_gpu: its programs open a GPU driver, so their memory is limited on the
+            resident set rather than on address space (`Limits.for_gpu_programs`).
     """
 
     name: str
@@ -29,15 +31,17 @@ class Target:
     driver: str
     arch: str = ""
     env: tuple[tuple[str, str], ...] = field(default=())
+    opens_gpu: bool = False
+
+    def program_limits(self, limits: Limits) -> Limits:
+        """Limits for running this target's modules (compiles keep `limits` as they are)."""
+        return limits.for_gpu_programs() if self.opens_gpu else limits
 
     def run_env(self) -> dict[str, str]:
         """Environment for running modules on this target."""
         env = dict(os.environ)
         env.update(dict(self.env))
         return env
-
-    def is_gpu(self) -> bool:
-        return self.name != "llvm-cpu"
 
 
 TARGET_NAMES = ("llvm-cpu", "vulkan-spirv", "cuda")
@@ -63,10 +67,10 @@ def make_target(name: str, arch: str = "") -> Target:
         if arch:
             flags += (f"--iree-vulkan-target={arch}",)
         runtime_dir = os.environ.get("XDG_RUNTIME_DIR") or "/tmp"
-        return Target(name, flags, "vulkan", "vulkan", arch, (("XDG_RUNTIME_DIR", runtime_dir),))
+        return Target(name, flags, "vulkan", "vulkan", arch, (("XDG_RUNTIME_DIR", runtime_dir),), opens_gpu=True)
     if name == "cuda":
         sm = arch or "sm_80"
-        return Target(name, ("--iree-hal-target-device=cuda", f"--iree-cuda-target={sm}"), "cuda", "cuda", sm)
+        return Target(name, ("--iree-hal-target-device=cuda", f"--iree-cuda-target={sm}"), "cuda", "cuda", sm, opens_gpu=True)
     raise ValueError(f"unknown target '{name}' (choose one of {', '.join(TARGET_NAMES)})")
 
 
@@ -78,7 +82,7 @@ def device_available(target: Target) -> tuple[bool, str]:
     if target.name == "cuda" and shutil.which("nvidia-smi") is None and not os.path.exists("/dev/nvidiactl"):
         return False, "no CUDA device on this machine (compile-only: latencies are not measured)"
     res = run_limited(
-        [tool_path("iree-run-module"), "--list_devices"], Limits(timeout_s=60.0), env=target.run_env()
+        [tool_path("iree-run-module"), "--list_devices"], target.program_limits(Limits(timeout_s=60.0)), env=target.run_env()
     )
     if res.ok and any(line.startswith(f"{target.driver}://") for line in res.stdout.splitlines()):
         return True, ""

@@ -27,12 +27,13 @@ from litecoop_mlir.transforms import (
     SetTileSizes,
     Transform,
     element_bytes,
+    legal_moves,
     sample_move,
-    validate,
+    validate_step,
 )
 from litecoop_mlir.workload import Kernel
 
-#: Relative value of the reduction unroll (vector_reduction on K): 4 is best on AVX2.
+#: Relative value of the reduction unroll (vector_reduction on K): 4 was best on AVX2 and AVX-512 hosts.
 _K_FACTOR = {1: 0.85, 2: 0.93, 4: 1.0, 8: 0.97, 16: 0.9, 32: 0.8}
 
 
@@ -59,7 +60,7 @@ def roles(kernel: Kernel) -> Roles | None:
 
 
 def _lanes(kernel: Kernel, machine: MachineModel) -> int:
-    return max(machine.native_vector_bytes // element_bytes(kernel), 1)
+    return machine.lanes(element_bytes(kernel))
 
 
 def _at(v: tuple[int, ...], i: int | None, default: int = 0) -> int:
@@ -179,15 +180,18 @@ def _contraction_moves(kernel: Kernel, r: Roles, cur: KernelConfig, machine: Mac
     k_opts = [k for k in (1, 2, 4, 8, 16) if r.k is not None and k <= kernel.loop_bounds[r.k]] or [0]
     for nv in (1, 2, 4):
         n = min(nv * lanes, bn)
-        for m in range(1, 17):
+        for m in range(1, machine.vector_registers):
             if m > bm or (m * nv + nv + 1) > machine.vector_registers:
                 continue
             vcp = _set("vector_common_parallel", cur, kernel, **{f"d{r.m}": m, f"d{r.n}": n})
+            peel: tuple[Transform, ...] = ()
+            if "enable_loop_peeling" not in cur.options and _needs_peeling(kernel, r, {**cur.tile_map, vcp.level: vcp.sizes}):
+                peel = (SetOption("enable_loop_peeling", True),)
             for k in k_opts:
                 if r.k is None:
-                    yield (vcp,)
+                    yield (vcp, *peel)
                 else:
-                    yield (vcp, _set("vector_reduction", cur, kernel, **{f"d{r.k}": k}))
+                    yield (vcp, _set("vector_reduction", cur, kernel, **{f"d{r.k}": k}), *peel)
     for dm in (8, 16, 32, 64, 128, 256):
         for dn in (16, 32, 64, 128, 256):
             if dm <= bm and dn <= bn:
@@ -212,13 +216,21 @@ def _neighbour_moves(kernel: Kernel, cur: KernelConfig, machine: MachineModel) -
                     yield (_set(level, cur, kernel, **{f"d{i}": v}),)
 
 
-def _flag_moves(kernel: Kernel) -> Iterator[tuple[Transform, ...]]:
+def class_flag_steps(kernel: Kernel) -> tuple[tuple[Transform, ...], ...]:
+    """Module-wide flags that transform a whole class of kernels, worth one candidate each early:
+    data tiling (+ the mmt4d ukernel) for contractions, whose awkward shapes IREE O3 leaves at a
+    few GFLOP/s; im2col for convolutions, which turns them into a matmul."""
     if kernel.kind == "contraction":
-        yield (SetFlag("data_tiling", "true"),)
-        yield (SetFlag("data_tiling", "true"), SetFlag("ukernels", "mmt4d"))
-        yield (SetFlag("data_tiling", "true"), SetFlag("demote_contractions", "bf16"))  # trades error for speed
+        return ((SetFlag("data_tiling", "true"), SetFlag("ukernels", "mmt4d")), (SetFlag("data_tiling", "true"),))
     if kernel.kind == "convolution":
-        yield (SetFlag("im2col", "true"),)
+        return ((SetFlag("im2col", "true"),),)
+    return ()
+
+
+def _flag_moves(kernel: Kernel) -> Iterator[tuple[Transform, ...]]:
+    yield from class_flag_steps(kernel)
+    if kernel.kind == "contraction":
+        yield (SetFlag("data_tiling", "true"), SetFlag("demote_contractions", "bf16"))  # trades error for speed
     yield (SetFlag("reassociate_fp", "true"),)
     yield (SetFlag("loop_unrolling", "true"),)
     yield (SetOption("enable_loop_peeling", True),)
@@ -235,25 +247,51 @@ def candidate_moves(kernel: Kernel, cur: KernelConfig, machine: MachineModel) ->
 def ranked_steps(kernel: Kernel, script: Script, target: str, machine: MachineModel, tried: Iterable[str] = ()) -> list[tuple[float, Script, tuple[Transform, ...]]]:
     """Legal, untried steps from `script`, best estimate first: (estimate, new script, transforms)."""
     seen = set(tried)
-    out: list[tuple[float, Script, tuple[Transform, ...]]] = []
+    out = [(estimate(kernel, new.resolve(kernel), machine), new, moves)
+           for new, moves in _legal_new(kernel, script, target, machine, candidate_moves(kernel, script.resolve(kernel), machine), seen)]
+    out.sort(key=lambda x: -x[0])
+    return out
+
+
+def _legal_new(kernel: Kernel, script: Script, target: str, machine: MachineModel,
+               candidates: Iterable[tuple[Transform, ...]], seen: set[str]) -> Iterator[tuple[Script, tuple[Transform, ...]]]:
+    """The candidates that are legal after `script` and reach a configuration not in `seen` (updated)."""
     cur = script.resolve(kernel)
-    for moves in candidate_moves(kernel, cur, machine):
+    for moves in candidates:
         moves = tuple(t for t in moves if not (isinstance(t, SetTileSizes) and cur.tile_map.get(t.level) == t.sizes))
         if not moves:
             continue
-        new = script
         try:
-            for t in moves:
-                new = validate(kernel, new, t, target, machine)
+            new = validate_step(kernel, script, moves, target, machine)
         except IllegalTransform:
             continue
         key = new.key(kernel)
         if key in seen:
             continue
         seen.add(key)
-        out.append((estimate(kernel, new.resolve(kernel), machine), new, moves))
-    out.sort(key=lambda x: -x[0])
+        yield new, moves
+
+
+def probe_steps(kernel: Kernel, script: Script, target: str, machine: MachineModel, tried: Iterable[str] = ()) -> list[tuple[Transform, ...]]:
+    """The class flags (`class_flag_steps`) not yet tried from `script`, where they are still legal."""
+    return [moves for _, moves in _legal_new(kernel, script, target, machine, class_flag_steps(kernel), set(tried))]
+
+
+def untried_moves(kernel: Kernel, script: Script, target: str, machine: MachineModel, tried: Iterable[str], n: int) -> list[tuple[Transform, ...]]:
+    """Up to `n` single legal moves from `script` to configurations not in `tried`, by exhaustive
+    enumeration (flags and options first): what a proposer falls back on when it runs dry, so a
+    search never stops while a legal move is left untried."""
+    seen = set(tried)
+    moves = sorted(legal_moves(kernel, script, target, machine=machine), key=lambda t: _FALLBACK_ORDER.get(t.op, 9))
+    out: list[tuple[Transform, ...]] = []
+    for _, step in _legal_new(kernel, script, target, machine, ((t,) for t in moves), seen):
+        out.append(step)
+        if len(out) >= n:
+            break
     return out
+
+
+_FALLBACK_ORDER = {"flag": 0, "option": 1, "pipeline": 2, "tile": 3, "workgroup_size": 4}
 
 
 def _diverse(steps: list[tuple[float, Script, tuple[Transform, ...]]], n: int) -> list[tuple[float, Script, tuple[Transform, ...]]]:
@@ -270,17 +308,20 @@ class HeuristicProposer:
     """Proposes the untried steps its CPU model ranks best; hands over when it runs dry."""
 
     def propose(self, request: ProposalRequest) -> Proposal:
-        k, m = request.kernel, request.machine
+        k, m, script = request.kernel, request.machine, request.node.script
         if request.target != "llvm-cpu":
             return RandomProposer().propose(request)
-        steps = ranked_steps(k, request.node.script, request.target, m, request.tried)
-        chosen = _diverse(steps, request.steps_wanted)
-        if not chosen:
+        probes = probe_steps(k, script, request.target, m, request.tried)[: request.steps_wanted]
+        tried = set(request.tried) | {script.then(*p).normalized().key(k) for p in probes}
+        steps = ranked_steps(k, script, request.target, m, tried)
+        chosen = _diverse(steps, request.steps_wanted - len(probes))
+        if not chosen and not probes:
             return RandomProposer().propose(request)
-        here = estimate(k, request.node.script.resolve(k), m)
-        promising = chosen[0][0] > here * 1.02
-        reasoning = f"model estimate {here:.2f} here; proposing {', '.join(f'{e:.2f}' for e, _, _ in chosen)}"
-        return Proposal(tuple(Step(t) for _, _, t in chosen), self._next(request, promising), reasoning)
+        here = estimate(k, script.resolve(k), m)
+        promising = bool(probes) or (bool(chosen) and chosen[0][0] > here * 1.02)
+        reasoning = (f"model estimate {here:.2f} here; " + (f"probing {len(probes)} kernel-class flag set(s); " if probes else "")
+                     + f"proposing {', '.join(f'{e:.2f}' for e, _, _ in chosen) or 'no tile change'}")
+        return Proposal(tuple(Step(t) for t in (*probes, *(t for _, _, t in chosen))), self._next(request, promising), reasoning)
 
     @staticmethod
     def _next(request: ProposalRequest, promising: bool) -> str:
@@ -317,8 +358,11 @@ class RandomProposer:
             if moves and script.key(k) not in seen:
                 seen.add(script.key(k))
                 steps.append(Step(tuple(moves)))
+        if not steps:  # sampling found nothing new: enumerate what is left
+            left = untried_moves(k, request.node.script, request.target, request.machine, seen, request.steps_wanted)
+            steps = [Step(t) for t in left]
         if not steps:
-            raise IllegalTransform("no untried legal move found")
+            raise IllegalTransform("no untried legal move is left at this node")
         return Proposal(tuple(steps), rng.choice(request.roster_names) if request.roster else request.model, "random legal moves")
 
 

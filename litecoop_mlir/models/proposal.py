@@ -33,7 +33,7 @@ from litecoop_mlir.transforms import (
     Script,
     Transform,
     transform_from_json,
-    validate,
+    validate_step,
 )
 from litecoop_mlir.workload import Kernel
 
@@ -193,9 +193,7 @@ def parse_reply(
             continue
         try:
             ts = tuple(transform_from_json(t) for t in s.transforms)
-            script = start
-            for t in ts:
-                script = validate(kernel, script, t, target, machine)
+            script = validate_step(kernel, start, ts, target, machine)
         except IllegalTransform as exc:
             rejected.append(f"step {i}: {exc}")
             scripts.append(None)
@@ -256,9 +254,7 @@ class StepStream:
             if s.after != 0:
                 return None
             ts = tuple(transform_from_json(t) for t in s.transforms)
-            script = self.base
-            for t in ts:
-                script = validate(self.kernel, script, t, self.target, self.machine)
+            validate_step(self.kernel, self.base, ts, self.target, self.machine)
         except (ValidationError, IllegalTransform):
             return None
         return Step(ts, 0)

@@ -22,7 +22,7 @@ from litecoop_mlir.models.proposal import Proposal, Step
 from litecoop_mlir.models.request import CallOutcome, NodeView, ProposalRequest
 from litecoop_mlir.search.tree import Node, Tree, reward
 from litecoop_mlir.search.uct import UCTConfig, select
-from litecoop_mlir.transforms import MachineModel, Script
+from litecoop_mlir.transforms import MachineModel, Script, machine_for
 from litecoop_mlir.workload import Kernel
 
 #: evaluate(kernel, script) -> (measurement, how it was obtained: COMPILED, CACHED or REJECTED)
@@ -123,11 +123,12 @@ class KernelSearch:
         *,
         on_event: Callable[[Event], None] = lambda e: None,
         first_model: str | None = None,
+        machine: MachineModel | None = None,
     ) -> None:
         self.kernel, self.target, self.caller, self.evaluate = kernel, target, caller, evaluate
         self.pool = caller.pool
         self.config = config
-        self.machine = MachineModel.for_kernel(kernel)
+        self.machine = machine or machine_for(kernel)
         self.baseline_ms = baseline.median_ms
         self.tree = Tree(Script().key(kernel), first_model or self.pool.specs[0].name)
         self.tree.root.measurement = baseline

@@ -1,0 +1,1 @@
+"""Target-specific knowledge: host and device machine models, per-backend strategies."""
