@@ -16,9 +16,22 @@ from iree.compiler.dialects.transform import interpreter
 
 from litecoop_mlir.errors import LitecoopError
 from litecoop_mlir.iree.mlir import new_context, parse_module, str_attr, walk
-from litecoop_mlir.measure import Candidate
-from litecoop_mlir.transforms import CPU_LEVELS, TRANSLATION_OPTIONS, IllegalTransform, KernelConfig, Script, SetFlag, render_flags
-from litecoop_mlir.workload import SPIRV_LEVELS, Kernel, Workload, kernels_from_configured
+from litecoop_mlir.records import Candidate
+from litecoop_mlir.transforms import (
+    CPU_LEVELS,
+    TRANSLATION_OPTIONS,
+    IllegalTransform,
+    KernelConfig,
+    Script,
+    SetFlag,
+    render_flags,
+)
+from litecoop_mlir.workload import (
+    SPIRV_LEVELS,
+    Kernel,
+    Workload,
+    kernels_from_configured,
+)
 
 
 def _list(v: tuple[int, ...]) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from litecoop_mlir.measure import Evaluator, Measurement
+from litecoop_mlir.measure import Evaluator
+from litecoop_mlir.records import Measurement, jsonable
 from litecoop_mlir.workload import Kernel, Workload
 
 
@@ -42,7 +43,7 @@ class BaselineReport:
                 }
                 for k in self.kernels
             ],
-            "baseline": self.measurement.to_json(),
+            "baseline": jsonable(self.measurement),
         }
 
 

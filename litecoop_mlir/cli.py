@@ -13,11 +13,11 @@ from typing import Sequence
 from rich.console import Console
 from rich.table import Table
 
-from litecoop_mlir.measure import fmt_ms
 from litecoop_mlir import __version__
 from litecoop_mlir.errors import LitecoopError, UsageError
 from litecoop_mlir.iree.process import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, Limits
 from litecoop_mlir.iree.targets import TARGET_NAMES, make_target
+from litecoop_mlir.records import dumps, fmt_ms
 from litecoop_mlir.search.mcts import SearchConfig
 from litecoop_mlir.search.uct import UCTConfig
 
@@ -153,7 +153,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         if report.measurement.compile_only:
             err.print(f"note: {report.measurement.error}")
     if args.json:
-        text = json.dumps(data, indent=2)
+        text = dumps(data, indent=2)
         if args.output:
             Path(args.output).write_text(text + "\n")
         else:
@@ -230,7 +230,7 @@ def _select(args: argparse.Namespace, out: Console, err: Console) -> int:
               f"over the baseline), max rel. error {point.get('max_rel_error')}, {point.get('size_bytes')} bytes")
     err.print("compile with: " + " ".join(point.get("compile_flags", [])))
     if args.json:
-        text = json.dumps(point, indent=1) + "\n"
+        text = dumps(point, indent=1) + "\n"
     if args.output:
         Path(args.output).write_text(text)
     else:
@@ -275,7 +275,7 @@ def _search(args: argparse.Namespace, limits: Limits, out: Console, err: Console
         result = optimize(args.input, work_dir, options, on_event=progress.on_event, resume=args.resume)
     print_result(result, err)
     if args.json:
-        text = json.dumps(json.loads((work_dir / "summary.json").read_text()), indent=1) + "\n"
+        text = dumps(json.loads((work_dir / "summary.json").read_text()), indent=1) + "\n"
     else:
         text = result.spec_text
     if args.output:

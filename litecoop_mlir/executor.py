@@ -12,7 +12,7 @@ import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable
 
-from litecoop_mlir.measure import Measurement
+from litecoop_mlir.records import Measurement
 from litecoop_mlir.transforms import Script
 from litecoop_mlir.workload import Kernel
 

@@ -1,18 +1,21 @@
-"""Candidates and measurements: compile, verify against the reference, benchmark."""
+"""Measuring candidates: the backend protocol (builder and runner roles) and the cached evaluator."""
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
 import hashlib
-import math
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Protocol, Sequence
 
-from litecoop_mlir.iree.compiler import FROM_CONFIGURATIONS, CompileResult, compile_module
-from litecoop_mlir.iree.process import Limits, Status
+from litecoop_mlir.iree.compiler import (
+    FROM_CONFIGURATIONS,
+    CompileResult,
+    compile_module,
+)
+from litecoop_mlir.iree.process import Limits
 from litecoop_mlir.iree.runner import (
     BenchResult,
     RunResult,
@@ -23,73 +26,8 @@ from litecoop_mlir.iree.runner import (
 )
 from litecoop_mlir.iree.targets import Target, device_available
 from litecoop_mlir.iree.tools import compiler_version
+from litecoop_mlir.records import Candidate, Measurement, Status
 from litecoop_mlir.workload import Workload
-
-
-def fmt_ms(x: float | None) -> str:
-    """A latency for people: milliseconds with 3 decimals, or "-" when there is none."""
-    return "-" if x is None or not math.isfinite(x) else f"{x:.3f}"
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """Something to compile: module text plus flags beyond the workload's base flags.
-
-    Attributes:
-        source: input-level MLIR, or configured IR when `configured` is true.
-        flags: extra iree-compile flags (a script's flag transforms).
-        configured: whether `source` is executable-configurations IR.
-    """
-
-    source: str
-    flags: tuple[str, ...] = ()
-    configured: bool = False
-
-    def key(self, workload: Workload) -> str:
-        """Content address: source, flags, target flags and compiler version."""
-        h = hashlib.sha256()
-        for part in (self.source, "\0".join(self.flags), "\0".join(workload.base_flags), str(self.configured)):
-            h.update(part.encode())
-            h.update(b"\1")
-        h.update(compiler_version().encode())
-        return h.hexdigest()[:24]
-
-
-@dataclass
-class Measurement:
-    """What compiling, verifying and timing a candidate gave."""
-
-    key: str
-    status: Status
-    median_ms: float = float("nan")
-    min_ms: float = float("nan")
-    stdev_ms: float = float("nan")
-    spread: float = float("nan")
-    samples_ms: tuple[float, ...] = ()
-    max_abs_error: float = float("nan")
-    max_rel_error: float = float("nan")
-    size_bytes: int = 0
-    compile_s: float = 0.0
-    error: str = ""
-    compile_only: bool = False
-    vmfb: str = ""
-
-    @property
-    def ok(self) -> bool:
-        """Compiled, numerically correct and (unless compile-only) timed."""
-        return self.status is Status.OK
-
-    def to_json(self) -> dict[str, object]:
-        d = asdict(self)
-        d["status"] = self.status.value
-        return d
-
-    @classmethod
-    def from_json(cls, d: dict[str, object]) -> "Measurement":
-        d = dict(d)
-        d["status"] = Status(d["status"])
-        d["samples_ms"] = tuple(d.get("samples_ms", ()))  # type: ignore[arg-type]
-        return cls(**d)  # type: ignore[arg-type]
 
 
 class Backend(Protocol):
@@ -206,12 +144,16 @@ class Evaluator:
         """Measure the input module at the base flags and keep its outputs as the reference."""
         return self._evaluate(Candidate(self.workload.source), reference=True)
 
+    def key_of(self, candidate: Candidate) -> str:
+        """The cache key of `candidate` for this workload and compiler."""
+        return candidate.content_key(self.workload.base_flags, compiler_version())
+
     def evaluate(self, candidate: Candidate) -> Measurement:
         """Compile, verify and benchmark `candidate` (cached by content)."""
         return self._evaluate(candidate, reference=False)
 
     def _evaluate(self, candidate: Candidate, *, reference: bool) -> Measurement:
-        key = candidate.key(self.workload)
+        key = self.key_of(candidate)
         while True:
             with self._cache_lock:
                 if key in self.cache and not reference:

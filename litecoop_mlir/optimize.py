@@ -25,24 +25,31 @@ from litecoop_mlir import __version__
 from litecoop_mlir.apply import build_candidate, merge_flags
 from litecoop_mlir.errors import LitecoopError
 from litecoop_mlir.executor import LocalExecutor
-from litecoop_mlir.iree.process import Limits, Status
+from litecoop_mlir.iree.process import Limits
 from litecoop_mlir.iree.runner import benchmark_interleaved
 from litecoop_mlir.iree.targets import make_target
 from litecoop_mlir.iree.tools import compiler_version
-from litecoop_mlir.jsonio import dumps
-from litecoop_mlir.measure import Backend, Candidate, Evaluator, LocalBackend, Measurement
+from litecoop_mlir.measure import Backend, Evaluator, LocalBackend
 from litecoop_mlir.models.caller import ModelCaller
 from litecoop_mlir.models.pool import OFFLINE_ROSTER, ModelPool, ModelSpec
-from litecoop_mlir.search.mcts import CACHED, COMPILED, REJECTED, Event, KernelSearch, SearchConfig
 from litecoop_mlir.profile import ModuleProfile, Profiler
+from litecoop_mlir.records import Candidate, EventKind, How, Measurement, Status, dumps, failure
 from litecoop_mlir.report import write_report
+from litecoop_mlir.search.mcts import Event, KernelSearch, SearchConfig
 from litecoop_mlir.spec import export_spec
 from litecoop_mlir.store import SCHEMA_VERSION, RunStore, source_hash
 from litecoop_mlir.transforms import IllegalTransform, Script
-from litecoop_mlir.whole_module import (MIN_SHARE, DispatchPlan, collect_options, compose, median_of_timed, plan_dispatches,
-                                         save_pareto, spend_budget)
+from litecoop_mlir.whole_module import (
+    MIN_SHARE,
+    DispatchPlan,
+    collect_options,
+    compose,
+    median_of_timed,
+    plan_dispatches,
+    save_pareto,
+    spend_budget,
+)
 from litecoop_mlir.workload import Kernel, Workload, load_workload
-
 
 #: Candidates beyond tolerance but within this error are still timed (for the Pareto set).
 INEXACT_TIMED_UP_TO = 0.05
@@ -202,10 +209,6 @@ class OptimizeResult:
         }
 
 
-def _failure(status: Status, error: str) -> Measurement:
-    return Measurement("", status, error=error)
-
-
 def _backend(options: OptimizeOptions) -> Backend:
     if options.executor == "ray":
         from litecoop_mlir.ray_backend import RayBackend
@@ -237,15 +240,15 @@ def _store_events(store: RunStore, pool: ModelPool, index: int, kernel: Kernel,
     """Record each search event in the store as it happens, then pass it on."""
 
     def handle(e: Event) -> None:
-        if e.kind == "candidate" and e.node is not None:
+        if e.kind is EventKind.CANDIDATE and e.node is not None:
             m = e.node.measurement
-            if m is not None and m.key and e.how == COMPILED:
+            if m is not None and m.key and e.how == How.COMPILED:
                 store.put_measurement(m.key, m)
             store.put_node(index, e.node, e.how, e.hit)
-        elif e.kind == "call" and e.node is not None and e.outcome is not None:
+        elif e.kind is EventKind.CALL and e.node is not None and e.outcome is not None:
             o = e.outcome
             store.add_call(index, e.node.id, e.text, o, pool.by_name[e.text].cost(o.prompt_tokens, o.completion_tokens))
-        elif e.kind == "expanded" and e.node is not None:
+        elif e.kind is EventKind.EXPANDED and e.node is not None:
             store.update_node_state(index, e.node)
         on_event(kernel, e)
 
@@ -293,9 +296,9 @@ def optimize(
         try:
             cand = build_candidate(workload, {kernel: script})
         except (IllegalTransform, LitecoopError) as exc:
-            return _failure(Status.INVALID, str(exc)), REJECTED
-        hit = cand.key(workload) in evaluator.cache
-        return evaluator.evaluate(cand), CACHED if hit else COMPILED
+            return failure(Status.INVALID, str(exc)), How.REJECTED
+        hit = evaluator.key_of(cand) in evaluator.cache
+        return evaluator.evaluate(cand), How.CACHED if hit else How.COMPILED
 
     dispatches: list[DispatchResult] = []
     stored = store.nodes()
@@ -307,7 +310,7 @@ def optimize(
         search.restore([r for r in stored if r.dispatch == i], calls_by_dispatch.get(i, 0))
         store.add_dispatch(i, kernel.executable, {"summary": kernel.summary(), "kind": kernel.kind,
                                                   "loop_bounds": list(kernel.loop_bounds)})
-        store.put_node(i, search.tree.root, COMPILED)
+        store.put_node(i, search.tree.root, How.COMPILED)
         searches[i] = search
         dispatches.append(DispatchResult(kernel, search, 0))
     deadline = t0 + options.time_budget_s if options.time_budget_s else None

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from litecoop_mlir.errors import InputError
-from litecoop_mlir.measure import Measurement
 from litecoop_mlir.profile import ExecutableTime, ModuleProfile
+from litecoop_mlir.records import Measurement, jsonable
 from litecoop_mlir.transforms import Script
 
 
@@ -108,7 +108,7 @@ class Proxy:
     def to_json(self) -> dict[str, Any]:
         return {"model": "baseline + realized x (sum(invocations x time alone) - the baseline's), + fixed",
                 "fixed_ms": self.fixed_ms, "realized": self.realized, "calibrated_on_modules": self.calibrated_on,
-                "baseline_executables": [e.to_json() for e in self.base.executables]}
+                "baseline_executables": jsonable(self.base.executables)}
 
 
 @dataclass(frozen=True)

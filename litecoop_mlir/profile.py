@@ -22,9 +22,8 @@ from pathlib import Path
 
 from litecoop_mlir.iree.compiler import compile_module
 from litecoop_mlir.iree.mlir import new_context, parse_module, str_attr, walk
-from litecoop_mlir.iree.process import Status
 from litecoop_mlir.iree.runner import BenchResult, benchmark_module
-from litecoop_mlir.measure import Candidate
+from litecoop_mlir.records import Candidate, Status
 from litecoop_mlir.workload import Workload
 
 _DISPATCH_SITE = re.compile(r"stream\.cmd\.dispatch\s+\{?@([\w$.-]+)::")
@@ -97,10 +96,6 @@ class ExecutableTime:
     @property
     def total_ms(self) -> float:
         return self.count * self.median_ms
-
-    def to_json(self) -> dict[str, object]:
-        return {"name": self.name, "digest": self.digest, "count": self.count, "median_ms": self.median_ms,
-                "spread": self.spread, "error": self.error}
 
 
 @dataclass

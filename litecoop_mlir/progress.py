@@ -5,12 +5,18 @@ from __future__ import annotations
 from types import TracebackType
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
-from litecoop_mlir.measure import fmt_ms
 from litecoop_mlir.optimize import OptimizeResult
-from litecoop_mlir.search.mcts import COMPILED, Event
+from litecoop_mlir.records import EventKind, How, fmt_ms
+from litecoop_mlir.search.mcts import Event
 from litecoop_mlir.workload import Kernel
 
 
@@ -34,7 +40,7 @@ class SearchProgress:
         self.progress.__exit__(et, ev, tb)
 
     def on_event(self, kernel: Kernel, event: Event) -> None:
-        if event.kind == "note":
+        if event.kind is EventKind.NOTE:
             self.progress.console.print(f"{kernel.executable}: {event.text}", style="dim", markup=False, highlight=False)
         if event.kind != "candidate" or event.node is None:
             return
@@ -44,9 +50,9 @@ class SearchProgress:
         if lat is not None and lat < self.best.get(exe, float("inf")):
             self.best[exe] = lat
         status = f"{lat:8.3f} ms" if lat is not None else f"{node.status:>11}"
-        mark = "" if event.how == COMPILED else f" ({event.how})"
+        mark = "" if event.how == How.COMPILED else f" ({event.how})"
         self.progress.console.print(f"{exe} #{node.id:<3} {event.text:<12} {status}{mark}  {node.script.describe()}", highlight=False, markup=False, soft_wrap=True)
-        if event.how == COMPILED:
+        if event.how == How.COMPILED:
             self.progress.advance(self.task)
         self.progress.update(self.task, description=f"{exe} best {fmt_ms(self.best.get(exe))} ms")
 

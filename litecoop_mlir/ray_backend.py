@@ -17,7 +17,12 @@ from typing import Any, Sequence
 from litecoop_mlir.errors import LitecoopError
 from litecoop_mlir.iree.compiler import CompileResult, compile_module
 from litecoop_mlir.iree.process import Limits
-from litecoop_mlir.iree.runner import BenchResult, RunResult, benchmark_module, run_module
+from litecoop_mlir.iree.runner import (
+    BenchResult,
+    RunResult,
+    benchmark_module,
+    run_module,
+)
 from litecoop_mlir.iree.targets import Target
 
 DEVICE_RESOURCE = "litecoop_device"

@@ -16,9 +16,9 @@ import math
 from pathlib import Path
 from typing import Any, Mapping
 
-from litecoop_mlir.measure import fmt_ms
 from litecoop_mlir.apply import render_apply_sequence
 from litecoop_mlir.iree.mlir import new_context
+from litecoop_mlir.records import fmt_ms
 from litecoop_mlir.search.tree import reward
 from litecoop_mlir.store import NodeRow, RunStore
 from litecoop_mlir.transforms import IllegalTransform, Script, default_config

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from litecoop_mlir.errors import LitecoopError
-from litecoop_mlir.measure import Measurement
+from litecoop_mlir.records import Measurement, dumps
 
 SCHEMA_VERSION = 1
 DB_NAME = "run.db"
@@ -105,7 +105,7 @@ class RunStore:
 
     def set_meta(self, **items: Any) -> None:
         for k, v in items.items():
-            self._exec("INSERT OR REPLACE INTO meta VALUES (?, ?)", (k, json.dumps(v, default=str)))
+            self._exec("INSERT OR REPLACE INTO meta VALUES (?, ?)", (k, dumps(v)))
 
     def check_identity(self, identity: dict[str, Any]) -> None:
         """Refuse a store written for another input, target, function or flags."""
@@ -123,7 +123,7 @@ class RunStore:
     # -- dispatches, nodes, measurements, calls ----------------------------------------
 
     def add_dispatch(self, idx: int, executable: str, kernel: dict[str, Any]) -> None:
-        self._exec("INSERT OR REPLACE INTO dispatches VALUES (?, ?, ?)", (idx, executable, json.dumps(kernel)))
+        self._exec("INSERT OR REPLACE INTO dispatches VALUES (?, ?, ?)", (idx, executable, dumps(kernel)))
 
     def dispatches(self) -> list[tuple[int, str, dict[str, Any]]]:
         rows = self._exec("SELECT idx, executable, kernel FROM dispatches ORDER BY idx").fetchall()
@@ -135,9 +135,9 @@ class RunStore:
         self._exec(
             "INSERT OR REPLACE INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
             "COALESCE((SELECT created FROM nodes WHERE dispatch = ? AND id = ?), ?))",
-            (dispatch, node.id, node.parent.id if node.parent else None, node.key, json.dumps(node.script.to_json()),
+            (dispatch, node.id, node.parent.id if node.parent else None, node.key, dumps(node.script),
              node.expanded_by, node.next_model, node.reasoning, how, node.status,
-             m.median_ms if m is not None and m.ok else None, json.dumps(m.to_json()) if m is not None else None,
+             m.median_ms if m is not None and m.ok else None, dumps(m) if m is not None else None,
              int(hit), node.expansions, node.failed_expansions, int(node.exhausted), dispatch, node.id, time.time()),
         )
 
@@ -157,7 +157,7 @@ class RunStore:
         return out
 
     def put_measurement(self, key: str, m: Measurement) -> None:
-        self._exec("INSERT OR REPLACE INTO measurements VALUES (?, ?)", (key, json.dumps(m.to_json())))
+        self._exec("INSERT OR REPLACE INTO measurements VALUES (?, ?)", (key, dumps(m)))
 
     def measurements(self) -> dict[str, Measurement]:
         rows = self._exec("SELECT key, measurement FROM measurements").fetchall()

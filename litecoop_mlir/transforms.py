@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, ClassVar, Iterable, Iterator, Union
 
-from litecoop_mlir.targets.machine import MAX_VECTOR_BYTES, MachineModel, for_kernel
+from litecoop_mlir.targets.machine import MachineModel, for_kernel
 from litecoop_mlir.workload import Kernel
 
 CPU_LEVELS = (

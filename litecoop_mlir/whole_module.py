@@ -27,10 +27,10 @@ from typing import Any, Callable
 from litecoop_mlir.apply import build_candidate, kernel_under, merge_flags
 from litecoop_mlir.errors import LitecoopError
 from litecoop_mlir.iree.runner import TOLERANCES, benchmark_interleaved
-from litecoop_mlir.jsonio import dumps
-from litecoop_mlir.measure import Evaluator, Measurement
+from litecoop_mlir.measure import Evaluator
 from litecoop_mlir.pareto import Option, Proxy, compositions, pareto_front, spread_pick
 from litecoop_mlir.profile import ModuleProfile, Profiler
+from litecoop_mlir.records import Measurement, dumps
 from litecoop_mlir.search.mcts import KernelSearch
 from litecoop_mlir.spec import export_spec
 from litecoop_mlir.transforms import IllegalTransform, Script
@@ -144,11 +144,13 @@ class Point:
         return (self.latency_ms, m.max_rel_error if math.isfinite(m.max_rel_error) else math.inf, float(m.size_bytes))
 
     def to_json(self) -> dict[str, Any]:
+        """The point's measured and estimated figures (summary.json and each row of pareto.json)."""
         m = self.measurement
-        return {"composition": self.name, "role": self.role, "measured_ms": self.latency_ms, "proxy_ms": self.proxy_ms,
-                "proxy_error": self.proxy_error, "isolated_ms": self.isolated_ms,
+        return {"composition": self.name, "role": self.role, "latency_ms": self.latency_ms, "rounds_ms": self.rounds_ms,
+                "proxy_ms": self.proxy_ms, "proxy_error": self.proxy_error, "isolated_ms": self.isolated_ms,
                 "isolated_error": (self.isolated_ms - self.latency_ms) / self.latency_ms if self.latency_ms > 0 else math.nan,
-                "max_rel_error": m.max_rel_error, "size_bytes": m.size_bytes, "within_tolerance": m.ok or self.role == "baseline"}
+                "max_rel_error": m.max_rel_error, "max_abs_error": m.max_abs_error, "size_bytes": m.size_bytes,
+                "within_tolerance": m.ok or self.role == "baseline"}
 
 
 @dataclass
@@ -290,12 +292,9 @@ def save_pareto(work: Path, workload: Workload, outcome: ModuleOutcome) -> tuple
     for i, p in enumerate(front):
         d = work / "pareto" / f"p{i}"
         export = export_spec(workload, {k: s for k, s in p.scripts.items() if s.transforms}, d)
-        m = p.measurement
         rows.append({
-            "name": f"p{i}" if p.name != "baseline" else "baseline", "composition": p.name,
-            "latency_ms": p.latency_ms, "rounds_ms": p.rounds_ms, "role": p.role, "proxy_ms": p.proxy_ms,
-            "proxy_error": p.proxy_error, "isolated_ms": p.isolated_ms, "max_rel_error": m.max_rel_error, "max_abs_error": m.max_abs_error, "size_bytes": m.size_bytes,
-            "within_tolerance": m.ok or p.role == "baseline", "speedup": outcome.points[0].latency_ms / p.latency_ms,
+            "name": f"p{i}" if p.name != "baseline" else "baseline", **p.to_json(),
+            "speedup": outcome.points[0].latency_ms / p.latency_ms,
             "scripts": {k.executable: s.to_json() for k, s in p.scripts.items()},
             "spec": str(export.spec_path.relative_to(work)), "flags": str(export.flags_path.relative_to(work)),
             "compile_flags": export.compile_flags(workload.target.name), "notes": export.notes,

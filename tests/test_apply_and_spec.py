@@ -5,16 +5,27 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from litecoop_mlir.apply import build_candidate, extract_executable, render_apply_sequence
-from litecoop_mlir.iree.mlir import new_context
-from litecoop_mlir.iree.process import Status, run_limited
+from litecoop_mlir.apply import (
+    build_candidate,
+    extract_executable,
+    render_apply_sequence,
+)
+from litecoop_mlir.iree.mlir import new_context, parse_module
+from litecoop_mlir.iree.process import run_limited
 from litecoop_mlir.iree.targets import make_target
 from litecoop_mlir.iree.tools import tool_path
 from litecoop_mlir.measure import Evaluator
+from litecoop_mlir.records import Status
 from litecoop_mlir.spec import export_spec
-from litecoop_mlir.transforms import Script, SetFlag, SetOption, SetTileSizes, sample_move, validate
+from litecoop_mlir.transforms import (
+    Script,
+    SetFlag,
+    SetOption,
+    SetTileSizes,
+    sample_move,
+    validate,
+)
 from litecoop_mlir.workload import Workload, kernels_from_configured, load_workload
-from litecoop_mlir.iree.mlir import parse_module
 from tests.conftest import KERNELS
 
 CPU = make_target("llvm-cpu")

@@ -8,14 +8,12 @@ import time
 import pytest
 
 from litecoop_mlir.executor import LocalExecutor
-from litecoop_mlir.iree.process import Status
-from litecoop_mlir.measure import Measurement
-from litecoop_mlir.search.mcts import COMPILED, KernelSearch, SearchConfig
-
 from litecoop_mlir.models.caller import ModelCaller
 from litecoop_mlir.models.openai_model import OpenAIProposer
 from litecoop_mlir.models.pool import ModelPool, ModelSpec
 from litecoop_mlir.models.request import NodeView, ProposalRequest
+from litecoop_mlir.records import How, Measurement, Status
+from litecoop_mlir.search.mcts import KernelSearch, SearchConfig
 from litecoop_mlir.testing.openai_server import OpenAIServer
 from litecoop_mlir.transforms import MachineModel, Script
 
@@ -158,7 +156,7 @@ def test_streaming_search_compiles_while_the_reply_arrives(fake_kernel) -> None:
 
         def evaluate(kernel, script):
             starts.append(time.monotonic())
-            return Measurement("k", Status.OK, median_ms=1.0), COMPILED
+            return Measurement("k", Status.OK, median_ms=1.0), How.COMPILED
 
         search = KernelSearch(fake_kernel, "llvm-cpu", caller, evaluate, Measurement("b", Status.OK, median_ms=1.0),
                               SearchConfig(concurrency=2, children_per_expansion=3))

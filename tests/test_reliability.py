@@ -11,8 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from litecoop_mlir.cli import main
 from litecoop_mlir.iree.process import Limits
 from litecoop_mlir.iree.tools import tool_path
@@ -21,8 +19,14 @@ from litecoop_mlir.models.proposal import InvalidReply, Proposal, parse_reply
 from litecoop_mlir.optimize import OptimizeOptions, optimize
 from litecoop_mlir.search.mcts import SearchConfig
 from litecoop_mlir.testing.openai_server import OpenAIServer, write_roster
-from litecoop_mlir.transforms import SetFlag, SetOption, SetPipeline, SetTileSizes, SetWorkgroupSize, Script
-
+from litecoop_mlir.transforms import (
+    Script,
+    SetFlag,
+    SetOption,
+    SetPipeline,
+    SetTileSizes,
+    SetWorkgroupSize,
+)
 from tests.conftest import make_fake_kernel
 
 CLOSED_SET = (SetTileSizes, SetPipeline, SetOption, SetFlag, SetWorkgroupSize)

@@ -9,13 +9,12 @@ import time
 import pytest
 
 from litecoop_mlir.executor import LocalExecutor
-from litecoop_mlir.iree.process import Status
-from litecoop_mlir.measure import Measurement
 from litecoop_mlir.models.caller import ModelCaller
 from litecoop_mlir.models.pool import ModelPool, ModelSpec
 from litecoop_mlir.models.proposal import Proposal, Step
 from litecoop_mlir.models.request import CallOutcome
-from litecoop_mlir.search.mcts import CACHED, COMPILED, KernelSearch, SearchConfig
+from litecoop_mlir.records import How, Measurement, Status
+from litecoop_mlir.search.mcts import KernelSearch, SearchConfig
 from litecoop_mlir.search.tree import Tree, reward
 from litecoop_mlir.search.uct import UCTConfig, select, uct_score
 from litecoop_mlir.transforms import Script, SetTileSizes, legal_moves
@@ -119,7 +118,7 @@ def _pool() -> ModelPool:
 def test_course_alteration_hands_turn_to_largest(fake_kernel) -> None:
     pool = _pool()
     caller = ScriptedCaller(pool, {"small": "small", "mid": "small", "big": "small"})
-    slower = lambda kernel, script: (_ok(2.0), COMPILED)  # every child regresses  # noqa: E731
+    slower = lambda kernel, script: (_ok(2.0), How.COMPILED)  # every child regresses  # noqa: E731
     search = KernelSearch(fake_kernel, "llvm-cpu", caller, slower, _ok(1.0),
                           SearchConfig(children_per_expansion=1, course_alteration_k=3), first_model="small")
     search.run(budget=8)
@@ -131,7 +130,7 @@ def test_course_alteration_hands_turn_to_largest(fake_kernel) -> None:
 def test_search_follows_next_model_and_counts_hits(fake_kernel) -> None:
     pool = _pool()
     caller = ScriptedCaller(pool, {"small": "mid", "mid": "small", "big": "small"})
-    faster = lambda kernel, script: (_ok(0.5), COMPILED)  # noqa: E731
+    faster = lambda kernel, script: (_ok(0.5), How.COMPILED)  # noqa: E731
     config = SearchConfig(uct=UCTConfig(widening=0.0), children_per_expansion=1)  # a chain: each child expanded next
     search = KernelSearch(fake_kernel, "llvm-cpu", caller, faster, _ok(1.0), config, first_model="small")
     search.run(budget=4)
@@ -149,7 +148,7 @@ def test_cache_hits_do_not_use_budget(fake_kernel) -> None:
         key = script.key(kernel)
         hit = key in seen
         seen.add(key)
-        return _ok(1.0), CACHED if hit else COMPILED
+        return _ok(1.0), How.CACHED if hit else How.COMPILED
 
     search = KernelSearch(fake_kernel, "llvm-cpu", caller, evaluate, _ok(1.0), SearchConfig(children_per_expansion=1))
     search.run(budget=16)
@@ -188,8 +187,8 @@ def _timed_eval(log: list, delay_s: float, fail_steps: bool = False):
         time.sleep(delay_s)
         log.append((t0, time.monotonic()))
         if fail_steps and len(script) == 1:
-            return Measurement("k", Status.COMPILE_ERROR), COMPILED
-        return _ok(1.0 - 0.01 * len(log)), COMPILED
+            return Measurement("k", Status.COMPILE_ERROR), How.COMPILED
+        return _ok(1.0 - 0.01 * len(log)), How.COMPILED
     return evaluate
 
 
@@ -242,7 +241,7 @@ def _offline_search(kernel, budget: int, machine, max_depth: int = UCTConfig().m
     from litecoop_mlir.models.pool import OFFLINE_ROSTER
 
     def evaluate(k, script):  # a made-up but deterministic latency: no IREE needed
-        return _ok(1.0 + (hash(script.key(k)) % 97) / 100), COMPILED
+        return _ok(1.0 + (hash(script.key(k)) % 97) / 100), How.COMPILED
 
     search = KernelSearch(kernel, "llvm-cpu", ModelCaller(ModelPool(list(OFFLINE_ROSTER))), evaluate, _ok(1.5),
                           SearchConfig(uct=UCTConfig(max_depth=max_depth)), machine=machine)

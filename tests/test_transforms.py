@@ -18,11 +18,11 @@ from litecoop_mlir.transforms import (
     SetTileSizes,
     check_config,
     legal_moves,
+    machine_for,
     move_spaces,
     sample_move,
     transform_from_json,
     transform_to_json,
-    machine_for,
     validate,
     validate_step,
 )

@@ -12,14 +12,27 @@ import pytest
 from litecoop_mlir.cli import main
 from litecoop_mlir.errors import InputError
 from litecoop_mlir.iree.targets import make_target
-from litecoop_mlir.measure import Candidate
 from litecoop_mlir.optimize import OptimizeOptions, optimize
-from litecoop_mlir.pareto import Option, Proxy, compositions, dominates, pareto_front, select_point
-from litecoop_mlir.profile import ExecutableTime, ModuleProfile, Profiler, dispatch_counts, fill_buffers, replace_executable
+from litecoop_mlir.pareto import (
+    Option,
+    Proxy,
+    compositions,
+    dominates,
+    pareto_front,
+    select_point,
+)
+from litecoop_mlir.profile import (
+    ExecutableTime,
+    ModuleProfile,
+    Profiler,
+    dispatch_counts,
+    fill_buffers,
+    replace_executable,
+)
+from litecoop_mlir.records import Candidate
 from litecoop_mlir.transforms import Script, SetTileSizes
 from litecoop_mlir.whole_module import plan_dispatches, spend_budget
 from litecoop_mlir.workload import load_workload
-
 from tests.conftest import make_fake_kernel
 
 #: Three identical matmuls (one executable invoked 3 times) and a small transposing copy.

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from litecoop_mlir.baseline import measure_baseline
 from litecoop_mlir.iree.targets import make_target
+from litecoop_mlir.records import jsonable
 from litecoop_mlir.workload import load_workload
 
 KERNELS = Path(__file__).resolve().parent.parent / "kernels"
@@ -35,7 +36,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             r = measure_baseline(w, Path(tmp), repetitions=args.repetitions)
         m = r.measurement
-        rows.append({"kernel": f.stem, "dispatches": len(r.kernels), **m.to_json()})
+        rows.append({"kernel": f.stem, "dispatches": len(r.kernels), **jsonable(m)})
         print(f"{f.stem:22} {len(r.kernels):>10} {m.median_ms:>10.3f} {m.min_ms:>9.3f} {100 * m.spread:>6.1f}%  {m.status.value}", flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1))

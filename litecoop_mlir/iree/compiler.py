@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Sequence
 
 from litecoop_mlir.errors import InputError
-from litecoop_mlir.iree.process import Limits, ProcResult, Status, run_limited
+from litecoop_mlir.iree.process import Limits, ProcResult, run_limited
 from litecoop_mlir.iree.targets import Target
 from litecoop_mlir.iree.tools import tool_path
+from litecoop_mlir.records import Status
 
 #: Flag that starts a compile from configured IR (the output of `configure`).
 FROM_CONFIGURATIONS = "--compile-from=executable-configurations"

@@ -16,9 +16,10 @@ import signal
 import subprocess
 import time
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 from typing import Sequence
+
+from litecoop_mlir.records import Status
 
 #: Defaults that keep a 24 GiB, 2-core machine safe with two jobs in flight.
 DEFAULT_TIMEOUT_S = 120.0
@@ -32,21 +33,6 @@ _OOM_MARKERS = (
     "failed to allocate",
     "failed to map segment",
 )
-
-
-class Status(str, Enum):
-    """Outcome of one step of evaluating a candidate."""
-
-    OK = "ok"
-    COMPILE_ERROR = "compile_error"
-    TIMEOUT = "timeout"
-    MEMORY = "memory"
-    CRASH = "crash"
-    WRONG_NUMBERS = "wrong_numbers"
-    RUN_ERROR = "run_error"
-    BENCHMARK_ERROR = "benchmark_error"
-    NO_DEVICE = "no_device"
-    INVALID = "invalid"
 
 
 @dataclass(frozen=True)

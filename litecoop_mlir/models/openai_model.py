@@ -18,7 +18,14 @@ import openai
 
 from litecoop_mlir.models.pool import ModelSpec
 from litecoop_mlir.models.prompt import corrective_message, render_messages
-from litecoop_mlir.models.proposal import MAX_REPLY_CHARS, InvalidReply, Step, StepStream, parse_reply, reply_schema
+from litecoop_mlir.models.proposal import (
+    MAX_REPLY_CHARS,
+    InvalidReply,
+    Step,
+    StepStream,
+    parse_reply,
+    reply_schema,
+)
 from litecoop_mlir.models.request import CallOutcome, ProposalRequest
 
 RESPONSE_FORMATS = ("json_schema", "json_object", "none")

@@ -15,21 +15,19 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
-from litecoop_mlir.iree.process import Status
-from litecoop_mlir.measure import Measurement
 from litecoop_mlir.models.caller import ModelCaller
 from litecoop_mlir.models.proposal import Proposal, Step
 from litecoop_mlir.models.request import CallOutcome, NodeView, ProposalRequest
+from litecoop_mlir.records import EventKind, How, Measurement, Status
 from litecoop_mlir.search.tree import Node, Tree, reward
 from litecoop_mlir.search.uct import UCTConfig, select
 from litecoop_mlir.transforms import MachineModel, Script, machine_for
 from litecoop_mlir.workload import Kernel
 
-#: evaluate(kernel, script) -> (measurement, how it was obtained: COMPILED, CACHED or REJECTED)
-Evaluate = Callable[[Kernel, Script], tuple[Measurement, str]]
+#: evaluate(kernel, script) -> (measurement, how it was obtained)
+Evaluate = Callable[[Kernel, Script], tuple[Measurement, How]]
 #: submit(kernel, script) -> a future of what Evaluate returns (an executor's entry point)
-Submit = Callable[[Kernel, Script], "Future[tuple[Measurement, str]]"]
-COMPILED, CACHED, REJECTED = "compiled", "cached", "rejected"
+Submit = Callable[[Kernel, Script], "Future[tuple[Measurement, How]]"]
 
 
 def _inline(evaluate: Evaluate) -> Submit:
@@ -101,10 +99,10 @@ class Event:
     `note` (a line for the user).
     """
 
-    kind: str
+    kind: EventKind
     text: str
     node: Node | None = None
-    how: str = COMPILED
+    how: How = How.COMPILED
     hit: bool = False
     outcome: CallOutcome | None = None
 
@@ -141,7 +139,6 @@ class KernelSearch:
         self.calls = 0
         self.regressions = 0
         self.course_alterations = 0
-        self.history: list[dict[str, object]] = []
         self.stop_reason = ""
 
     # ----------------------------------------------------------------------------------
@@ -233,7 +230,7 @@ class KernelSearch:
         self._advance(exp)
 
     def _on_call(self, node: Node, model: str, out: CallOutcome, token: int = 0) -> None:
-        self.on_event(Event("call", model, node, outcome=out))
+        self.on_event(Event(EventKind.CALL, model, node, outcome=out))
         early = self._early.pop(token, [])
         started = sum(1 for e in early for st in e.state if st != "waiting")
         if early and out.proposal is not None:  # children made from streamed steps take the reply's next model
@@ -243,15 +240,15 @@ class KernelSearch:
                 for child in e.made:
                     if child is not None and child.expanded_by == model and child.parent is node:
                         child.next_model = final
-                        self.on_event(Event("expanded", model, child))
+                        self.on_event(Event(EventKind.EXPANDED, model, child))
         if out.status == "unavailable":
-            self.on_event(Event("note", f"{model} unavailable ({out.error}); marked down, turn passes on"))
+            self.on_event(Event(EventKind.NOTE, f"{model} unavailable ({out.error}); marked down, turn passes on"))
             self.tree.set_busy(node, False)
             if self.pool.available(node.next_model) is not None and self.reserved < self._budget:
                 self._launch(node)
             return
         if out.proposal is None:
-            self.on_event(Event("note", f"{model}: {out.status} reply ({out.error[:160]})"))
+            self.on_event(Event(EventKind.NOTE, f"{model}: {out.status} reply ({out.error[:160]})"))
             self._finish(_Expansion(node, model, None, added=started))
             return
         exp = _Expansion(node, model, out.proposal, added=started)
@@ -295,11 +292,11 @@ class KernelSearch:
         try:
             measurement, how = fut.result()
         except Exception as exc:  # noqa: BLE001 - an executor failure is this candidate's failure
-            measurement, how = Measurement("", Status.CRASH, error=f"{type(exc).__name__}: {exc}"), REJECTED
+            measurement, how = Measurement("", Status.CRASH, error=f"{type(exc).__name__}: {exc}"), How.REJECTED
         self._pending_keys.discard(key)
         exp.state[i] = "done"
         self._count(how)
-        if how != COMPILED:
+        if how != How.COMPILED:
             self.reserved -= 1  # only compiles count against the budget
         if key in self.tree.by_key:  # another path reached it first
             exp.made[i] = self.tree.by_key[key]
@@ -310,11 +307,7 @@ class KernelSearch:
             child.measurement = measurement
             self.tree.backpropagate(child, reward(measurement, self.baseline_ms))
             hit = self._account(exp.model, start, child)
-            self.history.append({
-                "candidate": self.evaluated, "node": child.id, "model": exp.model, "status": child.status,
-                "median_ms": child.latency_ms, "script": script.to_json(), "how": how,
-            })
-            self.on_event(Event("candidate", exp.model, child, how, hit))
+            self.on_event(Event(EventKind.CANDIDATE, exp.model, child, how, hit))
             exp.made[i] = child
             exp.added += 1
         for other, j in self._waiters.pop(key, []):
@@ -328,13 +321,13 @@ class KernelSearch:
             exp.node.failed_expansions = 0
         else:
             self._unproductive(exp.node, exp.model)
-        self.on_event(Event("expanded", exp.model, exp.node))
+        self.on_event(Event(EventKind.EXPANDED, exp.model, exp.node))
 
     def _choose_model(self, node: Node) -> str | None:
         name = node.next_model or self.pool.specs[0].name
         k = self.config.course_alteration_k
         if k and self.pool.ranked_by_cost and self.regressions >= k and name != self.pool.largest:
-            self.on_event(Event("note", f"course alteration: {self.regressions} regressions in a row; {self.pool.largest} expands next"))
+            self.on_event(Event(EventKind.NOTE, f"course alteration: {self.regressions} regressions in a row; {self.pool.largest} expands next"))
             name = self.pool.largest
             self.course_alterations += 1
             self.regressions = 0
@@ -383,9 +376,9 @@ class KernelSearch:
         return bool(hit)
 
     def _count(self, how: str) -> None:
-        if how == COMPILED:
+        if how == How.COMPILED:
             self.evaluated += 1
-        elif how == CACHED:
+        elif how == How.CACHED:
             self.cache_hits += 1
         else:
             self.rejected += 1
@@ -413,6 +406,4 @@ class KernelSearch:
             by_id[r.id] = node
             self.tree.backpropagate(node, reward(r.measurement, self.baseline_ms))
             self._count(r.how)
-            self.history.append({"candidate": self.evaluated, "node": r.id, "model": r.expanded_by, "status": r.status,
-                                 "median_ms": r.median_ms, "script": r.script, "how": r.how})
         self.calls = calls

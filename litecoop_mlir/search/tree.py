@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from litecoop_mlir.measure import Measurement
+from litecoop_mlir.records import Measurement
 from litecoop_mlir.transforms import Script
 
 #: Speedups at or beyond these map to reward 1 / 0.

@@ -15,7 +15,6 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from litecoop_mlir.iree.process import Limits, run_limited
 
@@ -59,9 +58,6 @@ class MachineModel:
     def describe(self) -> str:
         return (f"{self.cpu or 'cpu'} {self.isa}: {self.vector_registers} x {self.native_vector_bytes * 8}-bit vector "
                 f"registers, L1 {self.l1_bytes // 1024} KiB, L2 {self.l2_bytes // 1024} KiB, L3 {self.l3_bytes >> 20} MiB")
-
-    def to_json(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
 
 
 _ISA_REGISTERS = {"avx512": 32, "avx2": 16, "sse": 16, "sve": 32, "neon": 32, "scalar": 16}
