@@ -16,10 +16,10 @@ from rich.table import Table
 from litecoop_mlir import __version__
 from litecoop_mlir.errors import LitecoopError, UsageError
 from litecoop_mlir.iree.process import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, Limits
-from litecoop_mlir.iree.targets import TARGET_NAMES, make_target
 from litecoop_mlir.records import dumps, fmt_ms
 from litecoop_mlir.search.mcts import SearchConfig
 from litecoop_mlir.search.uct import UCTConfig
+from litecoop_mlir.targets.strategy import TARGET_NAMES, make_target
 
 DESCRIPTION = """\
 Make an IREE-compiled MLIR module faster. Reads INPUT (a file, or - for stdin: linalg on

@@ -24,9 +24,10 @@ from litecoop_mlir.iree.runner import (
     make_inputs,
     run_module,
 )
-from litecoop_mlir.iree.targets import Target, device_available
+from litecoop_mlir.iree.targets import Target
 from litecoop_mlir.iree.tools import compiler_version
 from litecoop_mlir.records import Candidate, Measurement, Status
+from litecoop_mlir.targets.strategy import device_available
 from litecoop_mlir.workload import Workload
 
 

@@ -27,7 +27,6 @@ from litecoop_mlir.errors import LitecoopError
 from litecoop_mlir.executor import LocalExecutor
 from litecoop_mlir.iree.process import Limits
 from litecoop_mlir.iree.runner import benchmark_interleaved
-from litecoop_mlir.iree.targets import make_target
 from litecoop_mlir.iree.tools import compiler_version
 from litecoop_mlir.measure import Backend, Evaluator, LocalBackend
 from litecoop_mlir.models.caller import ModelCaller
@@ -38,6 +37,7 @@ from litecoop_mlir.report import write_report
 from litecoop_mlir.search.mcts import Event, KernelSearch, SearchConfig
 from litecoop_mlir.spec import export_spec
 from litecoop_mlir.store import SCHEMA_VERSION, RunStore, source_hash
+from litecoop_mlir.targets.strategy import make_target
 from litecoop_mlir.transforms import IllegalTransform, Script
 from litecoop_mlir.whole_module import (
     MIN_SHARE,

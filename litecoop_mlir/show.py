@@ -11,9 +11,9 @@ from rich.table import Table
 
 from litecoop_mlir.apply import build_candidate, extract_executable
 from litecoop_mlir.errors import LitecoopError, UsageError
-from litecoop_mlir.iree.targets import make_target
 from litecoop_mlir.records import fmt_ms
 from litecoop_mlir.store import NodeRow, RunStore
+from litecoop_mlir.targets.strategy import make_target
 from litecoop_mlir.transforms import IllegalTransform, Script
 from litecoop_mlir.workload import Workload, load_workload
 

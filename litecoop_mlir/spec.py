@@ -25,6 +25,7 @@ from litecoop_mlir.apply import (
 )
 from litecoop_mlir.iree.compiler import configure
 from litecoop_mlir.iree.mlir import new_context, parse_module
+from litecoop_mlir.targets.strategy import TargetStrategy, strategy_for
 from litecoop_mlir.transforms import KernelConfig, Script
 from litecoop_mlir.workload import Kernel, Workload, kernels_from_configured
 
@@ -40,14 +41,11 @@ class SpecExport:
     substitutions: dict[str, Path] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
-    def compile_flags(self, target_name: str) -> list[str]:
+    def compile_flags(self, target: "str | TargetStrategy") -> list[str]:
         """Flags a plain iree-compile needs to reproduce the searched configuration."""
         out = list(self.flags)
         if self.applied:
-            if target_name == "llvm-cpu":
-                out.append(f"--iree-codegen-tuning-spec-path={self.spec_path}")
-            else:
-                out.append(f"--iree-codegen-transform-dialect-library={self.spec_path}@__kernel_config")
+            out.append(strategy_for(target).spec_flag(self.spec_path))
         for exe, path in self.substitutions.items():
             out.append(f"--iree-hal-substitute-executable-configuration={exe}={path}")
         return out
@@ -158,13 +156,18 @@ def export_spec(workload: Workload, scripts: Mapping[Kernel, Script], out_dir: P
     export.spec_path.write_text(spec_text)
     export.flags_path.write_text("".join(f + "\n" for f in flags))
     export.applied = {k.executable: True for k in configs}
-    if not check or not configs:
-        return export
-    spec_flag = (
-        f"--iree-codegen-tuning-spec-path={export.spec_path}"
-        if workload.target.name == "llvm-cpu"
-        else f"--iree-codegen-transform-dialect-library={export.spec_path}@__kernel_config"
-    )
+    if check and configs:
+        _check_applied(workload, export, configs, global_flags, ctx, out_dir)
+    (out_dir / "compile_flags.txt").write_text("".join(f + "\n" for f in export.compile_flags(workload.target)))
+    return export
+
+
+def _check_applied(workload: Workload, export: SpecExport, configs: dict[Kernel, KernelConfig], global_flags: tuple[str, ...],
+                   ctx: ir.Context, out_dir: Path) -> None:
+    """Compile with the spec and check IREE configured each dispatch as searched; substitute the
+    executables it did not."""
+    flags = export.flags
+    spec_flag = strategy_for(workload.target).spec_flag(export.spec_path)
     try:
         configured = configure(workload.source, workload.filename, workload.target, (*workload.base_flags, *flags, spec_flag), workload.limits)
         got = {k.executable: k.default_lowering_config for k in kernels_from_configured(parse_module(configured, "<configured>", ctx))}
@@ -193,8 +196,6 @@ def export_spec(workload: Workload, scripts: Mapping[Kernel, Script], out_dir: P
         export.applied = {e: a for e, a in export.applied.items() if a}
         if not export.applied:
             export.spec_path.write_text(render_spec({}, ctx))
-    (out_dir / "compile_flags.txt").write_text("".join(f + "\n" for f in export.compile_flags(workload.target.name)))
-    return export
 
 
 __all__ = ["SpecExport", "export_spec", "render_spec", "render_matcher"]

@@ -17,24 +17,23 @@ import re
 from dataclasses import dataclass
 from typing import Any, ClassVar, Iterable, Iterator, Union
 
-from litecoop_mlir.targets.machine import MachineModel, for_kernel
+from litecoop_mlir.targets.machine import MachineModel
+from litecoop_mlir.targets.strategy import (
+    CPU_LEVELS,
+    CPU_PIPELINES,
+    GPU_LEVELS,
+    GPU_PIPELINES,
+    TRANSLATION_OPTIONS,
+    TargetStrategy,
+    strategy_for,
+)
 from litecoop_mlir.workload import Kernel
 
-CPU_LEVELS = (
-    "distribution",
-    "cache_parallel",
-    "cache_reduction",
-    "vector_common_parallel",
-    "vector_reduction",
-    "vector_inner_parallel",
-)
-GPU_LEVELS = ("workgroup", "thread", "reduction")
+#: Levels offered even where IREE's default configuration leaves them out.
+_ALWAYS_OFFERED = ("distribution", "vector_common_parallel", "vector_reduction", "workgroup", "thread", "reduction")
 #: Levels whose entries must be 0 on reduction loops / on parallel loops.
 _PARALLEL_ONLY = {"distribution", "cache_parallel", "vector_common_parallel", "vector_inner_parallel", "workgroup", "thread"}
 _REDUCTION_ONLY = {"cache_reduction", "vector_reduction", "reduction"}
-CPU_PIPELINES = ("DoubleTilingExpert", "ConvTileAndDecomposeExpert", "Mmt4dTilingExpert", "Default")
-GPU_PIPELINES = ("TileAndFuse", "VectorDistribute", "BaseVectorize", "MatmulPromoteVectorize", "BaseDistribute")
-TRANSLATION_OPTIONS = ("enable_loop_peeling", "enable_decomposition")
 MAX_SCRIPT_LENGTH = 32
 _ELEMENT_BYTES = {"f64": 8, "f32": 4, "f16": 2, "bf16": 2, "i64": 8, "i32": 4, "i16": 2, "i8": 1, "i1": 1}
 
@@ -372,9 +371,13 @@ class Script:
 # ---------------------------------------------------------------------------------------
 
 
+#: A target given by name or as its strategy.
+TargetLike = Union[str, TargetStrategy]
+
+
 def machine_for(kernel: Kernel, host: MachineModel | None = None) -> MachineModel:
     """The machine `kernel` was configured for: the ISA and vector width of its target, the host's caches."""
-    return for_kernel(kernel.cpu_features, kernel.native_vector_bytes, kernel.cpu, host)
+    return strategy_for("llvm-cpu").machine(kernel, host)
 
 
 def element_bytes(kernel: Kernel) -> int:
@@ -397,37 +400,38 @@ def _vector_shape(kernel: Kernel, tiles: dict[str, tuple[int, ...]]) -> tuple[in
     return tuple(shape)
 
 
-def check_config(kernel: Kernel, cfg: KernelConfig, target: str = "llvm-cpu", machine: MachineModel | None = None) -> None:
+def check_config(kernel: Kernel, cfg: KernelConfig, target: TargetLike = "llvm-cpu", machine: MachineModel | None = None) -> None:
     """Raise IllegalTransform with a precise reason if `cfg` breaks a rule for `kernel`.
 
     A rule IREE's own configuration already breaks (e.g. a distribution tile that does not
     divide a prime loop bound, which IREE handles by its own means) is not held against a
     move: only new violations make a configuration illegal.
     """
-    machine = machine or machine_for(kernel)
-    inherited = _default_violations(kernel, target, machine)
-    for why in _violations(kernel, cfg, target, machine):
+    strat = strategy_for(target)
+    machine = machine or strat.machine(kernel)
+    inherited = _default_violations(kernel, strat, machine)
+    for why in _violations(kernel, cfg, strat, machine):
         if why not in inherited:
             raise IllegalTransform(why)
 
 
 @functools.lru_cache(maxsize=256)
-def _default_violations(kernel: Kernel, target: str, machine: MachineModel) -> frozenset[str]:
+def _default_violations(kernel: Kernel, target: TargetStrategy, machine: MachineModel) -> frozenset[str]:
     return frozenset(_violations(kernel, default_config(kernel), target, machine))
 
 
-def _violations(kernel: Kernel, cfg: KernelConfig, target: str, machine: MachineModel) -> Iterator[str]:
+def _violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy, machine: MachineModel) -> Iterator[str]:
     """Every rule `cfg` breaks for `kernel`, as a reason."""
     n = kernel.num_loops
     tiles = cfg.tile_map
     peeling = "enable_loop_peeling" in cfg.options
     for level, sizes in tiles.items():
-        if (level in CPU_LEVELS) != (target == "llvm-cpu") and kernel.default_tiles and level not in kernel.default_tiles:
+        if level not in target.levels and kernel.default_tiles and level not in kernel.default_tiles:
             yield f"level {level} does not exist on {target}"
         if len(sizes) != n:
             yield f"{level} needs one entry per loop ({n}), got {len(sizes)}"
         for i, (s, it, bound) in enumerate(zip(sizes, kernel.iterator_types, kernel.loop_bounds)):
-            if target != "llvm-cpu":  # GPU pipelines put 1s on reduction loops of workgroup tiles
+            if not target.cpu_tile_rules:  # GPU pipelines put 1s on reduction loops of workgroup tiles
                 if bound and s > bound:
                     yield f"{level}[{i}] = {s} exceeds the loop bound {bound}"
                 continue
@@ -437,7 +441,7 @@ def _violations(kernel: Kernel, cfg: KernelConfig, target: str, machine: Machine
                 yield f"{level}[{i}] = {s} tiles a parallel loop; it must be 0"
             if bound and s > bound:
                 yield f"{level}[{i}] = {s} exceeds the loop bound {bound}"
-    if target != "llvm-cpu":
+    if not target.cpu_tile_rules:
         return
     # Nesting: inner tiles divide the enclosing tile (or the loop bound), unless peeled.
     outer_par = tiles.get("cache_parallel") or tiles.get("distribution") or ()
@@ -496,12 +500,12 @@ def _violations(kernel: Kernel, cfg: KernelConfig, target: str, machine: Machine
                 )
 
 
-def validate(kernel: Kernel, script: Script, transform: Transform, target: str = "llvm-cpu", machine: MachineModel | None = None) -> Script:
+def validate(kernel: Kernel, script: Script, transform: Transform, target: TargetLike = "llvm-cpu", machine: MachineModel | None = None) -> Script:
     """Return `script` extended by `transform`, or raise IllegalTransform saying why not."""
     return validate_step(kernel, script, (transform,), target, machine)
 
 
-def validate_step(kernel: Kernel, script: Script, transforms: Iterable[Transform], target: str = "llvm-cpu",
+def validate_step(kernel: Kernel, script: Script, transforms: Iterable[Transform], target: TargetLike = "llvm-cpu",
                   machine: MachineModel | None = None) -> Script:
     """Return `script` extended by the transforms of one step, or raise IllegalTransform saying why not.
 
@@ -509,21 +513,22 @@ def validate_step(kernel: Kernel, script: Script, transforms: Iterable[Transform
     target has), but the configuration rules apply to the step's result only: the order of
     the transforms inside one step does not matter to them.
     """
+    strat = strategy_for(target)
     new = script
     for t in transforms:
-        _check_transform(kernel, new, t, target)
+        _check_transform(kernel, new, t, strat)
         new = new.then(t)
-    check_config(kernel, new.resolve(kernel), target, machine)
+    check_config(kernel, new.resolve(kernel), strat, machine)
     return new
 
 
-def _check_transform(kernel: Kernel, script: Script, transform: Transform, target: str) -> None:
+def _check_transform(kernel: Kernel, script: Script, transform: Transform, target: TargetStrategy) -> None:
     """The rules on `transform` as the next op of `script`, apart from the configuration rules."""
     if len(script) >= MAX_SCRIPT_LENGTH:
         raise IllegalTransform(f"scripts are limited to {MAX_SCRIPT_LENGTH} transforms")
     if isinstance(transform, SetFlag):
         spec = transform.spec
-        if target not in spec.targets:
+        if target.name not in spec.targets:
             raise IllegalTransform(f"flag {transform.name} does not apply to {target}")
         if spec.kinds and kernel.kind not in spec.kinds:
             raise IllegalTransform(f"flag {transform.name} applies to {'/'.join(spec.kinds)} kernels, not {kernel.kind}")
@@ -534,25 +539,14 @@ def _check_transform(kernel: Kernel, script: Script, transform: Transform, targe
         raise IllegalTransform(
             f"{reshaped.describe()} turns the root op into another op; codegen transforms for the original op do not apply after it"
         )
-    if isinstance(transform, SetWorkgroupSize) and target == "llvm-cpu":
-        raise IllegalTransform("workgroup size applies to GPU targets only")
-    if isinstance(transform, SetTileSizes):
-        if target == "llvm-cpu" and transform.level not in CPU_LEVELS:
-            raise IllegalTransform(f"level {transform.level} is not an llvm-cpu tiling level ({', '.join(CPU_LEVELS)})")
-        if target != "llvm-cpu" and transform.level not in GPU_LEVELS:
-            raise IllegalTransform(f"level {transform.level} is not a GPU tiling level ({', '.join(GPU_LEVELS)})")
-    if isinstance(transform, SetPipeline) and transform.pipeline not in legal_pipelines(kernel, target):
+    if isinstance(transform, SetWorkgroupSize) and not target.workgroup_size:
+        raise IllegalTransform(f"workgroup size does not apply to {target.name}")
+    if isinstance(transform, SetTileSizes) and transform.level not in target.levels:
+        raise IllegalTransform(f"level {transform.level} is not a {target.name} tiling level ({', '.join(target.levels)})")
+    if isinstance(transform, SetPipeline) and transform.pipeline not in target.legal_pipelines(kernel):
         raise IllegalTransform(f"pipeline {transform.pipeline} is not legal for a {kernel.kind} kernel here")
-    if isinstance(transform, SetOption) and target != "llvm-cpu":
-        raise IllegalTransform("translation options apply to llvm-cpu pipelines")
-
-
-def legal_pipelines(kernel: Kernel, target: str) -> tuple[str, ...]:
-    if target != "llvm-cpu":
-        return (kernel.pipeline,) if kernel.pipeline else ()
-    if kernel.kind == "convolution":
-        return ("ConvTileAndDecomposeExpert", "DoubleTilingExpert") if kernel.pipeline == "ConvTileAndDecomposeExpert" else (kernel.pipeline,)
-    return tuple(dict.fromkeys([kernel.pipeline, "DoubleTilingExpert"])) if kernel.pipeline else ("DoubleTilingExpert",)
+    if isinstance(transform, SetOption) and transform.name not in target.translation_options:
+        raise IllegalTransform(f"translation option {transform.name} does not apply to {target.name}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -606,27 +600,28 @@ def _level_choices(kernel: Kernel, level: str) -> tuple[tuple[int, ...], ...]:
     return tuple(per_loop)
 
 
-def move_spaces(kernel: Kernel, script: Script, target: str = "llvm-cpu") -> list[MoveSpace]:
+def move_spaces(kernel: Kernel, script: Script, target: TargetLike = "llvm-cpu") -> list[MoveSpace]:
     """The families of moves to consider at (kernel, script), with parameter ranges."""
+    strat = strategy_for(target)
     spaces: list[MoveSpace] = []
     if script.reshaping_flag() is not None:  # only flags apply after a reshaping flag
         return [MoveSpace("flag", name=n, values=f.values) for n, f in FLAGS.items()
-                if f.scope == "codegen" and target in f.targets and (not f.kinds or kernel.kind in f.kinds)]
-    levels = [lv for lv in (CPU_LEVELS if target == "llvm-cpu" else GPU_LEVELS) if lv in kernel.default_tiles or lv in ("distribution", "vector_common_parallel", "vector_reduction", "workgroup", "thread", "reduction")]
+                if f.scope == "codegen" and strat.name in f.targets and (not f.kinds or kernel.kind in f.kinds)]
+    levels = [lv for lv in strat.levels if lv in kernel.default_tiles or lv in _ALWAYS_OFFERED]
     levels = [lv for lv in levels if not (lv in _REDUCTION_ONLY and "reduction" not in kernel.iterator_types)]
     for lv in levels:
         spaces.append(MoveSpace("tile", level=lv, choices=_level_choices(kernel, lv)))
-    if target == "llvm-cpu":
+    if "enable_loop_peeling" in strat.translation_options:
         spaces.append(MoveSpace("option", name="enable_loop_peeling", values=("true", "false")))
-        if kernel.kind == "convolution":
-            spaces.append(MoveSpace("option", name="enable_decomposition", values=("true", "false")))
-        pipes = legal_pipelines(kernel, target)
-        if len(pipes) > 1:
-            spaces.append(MoveSpace("pipeline", values=pipes))
-    else:
+    if "enable_decomposition" in strat.translation_options and kernel.kind == "convolution":
+        spaces.append(MoveSpace("option", name="enable_decomposition", values=("true", "false")))
+    pipes = strat.legal_pipelines(kernel)
+    if len(pipes) > 1:
+        spaces.append(MoveSpace("pipeline", values=pipes))
+    if strat.workgroup_size:
         spaces.append(MoveSpace("workgroup_size", choices=((32, 64, 128, 256), (1, 2, 4, 8), (1,))))
     for name, spec in FLAGS.items():
-        if target not in spec.targets or (spec.kinds and kernel.kind not in spec.kinds):
+        if strat.name not in spec.targets or (spec.kinds and kernel.kind not in spec.kinds):
             continue
         if spec.scope == "global" and script.changes_codegen():
             continue
@@ -634,7 +629,7 @@ def move_spaces(kernel: Kernel, script: Script, target: str = "llvm-cpu") -> lis
     return spaces
 
 
-def legal_moves(kernel: Kernel, script: Script, target: str = "llvm-cpu", *, limit: int = 4096, machine: MachineModel | None = None) -> list[Transform]:
+def legal_moves(kernel: Kernel, script: Script, target: TargetLike = "llvm-cpu", *, limit: int = 4096, machine: MachineModel | None = None) -> list[Transform]:
     """Enumerate legal next transforms (tile moves over the per-loop grid, bounded by `limit`)."""
     current = script.resolve(kernel)
     out: list[Transform] = []
@@ -694,7 +689,7 @@ def _grid(choices: tuple[tuple[int, ...], ...], cap: int) -> Iterator[tuple[int,
 _FAMILY_WEIGHTS = {"tile": 6.0, "flag": 2.0, "option": 1.0, "pipeline": 0.5, "workgroup_size": 1.0}
 
 
-def sample_move(kernel: Kernel, script: Script, rng: Any, target: str = "llvm-cpu", *, tries: int = 200, machine: MachineModel | None = None) -> Transform | None:
+def sample_move(kernel: Kernel, script: Script, rng: Any, target: TargetLike = "llvm-cpu", *, tries: int = 200, machine: MachineModel | None = None) -> Transform | None:
     """Draw one legal move at random (uniform over families, then over parameters)."""
     spaces = move_spaces(kernel, script, target)
     by_op: dict[str, list[MoveSpace]] = {}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from litecoop_mlir.iree.targets import make_target
+from litecoop_mlir.targets.strategy import make_target
 from litecoop_mlir.workload import Kernel, Workload, load_workload
 
 REPO = Path(__file__).resolve().parent.parent

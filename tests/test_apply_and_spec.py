@@ -12,11 +12,11 @@ from litecoop_mlir.apply import (
 )
 from litecoop_mlir.iree.mlir import new_context, parse_module
 from litecoop_mlir.iree.process import run_limited
-from litecoop_mlir.iree.targets import make_target
 from litecoop_mlir.iree.tools import tool_path
 from litecoop_mlir.measure import Evaluator
 from litecoop_mlir.records import Status
 from litecoop_mlir.spec import export_spec
+from litecoop_mlir.targets.strategy import make_target
 from litecoop_mlir.transforms import (
     Script,
     SetFlag,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from litecoop_mlir.iree.process import Limits, run_limited
-from litecoop_mlir.iree.targets import device_available, make_target
 from litecoop_mlir.measure import Evaluator
 from litecoop_mlir.records import Candidate, Status
+from litecoop_mlir.targets.strategy import device_available, make_target
 from litecoop_mlir.workload import Workload, load_workload
 from tests.conftest import SMALL_MATMUL_RELU
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from litecoop_mlir.iree.targets import make_target
 from litecoop_mlir.targets.machine import AVX2, AVX512
+from litecoop_mlir.targets.strategy import make_target
 from litecoop_mlir.transforms import (
     IllegalTransform,
     Script,

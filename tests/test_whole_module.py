@@ -11,7 +11,6 @@ import pytest
 
 from litecoop_mlir.cli import main
 from litecoop_mlir.errors import InputError
-from litecoop_mlir.iree.targets import make_target
 from litecoop_mlir.optimize import OptimizeOptions, optimize
 from litecoop_mlir.pareto import (
     Option,
@@ -30,6 +29,7 @@ from litecoop_mlir.profile import (
     replace_executable,
 )
 from litecoop_mlir.records import Candidate
+from litecoop_mlir.targets.strategy import make_target
 from litecoop_mlir.transforms import Script, SetTileSizes
 from litecoop_mlir.whole_module import plan_dispatches, spend_budget
 from litecoop_mlir.workload import load_workload

@@ -42,12 +42,12 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from litecoop_mlir.iree.runner import benchmark_interleaved  # noqa: E402
-from litecoop_mlir.iree.targets import make_target  # noqa: E402
 from litecoop_mlir.measure import Evaluator  # noqa: E402
 from litecoop_mlir.models.builtin import ranked_steps  # noqa: E402
 from litecoop_mlir.models.pool import ModelSpec, load_roster  # noqa: E402
 from litecoop_mlir.optimize import OptimizeOptions, optimize  # noqa: E402
 from litecoop_mlir.records import Candidate, dumps  # noqa: E402
+from litecoop_mlir.targets.strategy import make_target  # noqa: E402
 from litecoop_mlir.testing.openai_server import (  # noqa: E402
     OpenAIServer,
     prompt_context,

@@ -22,11 +22,11 @@ from pathlib import Path
 from litecoop_mlir.apply import build_candidate
 from litecoop_mlir.iree.process import run_limited
 from litecoop_mlir.iree.runner import benchmark_interleaved
-from litecoop_mlir.iree.targets import make_target
 from litecoop_mlir.iree.tools import tool_path
 from litecoop_mlir.measure import Evaluator
 from litecoop_mlir.records import Status
 from litecoop_mlir.spec import export_spec
+from litecoop_mlir.targets.strategy import make_target
 from litecoop_mlir.transforms import (
     IllegalTransform,
     Script,

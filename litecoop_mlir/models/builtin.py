@@ -17,6 +17,7 @@ from typing import Iterable, Iterator
 
 from litecoop_mlir.models.proposal import Proposal, Step
 from litecoop_mlir.models.request import ProposalRequest
+from litecoop_mlir.targets.strategy import strategy_for
 from litecoop_mlir.transforms import (
     IllegalTransform,
     KernelConfig,
@@ -309,7 +310,7 @@ class HeuristicProposer:
 
     def propose(self, request: ProposalRequest) -> Proposal:
         k, m, script = request.kernel, request.machine, request.node.script
-        if request.target != "llvm-cpu":
+        if not strategy_for(request.target).heuristic:  # its model is of a CPU
             return RandomProposer().propose(request)
         probes = probe_steps(k, script, request.target, m, request.tried)[: request.steps_wanted]
         tried = set(request.tried) | {script.then(*p).normalized().key(k) for p in probes}

@@ -21,7 +21,8 @@ from litecoop_mlir.models.request import CallOutcome, NodeView, ProposalRequest
 from litecoop_mlir.records import EventKind, How, Measurement, Status
 from litecoop_mlir.search.tree import Node, Tree, reward
 from litecoop_mlir.search.uct import UCTConfig, select
-from litecoop_mlir.transforms import MachineModel, Script, machine_for
+from litecoop_mlir.targets.strategy import strategy_for
+from litecoop_mlir.transforms import MachineModel, Script
 from litecoop_mlir.workload import Kernel
 
 #: evaluate(kernel, script) -> (measurement, how it was obtained)
@@ -126,7 +127,7 @@ class KernelSearch:
         self.kernel, self.target, self.caller, self.evaluate = kernel, target, caller, evaluate
         self.pool = caller.pool
         self.config = config
-        self.machine = machine or machine_for(kernel)
+        self.machine = machine or strategy_for(target).machine(kernel)
         self.baseline_ms = baseline.median_ms
         self.tree = Tree(Script().key(kernel), first_model or self.pool.specs[0].name)
         self.tree.root.measurement = baseline

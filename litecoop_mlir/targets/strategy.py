@@ -1,0 +1,194 @@
+"""One strategy object per IREE backend: everything that differs between llvm-cpu, Vulkan/SPIR-V and CUDA.
+
+The rest of the package asks the strategy (`strategy_for(name)`) instead of comparing target
+names: which tiling levels, pipelines and translation options exist, whether the full CPU
+tile rules apply, how a tuning spec reaches the compiler, whether the built-in heuristic
+models the target, which machine model a dispatch was configured for, how to build the
+IREE target and how to tell whether a device is there to run it.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+from dataclasses import dataclass
+from typing import ClassVar
+
+from litecoop_mlir.iree.process import Limits, run_limited
+from litecoop_mlir.iree.targets import Target
+from litecoop_mlir.iree.tools import tool_path
+from litecoop_mlir.targets.machine import MachineModel, for_kernel
+from litecoop_mlir.workload import Kernel
+
+CPU_LEVELS = (
+    "distribution",
+    "cache_parallel",
+    "cache_reduction",
+    "vector_common_parallel",
+    "vector_reduction",
+    "vector_inner_parallel",
+)
+GPU_LEVELS = ("workgroup", "thread", "reduction")
+CPU_PIPELINES = ("DoubleTilingExpert", "ConvTileAndDecomposeExpert", "Mmt4dTilingExpert", "Default")
+GPU_PIPELINES = ("TileAndFuse", "VectorDistribute", "BaseVectorize", "MatmulPromoteVectorize", "BaseDistribute")
+TRANSLATION_OPTIONS = ("enable_loop_peeling", "enable_decomposition")
+
+
+@dataclass(frozen=True)
+class TargetStrategy:
+    """What the search needs to know about one backend.
+
+    Attributes:
+        name: the backend's name on the command line.
+        levels: the tiling levels of its lowering configs.
+        pipelines: the codegen pipelines a script may name.
+        translation_options: translation_info options a script may toggle.
+        workgroup_size: whether a script may set the workgroup size.
+        cpu_tile_rules: whether the CPU rules on tiles apply (parallel/reduction levels,
+            nesting, vector size limit, register budget); elsewhere only loop bounds are checked.
+        tuning_spec_honoured: whether `--iree-codegen-tuning-spec-path` reaches codegen
+            (elsewhere the spec goes through `--iree-codegen-transform-dialect-library`).
+        heuristic: whether the built-in heuristic proposer models this target.
+    """
+
+    name: ClassVar[str] = ""
+    levels: ClassVar[tuple[str, ...]] = ()
+    pipelines: ClassVar[tuple[str, ...]] = ()
+    translation_options: ClassVar[tuple[str, ...]] = ()
+    workgroup_size: ClassVar[bool] = False
+    cpu_tile_rules: ClassVar[bool] = False
+    tuning_spec_honoured: ClassVar[bool] = False
+    heuristic: ClassVar[bool] = False
+
+    def iree_target(self, arch: str = "") -> Target:
+        """The IREE target: compile flags, runtime device, environment."""
+        raise NotImplementedError
+
+    def legal_pipelines(self, kernel: Kernel) -> tuple[str, ...]:
+        """Pipelines a script may choose for `kernel` (GPU targets: IREE's own only, for now)."""
+        return (kernel.pipeline,) if kernel.pipeline else ()
+
+    def machine(self, kernel: Kernel, host: MachineModel | None = None) -> MachineModel:
+        """The machine `kernel` was configured for."""
+        return for_kernel(kernel.cpu_features, kernel.native_vector_bytes, kernel.cpu, host)
+
+    def spec_flag(self, spec_path: object) -> str:
+        """The iree-compile flag that applies a tuning spec on this target."""
+        if self.tuning_spec_honoured:
+            return f"--iree-codegen-tuning-spec-path={spec_path}"
+        return f"--iree-codegen-transform-dialect-library={spec_path}@__kernel_config"
+
+    def device_available(self, target: Target) -> tuple[bool, str]:
+        """Whether modules for `target` can run here, with a reason when not."""
+        return _listed_device(target, self.missing_device)
+
+    missing_device: ClassVar[str] = "device"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class CpuStrategy(TargetStrategy):
+    """llvm-cpu: lowering configs with CPU tiling levels, run single-threaded on local-sync."""
+
+    name: ClassVar[str] = "llvm-cpu"
+    levels: ClassVar[tuple[str, ...]] = CPU_LEVELS
+    pipelines: ClassVar[tuple[str, ...]] = CPU_PIPELINES
+    translation_options: ClassVar[tuple[str, ...]] = TRANSLATION_OPTIONS
+    cpu_tile_rules: ClassVar[bool] = True
+    tuning_spec_honoured: ClassVar[bool] = True
+    heuristic: ClassVar[bool] = True
+
+    def iree_target(self, arch: str = "") -> Target:
+        cpu = arch or "host"
+        flags = ("--iree-hal-target-device=local", "--iree-hal-local-target-device-backends=llvm-cpu",
+                 f"--iree-llvmcpu-target-cpu={cpu}")
+        return Target(self.name, flags, device="local-sync", driver="local-sync", arch=cpu)
+
+    def legal_pipelines(self, kernel: Kernel) -> tuple[str, ...]:
+        if kernel.kind == "convolution":
+            conv = "ConvTileAndDecomposeExpert"
+            return (conv, "DoubleTilingExpert") if kernel.pipeline == conv else (kernel.pipeline,)
+        return tuple(dict.fromkeys([kernel.pipeline, "DoubleTilingExpert"])) if kernel.pipeline else ("DoubleTilingExpert",)
+
+    def device_available(self, target: Target) -> tuple[bool, str]:
+        return True, ""
+
+
+@dataclass(frozen=True)
+class VulkanStrategy(TargetStrategy):
+    """vulkan-spirv: SPIR-V `tile_sizes` levels and a workgroup size; runs on any Vulkan driver (lavapipe too)."""
+
+    name: ClassVar[str] = "vulkan-spirv"
+    levels: ClassVar[tuple[str, ...]] = GPU_LEVELS
+    pipelines: ClassVar[tuple[str, ...]] = GPU_PIPELINES
+    workgroup_size: ClassVar[bool] = True
+    missing_device: ClassVar[str] = "Vulkan driver (install mesa-vulkan-drivers and libvulkan1)"
+
+    def iree_target(self, arch: str = "") -> Target:
+        flags: tuple[str, ...] = ("--iree-hal-target-device=vulkan",)
+        if arch:
+            flags += (f"--iree-vulkan-target={arch}",)
+        runtime_dir = os.environ.get("XDG_RUNTIME_DIR") or "/tmp"
+        return Target(self.name, flags, "vulkan", "vulkan", arch, (("XDG_RUNTIME_DIR", runtime_dir),), opens_gpu=True)
+
+
+@dataclass(frozen=True)
+class CudaStrategy(TargetStrategy):
+    """cuda: `#iree_gpu.lowering_config` levels and a workgroup size; compiles anywhere, runs on an NVIDIA GPU."""
+
+    name: ClassVar[str] = "cuda"
+    levels: ClassVar[tuple[str, ...]] = GPU_LEVELS
+    pipelines: ClassVar[tuple[str, ...]] = GPU_PIPELINES
+    workgroup_size: ClassVar[bool] = True
+    missing_device: ClassVar[str] = "CUDA device"
+
+    def iree_target(self, arch: str = "") -> Target:
+        sm = arch or "sm_80"
+        return Target(self.name, ("--iree-hal-target-device=cuda", f"--iree-cuda-target={sm}"), "cuda", "cuda", sm,
+                      opens_gpu=True)
+
+    def device_available(self, target: Target) -> tuple[bool, str]:
+        if shutil.which("nvidia-smi") is None and not os.path.exists("/dev/nvidiactl"):
+            return False, "no CUDA device on this machine (compile-only: latencies are not measured)"
+        return super().device_available(target)
+
+
+STRATEGIES: dict[str, TargetStrategy] = {s.name: s for s in (CpuStrategy(), VulkanStrategy(), CudaStrategy())}
+TARGET_NAMES = tuple(STRATEGIES)
+
+
+def strategy_for(target: "str | Target | TargetStrategy") -> TargetStrategy:
+    """The strategy of a backend given by name, IREE target or strategy."""
+    if isinstance(target, TargetStrategy):
+        return target
+    name = target if isinstance(target, str) else target.name
+    try:
+        return STRATEGIES[name]
+    except KeyError:
+        raise ValueError(f"unknown target '{name}' (choose one of {', '.join(TARGET_NAMES)})") from None
+
+
+def make_target(name: str, arch: str = "") -> Target:
+    """Build an IREE target by name; `arch` picks the CPU (default host), CUDA SM or Vulkan target."""
+    return strategy_for(name).iree_target(arch)
+
+
+@functools.lru_cache(maxsize=None)
+def device_available(target: Target) -> tuple[bool, str]:
+    """Whether a device for `target` can run modules here, with a reason when not."""
+    return strategy_for(target).device_available(target)
+
+
+def _listed_device(target: Target, what: str) -> tuple[bool, str]:
+    res = run_limited([tool_path("iree-run-module"), "--list_devices"], target.program_limits(Limits(timeout_s=60.0)),
+                      env=target.run_env())
+    if res.ok and any(line.startswith(f"{target.driver}://") for line in res.stdout.splitlines()):
+        return True, ""
+    return False, f"no {what} found by iree-run-module --list_devices (compile-only)"
+
+
+__all__ = ["CPU_LEVELS", "CPU_PIPELINES", "GPU_LEVELS", "GPU_PIPELINES", "STRATEGIES", "TARGET_NAMES", "TRANSLATION_OPTIONS",
+           "TargetStrategy", "device_available", "make_target", "strategy_for"]
