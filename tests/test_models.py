@@ -131,14 +131,14 @@ def test_heuristic_prefers_register_tile_within_budget(fake_kernel) -> None:
     m, n = best[0], best[1]
     assert n % 8 == 0 and m * (n // 8) + n // 8 + 1 <= 16  # fits 16 ymm registers
     assert m * n > 64  # better than IREE's 8x8 default
-    proposal = HeuristicProposer().propose(_request(fake_kernel))
+    proposal = HeuristicProposer().suggest(_request(fake_kernel))
     assert len(proposal.steps) == 3 and proposal.next_model == "a"
     tried = frozenset(s.key(fake_kernel) for s in proposal.scripts(Script()))
-    again = HeuristicProposer().propose(ProposalRequest(**{**_request(fake_kernel).__dict__, "tried": tried}))
+    again = HeuristicProposer().suggest(ProposalRequest(**{**_request(fake_kernel).__dict__, "tried": tried}))
     assert not tried & {s.key(fake_kernel) for s in again.scripts(Script())}
 
 
 def test_random_proposer_is_seeded_and_legal(fake_kernel) -> None:
-    a = RandomProposer().propose(_request(fake_kernel))
-    b = RandomProposer().propose(_request(fake_kernel))
+    a = RandomProposer().suggest(_request(fake_kernel))
+    b = RandomProposer().suggest(_request(fake_kernel))
     assert a == b and a.next_model in ("a", "b")

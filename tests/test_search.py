@@ -9,6 +9,7 @@ import time
 import pytest
 
 from litecoop_mlir.executor import LocalExecutor
+from litecoop_mlir.models.base import Proposer
 from litecoop_mlir.models.caller import ModelCaller
 from litecoop_mlir.models.pool import ModelPool, ModelSpec
 from litecoop_mlir.models.proposal import Proposal, Step
@@ -93,21 +94,27 @@ def test_failed_nodes_are_not_expanded() -> None:
     assert select(t, PHI, UCTConfig()) is None
 
 
-class ScriptedCaller(ModelCaller):
-    """Each model proposes a fixed sequence of vector tiles; records who was called."""
+class ScriptedProposer(Proposer):
+    """Every model proposes the next of a fixed sequence of vector tiles; records who was asked."""
 
-    def __init__(self, pool: ModelPool, next_model: dict[str, str]) -> None:
-        self.pool = pool
+    def __init__(self, next_model: dict[str, str]) -> None:
         self.called: list[str] = []
         self.next_model = next_model
         self.i = 0
 
-    def call(self, name, request, on_step=None):
-        self.called.append(name)
+    def propose(self, request, on_step=None):
+        self.called.append(request.model)
         self.i += 1
-        self.pool.record(name, calls=1)
         t = SetTileSizes("vector_common_parallel", (1 + self.i % 16, 8, 0))
-        return CallOutcome(Proposal((Step((t,)),), self.next_model[name]))
+        return CallOutcome(Proposal((Step((t,)),), self.next_model[request.model]))
+
+
+def scripted_caller(pool: ModelPool, next_model: dict[str, str]) -> ModelCaller:
+    """A caller whose every model is one shared `ScriptedProposer` (reachable as `.called`)."""
+    proposer = ScriptedProposer(next_model)
+    caller = ModelCaller(pool, {n: proposer for n in pool.names})
+    caller.called = proposer.called  # type: ignore[attr-defined]
+    return caller
 
 
 def _pool() -> ModelPool:
@@ -117,7 +124,7 @@ def _pool() -> ModelPool:
 
 def test_course_alteration_hands_turn_to_largest(fake_kernel) -> None:
     pool = _pool()
-    caller = ScriptedCaller(pool, {"small": "small", "mid": "small", "big": "small"})
+    caller = scripted_caller(pool, {"small": "small", "mid": "small", "big": "small"})
     slower = lambda kernel, script: (_ok(2.0), How.COMPILED)  # every child regresses  # noqa: E731
     search = KernelSearch(fake_kernel, "llvm-cpu", caller, slower, _ok(1.0),
                           SearchConfig(children_per_expansion=1, course_alteration_k=3), first_model="small")
@@ -129,7 +136,7 @@ def test_course_alteration_hands_turn_to_largest(fake_kernel) -> None:
 
 def test_search_follows_next_model_and_counts_hits(fake_kernel) -> None:
     pool = _pool()
-    caller = ScriptedCaller(pool, {"small": "mid", "mid": "small", "big": "small"})
+    caller = scripted_caller(pool, {"small": "mid", "mid": "small", "big": "small"})
     faster = lambda kernel, script: (_ok(0.5), How.COMPILED)  # noqa: E731
     config = SearchConfig(uct=UCTConfig(widening=0.0), children_per_expansion=1)  # a chain: each child expanded next
     search = KernelSearch(fake_kernel, "llvm-cpu", caller, faster, _ok(1.0), config, first_model="small")
@@ -141,7 +148,7 @@ def test_search_follows_next_model_and_counts_hits(fake_kernel) -> None:
 
 def test_cache_hits_do_not_use_budget(fake_kernel) -> None:
     pool = _pool()
-    caller = ScriptedCaller(pool, {"small": "small", "mid": "small", "big": "small"})
+    caller = scripted_caller(pool, {"small": "small", "mid": "small", "big": "small"})
     seen: set[str] = set()
 
     def evaluate(kernel, script):
@@ -155,22 +162,22 @@ def test_cache_hits_do_not_use_budget(fake_kernel) -> None:
     assert search.evaluated <= 16 and search.stop_reason
 
 
-class TimedCaller(ModelCaller):
-    """Proposes `steps` distinct vector tiles per call after `delay_s`; logs call intervals."""
+class TimedProposer(Proposer):
+    """Proposes two distinct vector tiles (or a two-step plan) per call after `delay_s`; logs call intervals."""
 
-    def __init__(self, pool: ModelPool, delay_s: float, plan: bool = False) -> None:
-        self.pool, self.delay_s, self.plan = pool, delay_s, plan
+    def __init__(self, delay_s: float, plan: bool = False) -> None:
+        self.delay_s, self.plan = delay_s, plan
         self.lock = threading.Lock()
         self.i = 0
         self.intervals: list[tuple[float, float, int]] = []
 
-    def call(self, name, request, on_step=None):
+    def propose(self, request, on_step=None):
+        name = request.model
         t0 = time.monotonic()
         time.sleep(self.delay_s)
         with self.lock:
             self.i += 1
             i = self.i
-        self.pool.record(name, calls=1)
         m = 1 + (i % 14)
         if self.plan:  # step 2 refines step 1's result
             steps = (Step((SetTileSizes("vector_common_parallel", (m, 8, 0)),)),
@@ -179,6 +186,14 @@ class TimedCaller(ModelCaller):
             steps = tuple(Step((SetTileSizes("vector_common_parallel", (m, 8 * (1 + j % 2), 0)),)) for j in range(2))
         self.intervals.append((t0, time.monotonic(), request.node.script.key(request.kernel) and i))
         return CallOutcome(Proposal(steps, name))
+
+
+def timed_caller(pool: ModelPool, delay_s: float, plan: bool = False) -> ModelCaller:
+    """A caller whose every model is one shared `TimedProposer` (its log reachable as `.intervals`)."""
+    proposer = TimedProposer(delay_s, plan)
+    caller = ModelCaller(pool, {n: proposer for n in pool.names})
+    caller.intervals = proposer.intervals  # type: ignore[attr-defined]
+    return caller
 
 
 def _timed_eval(log: list, delay_s: float, fail_steps: bool = False):
@@ -199,7 +214,7 @@ def _overlaps(a: list, b: list) -> bool:
 @pytest.mark.parametrize("concurrency", [1, 3])
 def test_concurrent_search_spends_budget_exactly_once(fake_kernel, concurrency: int) -> None:
     pool = _pool()
-    caller = TimedCaller(pool, 0.05)
+    caller = timed_caller(pool, 0.05)
     evals: list = []
     config = SearchConfig(children_per_expansion=2, concurrency=concurrency)
     search = KernelSearch(fake_kernel, "llvm-cpu", caller, _timed_eval(evals, 0.05), _ok(1.0), config)
@@ -214,7 +229,7 @@ def test_concurrent_search_spends_budget_exactly_once(fake_kernel, concurrency: 
 
 def test_plan_steps_wait_for_their_dependency(fake_kernel) -> None:
     pool = _pool()
-    caller = TimedCaller(pool, 0.0, plan=True)
+    caller = timed_caller(pool, 0.0, plan=True)
     search = KernelSearch(fake_kernel, "llvm-cpu", caller, _timed_eval([], 0.0), _ok(1.0),
                           SearchConfig(uct=UCTConfig(widening=0.0), concurrency=2))
     with LocalExecutor(search.evaluate, workers=2) as ex:
@@ -228,7 +243,7 @@ def test_plan_steps_wait_for_their_dependency(fake_kernel) -> None:
 
 def test_plan_step_after_failed_dependency_is_not_run(fake_kernel) -> None:
     pool = _pool()
-    caller = TimedCaller(pool, 0.0, plan=True)
+    caller = timed_caller(pool, 0.0, plan=True)
     log: list = []
     search = KernelSearch(fake_kernel, "llvm-cpu", caller, _timed_eval(log, 0.0, fail_steps=True), _ok(1.0),
                           SearchConfig(course_alteration_k=0))

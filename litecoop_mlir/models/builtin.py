@@ -15,6 +15,7 @@ import random
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
+from litecoop_mlir.models.base import OfflineProposer
 from litecoop_mlir.models.proposal import Proposal, Step
 from litecoop_mlir.models.request import ProposalRequest
 from litecoop_mlir.targets.strategy import strategy_for
@@ -305,19 +306,19 @@ def _diverse(steps: list[tuple[float, Script, tuple[Transform, ...]]], n: int) -
     return (first_pass + rest)[:n]
 
 
-class HeuristicProposer:
+class HeuristicProposer(OfflineProposer):
     """Proposes the untried steps its CPU model ranks best; hands over when it runs dry."""
 
-    def propose(self, request: ProposalRequest) -> Proposal:
+    def suggest(self, request: ProposalRequest) -> Proposal:
         k, m, script = request.kernel, request.machine, request.node.script
         if not strategy_for(request.target).heuristic:  # its model is of a CPU
-            return RandomProposer().propose(request)
+            return RandomProposer().suggest(request)
         probes = probe_steps(k, script, request.target, m, request.tried)[: request.steps_wanted]
         tried = set(request.tried) | {script.then(*p).normalized().key(k) for p in probes}
         steps = ranked_steps(k, script, request.target, m, tried)
         chosen = _diverse(steps, request.steps_wanted - len(probes))
         if not chosen and not probes:
-            return RandomProposer().propose(request)
+            return RandomProposer().suggest(request)
         here = estimate(k, script.resolve(k), m)
         promising = bool(probes) or (bool(chosen) and chosen[0][0] > here * 1.02)
         reasoning = (f"model estimate {here:.2f} here; " + (f"probing {len(probes)} kernel-class flag set(s); " if probes else "")
@@ -338,10 +339,10 @@ class HeuristicProposer:
         return order[0] if order else request.model
 
 
-class RandomProposer:
+class RandomProposer(OfflineProposer):
     """Draws random legal moves (one or two per step) and a random next model."""
 
-    def propose(self, request: ProposalRequest) -> Proposal:
+    def suggest(self, request: ProposalRequest) -> Proposal:
         rng = random.Random(request.seed)
         k = request.kernel
         steps: list[Step] = []
@@ -367,4 +368,4 @@ class RandomProposer:
         return Proposal(tuple(steps), rng.choice(request.roster_names) if request.roster else request.model, "random legal moves")
 
 
-BUILTIN_PROPOSERS = {"heuristic": HeuristicProposer, "random": RandomProposer}
+BUILTIN_PROPOSERS: dict[str, type[OfflineProposer]] = {"heuristic": HeuristicProposer, "random": RandomProposer}

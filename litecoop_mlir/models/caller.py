@@ -1,42 +1,37 @@
-"""Take one model's turn: dispatch to its proposer and account for the call in the pool."""
+"""Take one model's turn: ask its proposer and account for the call in the pool."""
 
 from __future__ import annotations
 
-import time
+from typing import Mapping
 
+from litecoop_mlir.models.base import OnStep, Proposer
 from litecoop_mlir.models.builtin import BUILTIN_PROPOSERS
-from litecoop_mlir.models.openai_model import OnStep, OpenAIProposer
-from litecoop_mlir.models.pool import ModelPool
+from litecoop_mlir.models.openai_model import OpenAIProposer
+from litecoop_mlir.models.pool import ModelPool, ModelSpec
 from litecoop_mlir.models.request import CallOutcome, ProposalRequest
-from litecoop_mlir.transforms import IllegalTransform
+
+
+def make_proposer(spec: ModelSpec) -> Proposer:
+    """The proposer a roster entry names: an OpenAI-compatible endpoint or a built-in one."""
+    return OpenAIProposer(spec) if spec.kind == "openai" else BUILTIN_PROPOSERS[spec.model]()
 
 
 class ModelCaller:
-    """Owns one proposer per roster entry; every call updates the pool's statistics.
+    """Holds one proposer per roster entry; every call updates the pool's statistics.
 
     Builtin proposers report zero tokens and zero cost. An endpoint that stays
-    unreachable is marked down in the pool for `pool.down_s` seconds.
+    unreachable is marked down in the pool for `pool.down_s` seconds. `proposers`
+    replaces the proposer of any roster entry (tests, simulations).
     """
 
-    def __init__(self, pool: ModelPool) -> None:
+    def __init__(self, pool: ModelPool, proposers: Mapping[str, Proposer] | None = None) -> None:
         self.pool = pool
-        self._proposers: dict[str, object] = {}
-        for spec in pool.specs:
-            self._proposers[spec.name] = OpenAIProposer(spec) if spec.kind == "openai" else BUILTIN_PROPOSERS[spec.model]()
+        given = dict(proposers or {})
+        self._proposers: dict[str, Proposer] = {s.name: given.get(s.name) or make_proposer(s) for s in pool.specs}
 
     def call(self, name: str, request: ProposalRequest, on_step: OnStep | None = None) -> CallOutcome:
         """One turn of model `name`; `on_step` gets steps early from streaming endpoints."""
-        proposer = self._proposers[name]
-        if isinstance(proposer, OpenAIProposer):
-            out = proposer.propose(request, on_step)
-        else:
-            t0 = time.monotonic()
-            try:
-                proposal = proposer.propose(request)  # type: ignore[attr-defined]
-                out = CallOutcome(proposal, reply_excerpt=proposal.reasoning[:500])
-            except IllegalTransform as exc:
-                out = CallOutcome(None, "empty", str(exc))  # nothing left to propose: not a bad reply
-            out.latency_s = time.monotonic() - t0
+        out = self._proposers[name].propose(request, on_step)
         spec = self.pool.by_name[name]
         self.pool.record(
             name,

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Any, Callable
+from typing import Any
 
 import openai
 
+from litecoop_mlir.models.base import OnStep, Proposer
 from litecoop_mlir.models.pool import ModelSpec
 from litecoop_mlir.models.prompt import corrective_message, render_messages
 from litecoop_mlir.models.proposal import (
     MAX_REPLY_CHARS,
     InvalidReply,
-    Step,
     StepStream,
     parse_reply,
     reply_schema,
@@ -30,14 +30,13 @@ from litecoop_mlir.models.request import CallOutcome, ProposalRequest
 
 RESPONSE_FORMATS = ("json_schema", "json_object", "none")
 #: on_step(index in the reply (from 1), step): a step ready before the reply is complete
-OnStep = Callable[[int, Step], None]
 
 
 class EndpointUnavailable(Exception):
     """The endpoint kept failing (after retries) or refused us (auth, unknown model)."""
 
 
-class OpenAIProposer:
+class OpenAIProposer(Proposer):
     """Talks to one roster entry of kind `openai`."""
 
     backoff_s: float = 0.5
