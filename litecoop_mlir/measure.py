@@ -32,7 +32,13 @@ from litecoop_mlir.workload import Workload
 
 
 class Backend(Protocol):
-    """Where compiles, runs and benchmarks happen (this machine, or a Ray cluster)."""
+    """Where compiles, runs and benchmarks happen (this machine, or a Ray cluster).
+
+    Two roles, as in TVM MetaSchedule: the builder (`compile`: source and flags in, a module
+    or a failure out) and the runner (`run` for outputs to verify, `benchmark` for timings).
+    The search's evaluator, the whole-module profiler and the final interleaved re-timing
+    all measure through it, so `--executor ray` applies to every measurement.
+    """
 
     def compile(self, source: str, flags: Sequence[str], out_dir: Path, limits: Limits) -> CompileResult: ...
 
@@ -40,7 +46,7 @@ class Backend(Protocol):
             target: Target, limits: Limits) -> RunResult: ...
 
     def benchmark(self, vmfb: Path, function: str, inputs: Sequence[Path], target: Target, limits: Limits, *,
-                  repetitions: int, min_time_s: float) -> BenchResult: ...
+                  repetitions: int, min_time_s: float, extra_flags: Sequence[str] = ()) -> BenchResult: ...
 
 
 class LocalBackend:
@@ -54,8 +60,9 @@ class LocalBackend:
         return run_module(vmfb, function, inputs, num_outputs, out_dir, target, limits)
 
     def benchmark(self, vmfb: Path, function: str, inputs: Sequence[Path], target: Target, limits: Limits, *,
-                  repetitions: int, min_time_s: float) -> BenchResult:
-        return benchmark_module(vmfb, function, inputs, target, limits, repetitions=repetitions, min_time_s=min_time_s)
+                  repetitions: int, min_time_s: float, extra_flags: Sequence[str] = ()) -> BenchResult:
+        return benchmark_module(vmfb, function, inputs, target, limits, repetitions=repetitions, min_time_s=min_time_s,
+                                extra_flags=extra_flags)
 
 
 class QuietLock:

@@ -6,13 +6,13 @@
 
 Each dispatch gets its own tree (one model pool shared by all). A candidate is the whole
 module with that dispatch's script applied, compiled, checked against the reference outputs
-and benchmarked (local-sync). At the end the best few candidates are re-measured side by side
-with the baseline in interleaved rounds with more repetitions; those numbers are the result.
+and benchmarked (local-sync). At the end each dispatch's best few candidates, and compositions
+of them where there are several dispatches, are re-measured side by side with the baseline in
+interleaved rounds with more repetitions; those numbers are the result and the Pareto set.
 """
 
 from __future__ import annotations
 
-import math
 import shutil
 import statistics
 import time
@@ -22,19 +22,18 @@ from pathlib import Path
 from typing import Any, Callable
 
 from litecoop_mlir import __version__
-from litecoop_mlir.apply import build_candidate, merge_flags
+from litecoop_mlir.apply import build_candidate
+from litecoop_mlir.artifacts import write_run_artifacts
 from litecoop_mlir.errors import LitecoopError
 from litecoop_mlir.executor import LocalExecutor
 from litecoop_mlir.iree.process import Limits
-from litecoop_mlir.iree.runner import benchmark_interleaved
 from litecoop_mlir.iree.tools import compiler_version
 from litecoop_mlir.measure import Backend, Evaluator, LocalBackend
 from litecoop_mlir.models.caller import ModelCaller
 from litecoop_mlir.models.pool import OFFLINE_ROSTER, ModelPool, ModelSpec
 from litecoop_mlir.profile import ModuleProfile, Profiler
-from litecoop_mlir.records import Candidate, EventKind, How, Measurement, Status, dumps, failure
-from litecoop_mlir.report import write_report
-from litecoop_mlir.search.mcts import Event, KernelSearch, SearchConfig
+from litecoop_mlir.records import Candidate, EventKind, How, Measurement, Status, failure
+from litecoop_mlir.search.mcts import Evaluate, Event, KernelSearch, SearchConfig
 from litecoop_mlir.spec import export_spec
 from litecoop_mlir.store import SCHEMA_VERSION, RunStore, source_hash
 from litecoop_mlir.targets.strategy import make_target
@@ -42,9 +41,9 @@ from litecoop_mlir.transforms import IllegalTransform, Script
 from litecoop_mlir.whole_module import (
     MIN_SHARE,
     DispatchPlan,
+    ModuleOutcome,
     collect_options,
     compose,
-    median_of_timed,
     plan_dispatches,
     save_pareto,
     spend_budget,
@@ -255,6 +254,47 @@ def _store_events(store: RunStore, pool: ModelPool, index: int, kernel: Kernel,
     return handle
 
 
+@dataclass
+class _Run:
+    """What the phases of one `optimize` call share: the workload and the services measuring it."""
+
+    options: OptimizeOptions
+    work: Path
+    workload: Workload
+    kernels: list[Kernel]
+    store: RunStore
+    pool: ModelPool
+    caller: ModelCaller
+    backend: Backend
+    evaluator: Evaluator
+    profiler: Profiler
+    t0: float
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Searched:
+    """The search phase's outcome: one search per dispatch and how the budget was placed."""
+
+    dispatches: list[DispatchResult]
+    searches: dict[int, KernelSearch]
+    plans: list[DispatchPlan]
+    profile: ModuleProfile | None
+    whole: dict[str, Any] | None
+    search_s: float
+
+
+@dataclass
+class _Final:
+    """The finalize phase's outcome: the kept scripts and the side-by-side measurement."""
+
+    scripts: dict[Kernel, Script]
+    baseline_ms: float
+    best_ms: float
+    rounds: dict[str, list[float]]
+    measurement: Measurement | None
+
+
 def optimize(
     source: str,
     work_dir: str | Path,
@@ -264,11 +304,25 @@ def optimize(
     resume: bool = False,
 ) -> OptimizeResult:
     """Search every dispatch of the module at `source` (a path, or '-' for stdin) and write
-    `spec.mlir`, `best.vmfb`, `summary.json`, `candidates.jsonl`, `report.html` and the run
-    store `run.db` into `work_dir`. With `resume`, continue the run stored there: nothing
-    measured is measured again and the budget counts what was already spent."""
+    `spec.mlir`, `best.vmfb`, `summary.json`, `candidates.jsonl`, `report.html`, `pareto.json`
+    and the run store `run.db` into `work_dir`. With `resume`, continue the run stored there:
+    nothing measured is measured again and the budget counts what was already spent.
+
+    Phases: load -> baseline -> search -> finalize -> artifacts.
+    """
+    run = _load(source, Path(work_dir), options, resume)
+    try:
+        baseline = _measure_baseline(run)
+        searched = _search(run, baseline, on_event)
+        final = _finalize(run, searched, baseline)
+        return _write_results(run, searched, final, baseline)
+    finally:
+        run.store.close()
+
+
+def _load(source: str, work: Path, options: OptimizeOptions, resume: bool) -> _Run:
+    """Read the module, open (or resume) the run store, and set up the pool and the measuring services."""
     t0 = time.monotonic()
-    work = Path(work_dir)
     work.mkdir(parents=True, exist_ok=True)
     target = make_target(options.target, options.arch)
     workload = load_workload(source, target, function=options.function, limits=options.limits)
@@ -279,221 +333,167 @@ def optimize(
     for name, stats in store.model_stats().items():  # statistics carry on across a resume
         if name in pool.stats:
             pool.record(name, **{k: v or 0 for k, v in stats.items()})
-    caller = ModelCaller(pool)
     backend = _backend(options)
     evaluator = Evaluator(workload, work / "eval", seed=options.seed, repetitions=options.search_repetitions,
                           min_time_s=0.05, backend=backend, time_inexact_up_to=INEXACT_TIMED_UP_TO)
     evaluator.cache.update(store.measurements())
-    baseline = evaluator.baseline()
+    profiler = Profiler(workload, work / "profiles", backend=backend, repetitions=options.search_repetitions)
+    return _Run(options, work, workload, kernels, store, pool, ModelCaller(pool), backend, evaluator, profiler, t0)
+
+
+def _measure_baseline(run: _Run) -> Measurement:
+    """IREE's default configuration, measured: the reference for numbers and speed."""
+    baseline = run.evaluator.baseline()
     if baseline.compile_only:
-        raise LitecoopError(f"error: cannot search for {target.name}: {baseline.error}; the search needs timings "
-                            "(use --baseline-only or --apply for compile-only checks)")
+        raise LitecoopError(f"error: cannot search for {run.workload.target.name}: {baseline.error}; the search needs "
+                            "timings (use --baseline-only or --apply for compile-only checks)")
     if not baseline.ok:
         raise LitecoopError(f"error: the baseline did not run ({baseline.status.value}): {baseline.error}")
-    store.put_measurement(baseline.key, baseline)
+    run.store.put_measurement(baseline.key, baseline)
+    return baseline
 
-    def evaluate(kernel: Kernel, script: Script) -> tuple[Measurement, str]:
+
+def _evaluate_fn(run: _Run) -> Evaluate:
+    """The search's view of the evaluator: a script of one dispatch -> (measurement, how it was obtained)."""
+
+    def evaluate(kernel: Kernel, script: Script) -> tuple[Measurement, How]:
         try:
-            cand = build_candidate(workload, {kernel: script})
+            cand = build_candidate(run.workload, {kernel: script})
         except (IllegalTransform, LitecoopError) as exc:
             return failure(Status.INVALID, str(exc)), How.REJECTED
-        hit = evaluator.key_of(cand) in evaluator.cache
-        return evaluator.evaluate(cand), How.CACHED if hit else How.COMPILED
+        hit = run.evaluator.key_of(cand) in run.evaluator.cache
+        return run.evaluator.evaluate(cand), How.CACHED if hit else How.COMPILED
 
-    dispatches: list[DispatchResult] = []
-    stored = store.nodes()
-    calls_by_dispatch = Counter(c["dispatch"] for c in store.calls())
+    return evaluate
+
+
+def _make_searches(run: _Run, baseline: Measurement, evaluate: Evaluate,
+                   on_event: Callable[[Kernel, Event], None]) -> dict[int, KernelSearch]:
+    """One search tree per dispatch, restored from the store when resuming."""
+    stored = run.store.nodes()
+    calls_by_dispatch = Counter(c["dispatch"] for c in run.store.calls())
     searches: dict[int, KernelSearch] = {}
-    for i, kernel in enumerate(kernels):
-        search = KernelSearch(kernel, target.name, caller, evaluate, baseline, options.search,
-                              on_event=_store_events(store, pool, i, kernel, on_event))
+    for i, kernel in enumerate(run.kernels):
+        search = KernelSearch(kernel, run.workload.target.name, run.caller, evaluate, baseline, run.options.search,
+                              on_event=_store_events(run.store, run.pool, i, kernel, on_event))
         search.restore([r for r in stored if r.dispatch == i], calls_by_dispatch.get(i, 0))
-        store.add_dispatch(i, kernel.executable, {"summary": kernel.summary(), "kind": kernel.kind,
-                                                  "loop_bounds": list(kernel.loop_bounds)})
-        store.put_node(i, search.tree.root, How.COMPILED)
+        run.store.add_dispatch(i, kernel.executable, {"summary": kernel.summary(), "kind": kernel.kind,
+                                                      "loop_bounds": list(kernel.loop_bounds)})
+        run.store.put_node(i, search.tree.root, How.COMPILED)
         searches[i] = search
-        dispatches.append(DispatchResult(kernel, search, 0))
-    deadline = t0 + options.time_budget_s if options.time_budget_s else None
-    executor = LocalExecutor(evaluate, options.workers) if options.search.concurrency > 1 else None
+    return searches
 
-    def run(search: KernelSearch, total: int, until: float | None) -> None:
+
+def _profile_baseline(run: _Run) -> ModuleProfile | None:
+    """The baseline's per-dispatch profile (None for one dispatch: the module's time is its dispatch's)."""
+    if len(run.kernels) == 1:
+        return None
+    profile = run.profiler.profile(Candidate(run.workload.source), "baseline")
+    if profile.ok:
+        return profile
+    run.notes.append(f"the per-dispatch profile failed ({profile.error or 'an executable did not time'}); the budget is "
+                     "shared evenly and compositions are estimated from whole-module measurements")
+    return None
+
+
+def _search(run: _Run, baseline: Measurement, on_event: Callable[[Kernel, Event], None]) -> _Searched:
+    """Spend the candidate budget over the dispatches, where the time is (all of it on a single dispatch)."""
+    opts = run.options
+    evaluate = _evaluate_fn(run)
+    searches = _make_searches(run, baseline, evaluate, on_event)
+    profile = _profile_baseline(run)
+    plans = plan_dispatches(run.kernels, profile or ModuleProfile(error="not profiled"), opts.min_share)
+    deadline = run.t0 + opts.time_budget_s if opts.time_budget_s else None
+    executor = LocalExecutor(evaluate, opts.workers) if opts.search.concurrency > 1 else None
+
+    def go(search: KernelSearch, total: int, until: float | None) -> None:
         search.run(total, until, submit=executor.submit if executor else None)
 
-    notes: list[str] = []
-    whole: dict[str, Any] | None = None
-    base_profile: ModuleProfile | None = None
-    profiler = Profiler(workload, work / "profiles", repetitions=options.search_repetitions)
     try:
-        if len(kernels) == 1:
-            run(searches[0], options.budget, deadline)
-        else:
-            base_profile = profiler.profile(Candidate(workload.source), "baseline")
-            if not base_profile.ok:
-                notes.append(f"the per-dispatch profile failed ({base_profile.error or 'an executable did not time'}); "
-                             "the budget is shared without time shares and no Pareto set is built")
-            plans = plan_dispatches(kernels, base_profile, options.min_share)
-            allocation = spend_budget(plans, searches, options.budget, baseline.median_ms, deadline, run)
-            for plan in plans:
-                if plan.skipped:
-                    searches[plan.index].stop_reason = f"skipped: {plan.skipped}"
-            whole = {"dispatches": [p.to_json() for p in plans], "allocation": allocation,
-                     "skipped": [{"executable": p.kernel.executable, "why": p.skipped} for p in plans if p.skipped]}
+        allocation = spend_budget(plans, searches, opts.budget, baseline.median_ms, deadline, go)
     finally:
         if executor is not None:
             executor.shutdown()
-    for d in dispatches:
-        d.budget = d.search.evaluated
-
-    search_s = time.monotonic() - t0
-    if base_profile is not None and base_profile.ok:
-        best_scripts, best_ms, rounds, best_m = _finalize_module(
-            workload, evaluator, kernels, plans, searches, profiler, base_profile, baseline, options, notes, work, whole)
-    else:
-        best_scripts, best_ms, rounds, best_m = _finalize(workload, evaluator, dispatches, baseline, options, notes)
-    export = export_spec(workload, {k: s for k, s in best_scripts.items() if s.transforms}, work)
-    notes.extend(export.notes)
-    vmfb = Path(best_m.vmfb) if best_m is not None else Path(baseline.vmfb)
-    shutil.copyfile(vmfb, work / "best.vmfb")
-    failures = Counter(n.status for d in dispatches for n in d.search.tree.nodes[1:] if not n.ok)
-    result = OptimizeResult(
-        workload=workload, dispatches=dispatches, best_scripts=best_scripts, baseline_ms=statistics.median(rounds["baseline"]),
-        best_ms=best_ms, rounds_ms=rounds, pool=pool, spec_text=export.spec_path.read_text(), work_dir=work,
-        wall_s=time.monotonic() - t0, search_s=search_s, failures=dict(failures), notes=notes,
-        compile_flags=[str(f) for f in export.compile_flags(target.name)], best_measurement=best_m,
-        executor={"kind": "local", "concurrency": options.search.concurrency,
-                  **(backend.describe() if hasattr(backend, "describe") else {})},
-        whole_module=whole,
-    )
-    summary = result.to_json()
-    summary["wall_s_all_sessions"] = round(store.meta().get("wall_s_all_sessions", 0.0) + result.wall_s, 2)
-    summary["sessions"] = store.meta().get("sessions", 0) + 1
-    store.set_meta(wall_s_all_sessions=summary["wall_s_all_sessions"], sessions=summary["sessions"])
-    (work / "summary.json").write_text(dumps(summary, indent=1) + "\n")
-    store.set_meta(summary=summary)
-    write_candidates_jsonl(store, work / "candidates.jsonl")
-    write_report(work, store, dict(enumerate(kernels)))
-    store.close()
-    return result
+    for plan in plans:
+        if plan.skipped:
+            searches[plan.index].stop_reason = f"skipped: {plan.skipped}"
+    whole = None if len(run.kernels) == 1 else {
+        "dispatches": [p.to_json() for p in plans], "allocation": allocation,
+        "skipped": [{"executable": p.kernel.executable, "why": p.skipped} for p in plans if p.skipped]}
+    dispatches = [DispatchResult(k, searches[i], searches[i].evaluated) for i, k in enumerate(run.kernels)]
+    return _Searched(dispatches, searches, plans, profile, whole, time.monotonic() - run.t0)
 
 
-def write_candidates_jsonl(store: RunStore, path: Path) -> int:
-    """One JSON line per measured node (root = the baseline) for other tools; returns the count."""
-    names = {i: exe for i, exe, _ in store.dispatches()}
-    n = 0
-    with path.open("w") as f:
-        for r in store.nodes():
-            m = r.measurement
-            row = {"dispatch": names.get(r.dispatch, r.dispatch), "node": r.id, "parent": r.parent, "script": r.script,
-                   "expanded_by": r.expanded_by, "how": r.how, "status": r.status, "median_ms": r.median_ms}
-            if m is not None:
-                row.update(min_ms=m.min_ms, spread=m.spread, max_rel_error=m.max_rel_error, size_bytes=m.size_bytes,
-                           compile_s=m.compile_s, error=m.error)
-            f.write(dumps(row) + "\n")
-            n += 1
-    return n
+def _finalize(run: _Run, searched: _Searched, baseline: Measurement) -> _Final:
+    """Re-measure each dispatch's best options side by side with the baseline, composed with
+    each other where there are several dispatches, and save the Pareto set; the result is its
+    fastest point within tolerance, or the baseline if none beats it. A single dispatch is the
+    one-dispatch case: its options are its best candidates and there is nothing to compose."""
+    o = run.options
+    profile = searched.profile
+    if profile is not None:  # timed again next to its options: the machine may have drifted since the search began
+        again = run.profiler.retime(profile)
+        profile = again if again.ok else profile
+    per_dispatch = o.finalists + (1 if profile is not None else 0)
+    options = collect_options(run.workload, searched.plans, searched.searches, run.profiler if profile else None,
+                              baseline.median_ms, per_dispatch, run.notes)
+    outcome = compose(run.workload, run.evaluator, run.kernels, options, profile, baseline, points=o.pareto_points,
+                      rounds=o.final_rounds, repetitions=o.repetitions, notes=run.notes)
+    path, front = save_pareto(run.work, run.workload, outcome)
+    if searched.whole is not None:
+        _describe_whole(searched.whole, run, outcome, options, path, len(front))
+    return _pick(run, outcome)
 
 
-def _finalize(
-    workload: Workload,
-    evaluator: Evaluator,
-    dispatches: list[DispatchResult],
-    baseline: Measurement,
-    options: OptimizeOptions,
-    notes: list[str],
-) -> tuple[dict[Kernel, Script], float, dict[str, list[float]], Measurement | None]:
-    """Pick the finalists, re-measure them side by side with the baseline, keep the best."""
-    finalists: dict[str, tuple[dict[Kernel, Script], Measurement]] = {}
-    if len(dispatches) == 1:
-        d = dispatches[0]
-        for n in [n for n in d.search.tree.ranked() if n.script.transforms][: options.finalists]:
-            finalists[f"candidate {n.id}"] = ({d.kernel: n.script}, n.measurement)  # type: ignore[assignment]
-    else:
-        combined = _combine(dispatches, notes)
-        if combined:
-            try:
-                m = evaluator.evaluate(build_candidate(workload, combined))
-            except (IllegalTransform, LitecoopError) as exc:
-                notes.append(f"combining the dispatches' best scripts failed: {exc}")
-            else:
-                if m.ok:
-                    finalists["combined"] = (combined, m)
-                else:
-                    notes.append(f"the combined candidate failed ({m.status.value}: {m.error})")
-    vmfbs = {"baseline": Path(baseline.vmfb), **{name: Path(m.vmfb) for name, (_, m) in finalists.items()}}
-    rounds = benchmark_interleaved(vmfbs, workload.function, evaluator.inputs, workload.target, workload.limits,
-                                   rounds=options.final_rounds, repetitions=options.repetitions,
-                                   benchmark=evaluator.backend.benchmark)
-    med = {name: median_of_timed(v, math.inf) for name, v in rounds.items()}
-    best_name = min(finalists, key=lambda n: med[n], default=None)
-    if best_name is None or not med[best_name] < med["baseline"]:
-        notes.append("no candidate beat IREE's default configuration when re-measured; the result is the baseline")
-        return {d.kernel: Script() for d in dispatches}, med["baseline"], {"baseline": rounds["baseline"], **{f"{n} (not kept)": rounds[n] for n in finalists}}, None
-    scripts, m = finalists[best_name]
-    return scripts, med[best_name], {"baseline": rounds["baseline"], "best": rounds[best_name],
-                                     **{f"{n} (not kept)": rounds[n] for n in finalists if n != best_name}}, m
+def _describe_whole(whole: dict[str, Any], run: _Run, outcome: ModuleOutcome, options: dict[int, list[Any]],
+                    pareto_path: Path, points: int) -> None:
+    """The whole-module section of the summary: the proxy, the composed modules and how well the proxy held out."""
+    held_out = outcome.held_out_errors()
+    whole["proxy"] = outcome.proxy.to_json() if outcome.proxy else None
+    whole["composed"] = [p.to_json() for p in outcome.points]
+    whole["proxy_held_out"] = {"modules": len(held_out), "max_abs_error": max(map(abs, held_out), default=None),
+                               "median_abs_error": statistics.median(map(abs, held_out)) if held_out else None}
+    whole["options_profiled"] = {run.kernels[i].executable: len(o) for i, o in options.items()}
+    whole["pareto"] = {"path": str(pareto_path.relative_to(run.work)), "points": points}
+    whole["profiler"] = {"compiles": run.profiler.compiles, "executables_timed": len(run.profiler.times)}
 
 
-def _finalize_module(
-    workload: Workload,
-    evaluator: Evaluator,
-    kernels: list[Kernel],
-    plans: list[DispatchPlan],
-    searches: dict[int, KernelSearch],
-    profiler: Profiler,
-    base_profile: ModuleProfile,
-    baseline: Measurement,
-    options: OptimizeOptions,
-    notes: list[str],
-    work: Path,
-    whole: dict[str, Any] | None,
-) -> tuple[dict[Kernel, Script], float, dict[str, list[float]], Measurement | None]:
-    """Profile the dispatches' options, compose and measure modules, save the Pareto set;
-    the result is its fastest point within tolerance (the baseline if none beats it)."""
-    # the baseline is timed again next to its options: the machine may have drifted since the search began
-    again = profiler.retime(base_profile)
-    base_profile = again if again.ok else base_profile
-    opts = collect_options(workload, plans, searches, profiler, baseline.median_ms, options.finalists + 1, notes)
-    outcome = compose(workload, evaluator, kernels, opts, base_profile, baseline, points=options.pareto_points,
-                      rounds=options.final_rounds, repetitions=options.repetitions, notes=notes)
-    path, front = save_pareto(work, workload, outcome)
-    base_point = outcome.points[0]
-    exact = [p for p in outcome.points[1:] if p.measurement.ok]
-    best = min(exact, key=lambda p: p.latency_ms, default=None)
-    rounds = {"baseline": base_point.rounds_ms}
+def _pick(run: _Run, outcome: ModuleOutcome) -> _Final:
+    """The fastest measured point within tolerance if it beats the baseline, else the baseline."""
+    base = outcome.points[0]
+    best = min((p for p in outcome.points[1:] if p.measurement.ok), key=lambda p: p.latency_ms, default=None)
+    rounds = {"baseline": base.rounds_ms}
     for p in outcome.points[1:]:
         rounds[p.name if p is best else f"{p.name} (not kept)"] = p.rounds_ms
-    if whole is not None:
-        whole["proxy"] = outcome.proxy.to_json() if outcome.proxy else None
-        whole["composed"] = [p.to_json() for p in outcome.points]
-        held_out = outcome.held_out_errors()
-        whole["proxy_held_out"] = {"modules": len(held_out), "max_abs_error": max(map(abs, held_out), default=None),
-                                   "median_abs_error": statistics.median(map(abs, held_out)) if held_out else None}
-        whole["options_profiled"] = {kernels[i].executable: len(o) for i, o in opts.items()}
-        whole["pareto"] = {"path": str(path.relative_to(work)), "points": len(front)}
-        whole["profiler"] = {"compiles": profiler.compiles, "executables_timed": len(profiler.times)}
-    if best is None or not best.latency_ms < base_point.latency_ms:
-        notes.append("no composed module beat IREE's default configuration when re-measured; the result is the baseline")
-        return {k: Script() for k in kernels}, base_point.latency_ms, rounds, None
+    if best is None or not best.latency_ms < base.latency_ms:
+        run.notes.append("no candidate beat IREE's default configuration when re-measured; the result is the baseline")
+        return _Final({k: Script() for k in run.kernels}, base.latency_ms, base.latency_ms, rounds, None)
     rounds["best"] = rounds.pop(best.name)
-    return best.scripts, best.latency_ms, rounds, best.measurement
+    scripts = {k: best.scripts.get(k, Script()) for k in run.kernels}
+    return _Final(scripts, base.latency_ms, best.latency_ms, rounds, best.measurement)
 
 
-def _combine(dispatches: list[DispatchResult], notes: list[str]) -> dict[Kernel, Script]:
-    """Each dispatch's best script (when it beat the baseline), biggest gain first, skipping
-    scripts whose module-wide flags conflict with ones already taken."""
-    gains = []
-    for d in dispatches:
-        best = d.best_node
-        if best is not None and best.script.transforms and best.latency_ms < d.search.baseline_ms:
-            gains.append((d.search.baseline_ms - best.latency_ms, d.kernel, best.script))
-    taken: dict[Kernel, Script] = {}
-    for _, kernel, script in sorted(gains, key=lambda g: -g[0]):
-        try:
-            merge_flags({**taken, kernel: script})
-        except IllegalTransform as exc:
-            notes.append(f"left out {kernel.executable}'s best script: {exc}")
-            continue
-        taken[kernel] = script
-    return taken
-
-
+def _write_results(run: _Run, searched: _Searched, final: _Final, baseline: Measurement) -> OptimizeResult:
+    """Export the spec and the best module, store the summary, and draw every artifact from the store."""
+    w = run.workload
+    export = export_spec(w, {k: s for k, s in final.scripts.items() if s.transforms}, run.work)
+    run.notes.extend(export.notes)
+    vmfb = Path(final.measurement.vmfb) if final.measurement is not None else Path(baseline.vmfb)
+    shutil.copyfile(vmfb, run.work / "best.vmfb")
+    failures = Counter(n.status for d in searched.dispatches for n in d.search.tree.nodes[1:] if not n.ok)
+    result = OptimizeResult(
+        workload=w, dispatches=searched.dispatches, best_scripts=final.scripts, baseline_ms=final.baseline_ms,
+        best_ms=final.best_ms, rounds_ms=final.rounds, pool=run.pool, spec_text=export.spec_path.read_text(),
+        work_dir=run.work, wall_s=time.monotonic() - run.t0, search_s=searched.search_s, failures=dict(failures),
+        notes=run.notes, compile_flags=[str(f) for f in export.compile_flags(w.target)], best_measurement=final.measurement,
+        executor={"kind": "local", "concurrency": run.options.search.concurrency,
+                  **(run.backend.describe() if hasattr(run.backend, "describe") else {})},
+        whole_module=searched.whole,
+    )
+    summary = result.to_json()
+    meta = run.store.meta()
+    summary["wall_s_all_sessions"] = round(meta.get("wall_s_all_sessions", 0.0) + result.wall_s, 2)
+    summary["sessions"] = meta.get("sessions", 0) + 1
+    run.store.set_meta(wall_s_all_sessions=summary["wall_s_all_sessions"], sessions=summary["sessions"], summary=summary)
+    write_run_artifacts(run.work, run.store, dict(enumerate(run.kernels)))
+    return result

@@ -35,7 +35,7 @@ class Option:
     module_ms: float
     max_rel_error: float
     size_bytes: int
-    profile: ModuleProfile = field(hash=False, compare=False)
+    profile: ModuleProfile | None = field(hash=False, compare=False)  # None where modules are not profiled
     measurement: Measurement | None = field(default=None, compare=False)  # its single-option module, from the search
 
 
@@ -81,7 +81,7 @@ class Proxy:
         base_names = set(result)
         owned = {o.executable for o in options}
         for o in options:
-            for e in o.profile.executables:
+            for e in (o.profile.executables if o.profile is not None else ()):
                 if e.name == o.executable or e.name not in base_names or e.name not in owned:
                     result[e.name] = e
         return list(result.values())
@@ -111,6 +111,33 @@ class Proxy:
                 "baseline_executables": jsonable(self.base.executables)}
 
 
+@dataclass
+class ModuleTimeProxy:
+    """The proxy where dispatches are not profiled (one dispatch, or a target whose dispatch
+    benchmarks IREE does not dump): the baseline plus each option's gain as a whole module
+    (its single-option module against the baseline), gains taken as additive.
+    `calibrate` replaces the search-time latencies by those measured side by side."""
+
+    baseline_ms: float = math.nan
+    measured: dict[tuple[int, int], float] = field(default_factory=dict)
+    calibrated_on: int = 0
+
+    def isolated(self, options: Sequence[Option]) -> float:
+        return self.baseline_ms + sum(self.measured.get((o.dispatch, o.node), o.module_ms) - self.baseline_ms for o in options)
+
+    estimate = isolated
+
+    def calibrate(self, baseline_ms: float, singles: Sequence[tuple[Option, float]]) -> None:
+        if math.isfinite(baseline_ms):
+            self.baseline_ms = baseline_ms
+        self.measured = {(o.dispatch, o.node): ms for o, ms in singles if math.isfinite(ms)}
+        self.calibrated_on = 1 + len(self.measured)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"model": "baseline + sum of each option's gain as a whole module (no per-dispatch profile)",
+                "baseline_ms": self.baseline_ms, "calibrated_on_modules": self.calibrated_on}
+
+
 @dataclass(frozen=True)
 class Composition:
     """A choice of option per dispatch (dispatches left out keep IREE's configuration)."""
@@ -124,7 +151,7 @@ class Composition:
         return (self.proxy_ms, self.error, float(self.size_bytes))
 
 
-def compositions(options: dict[int, list[Option]], proxy: Proxy, base_size: int, *,
+def compositions(options: dict[int, list[Option]], proxy: "Proxy | ModuleTimeProxy", base_size: int, *,
                  compatible=lambda opts: True, limit: int = 64) -> list[Composition]:  # noqa: ANN001
     """The estimated Pareto front of compositions, built dispatch by dispatch with dominated
     partial compositions pruned (and at most `limit` kept, fastest first). Error is estimated

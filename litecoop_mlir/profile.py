@@ -22,7 +22,8 @@ from pathlib import Path
 
 from litecoop_mlir.iree.compiler import compile_module
 from litecoop_mlir.iree.mlir import new_context, parse_module, str_attr, walk
-from litecoop_mlir.iree.runner import BenchResult, benchmark_module
+from litecoop_mlir.iree.runner import BenchResult
+from litecoop_mlir.measure import Backend, LocalBackend
 from litecoop_mlir.records import Candidate, Status
 from litecoop_mlir.workload import Workload
 
@@ -114,16 +115,18 @@ class ModuleProfile:
         """Sum over executables of invocations x time per invocation."""
         return sum(e.total_ms for e in self.executables)
 
-    def by_digest(self) -> dict[str, ExecutableTime]:
-        return {e.digest: e for e in self.executables}
-
 
 class Profiler:
-    """Profiles candidates of one workload, timing each distinct executable once."""
+    """Profiles candidates of one workload, timing each distinct executable once.
 
-    def __init__(self, workload: Workload, work_dir: Path, *, repetitions: int = 5, batch: int = 8,
-                 min_time_s: float = 0.05) -> None:
+    The dispatch benchmarks are compiled and timed through `backend` (local or Ray); the
+    compile that dumps them runs here, since IREE writes the dump to this machine's disk.
+    """
+
+    def __init__(self, workload: Workload, work_dir: Path, *, backend: Backend | None = None, repetitions: int = 5,
+                 batch: int = 8, min_time_s: float = 0.05) -> None:
         self.workload = workload
+        self.backend: Backend = backend or LocalBackend()
         self.work_dir = Path(work_dir)
         self.repetitions, self.batch, self.min_time_s = repetitions, batch, min_time_s
         self.times: dict[str, BenchResult] = {}
@@ -197,7 +200,7 @@ class Profiler:
             patched = fill_buffers(text)
         except ValueError as exc:
             return BenchResult(Status.BENCHMARK_ERROR, error=str(exc))
-        comp = compile_module(patched, flags, out, self.workload.limits, name="dispatch")
+        comp = self.backend.compile(patched, flags, out, self.workload.limits)
         self.compiles += 1
         if not comp.ok:
             return BenchResult(comp.status, error=comp.error)
@@ -206,6 +209,6 @@ class Profiler:
         return self._bench(comp.vmfb, function)
 
     def _bench(self, vmfb: Path, function: str) -> BenchResult:
-        return benchmark_module(vmfb, function, (), self.workload.target, self.workload.limits,
-                                repetitions=self.repetitions, min_time_s=self.min_time_s,
-                                extra_flags=(f"--batch_size={self.batch}",))
+        return self.backend.benchmark(vmfb, function, (), self.workload.target, self.workload.limits,
+                                      repetitions=self.repetitions, min_time_s=self.min_time_s,
+                                      extra_flags=(f"--batch_size={self.batch}",))

@@ -65,12 +65,12 @@ class _Device:
             return RunResult(res.status, (), res.error), outs
 
     def benchmark(self, vmfb: bytes, function: str, inputs: list[bytes], target: Target, limits: Limits,
-                  repetitions: int, min_time_s: float) -> BenchResult:
+                  repetitions: int, min_time_s: float, extra_flags: tuple[str, ...] = ()) -> BenchResult:
         with tempfile.TemporaryDirectory(prefix="litecoop-ray-") as tmp:
             t = Path(tmp)
             (t / "m.vmfb").write_bytes(vmfb)
             return benchmark_module(t / "m.vmfb", function, _write(inputs, t, "input"), target, limits,
-                                    repetitions=repetitions, min_time_s=min_time_s)
+                                    repetitions=repetitions, min_time_s=min_time_s, extra_flags=extra_flags)
 
 
 class RayBackend:
@@ -121,10 +121,10 @@ class RayBackend:
         return RunResult(res.status, tuple(_write(outs, out_dir, "output")), res.error)
 
     def benchmark(self, vmfb: Path, function: str, inputs: Sequence[Path], target: Target, limits: Limits, *,
-                  repetitions: int, min_time_s: float) -> BenchResult:
+                  repetitions: int, min_time_s: float, extra_flags: Sequence[str] = ()) -> BenchResult:
         self.counts["benchmarks"] += 1
         return self.ray.get(self._device.benchmark.remote(vmfb.read_bytes(), function, self._inputs(inputs), target,
-                                                          limits, repetitions, min_time_s))
+                                                          limits, repetitions, min_time_s, tuple(extra_flags)))
 
     def describe(self) -> dict[str, Any]:
         return {"kind": "ray", "nodes": len(self.ray.nodes()), **self.counts}

@@ -28,7 +28,7 @@ from litecoop_mlir.apply import build_candidate, kernel_under, merge_flags
 from litecoop_mlir.errors import LitecoopError
 from litecoop_mlir.iree.runner import TOLERANCES, benchmark_interleaved
 from litecoop_mlir.measure import Evaluator
-from litecoop_mlir.pareto import Option, Proxy, compositions, pareto_front, spread_pick
+from litecoop_mlir.pareto import ModuleTimeProxy, Option, Proxy, compositions, pareto_front, spread_pick
 from litecoop_mlir.profile import ModuleProfile, Profiler
 from litecoop_mlir.records import Measurement, dumps
 from litecoop_mlir.search.mcts import KernelSearch
@@ -88,7 +88,7 @@ def spend_budget(
     Returns the allocation log."""
     active = [p for p in plans if not p.skipped]
     spent = sum(searches[p.index].evaluated for p in active)
-    chunk = max(2, min(8, budget // max(1, 2 * len(active))))
+    chunk = budget if len(active) == 1 else max(2, min(8, budget // max(1, 2 * len(active))))
     log: list[dict[str, Any]] = []
 
     def time_left(p: DispatchPlan) -> float:
@@ -159,7 +159,7 @@ class ModuleOutcome:
     calibrated in the final side-by-side pass, and notes."""
 
     points: list[Point]
-    proxy: Proxy | None
+    proxy: Proxy | ModuleTimeProxy | None
     options: dict[int, list[Option]]
     baseline_rounds: list[float]
     notes: list[str]
@@ -183,10 +183,10 @@ def option_name(o: Option) -> str:
     return f"{o.executable}#{o.node}"
 
 
-def collect_options(workload: Workload, plans: list[DispatchPlan], searches: dict[int, KernelSearch], profiler: Profiler,
+def collect_options(workload: Workload, plans: list[DispatchPlan], searches: dict[int, KernelSearch], profiler: Profiler | None,
                     baseline_ms: float, per_dispatch: int, notes: list[str]) -> dict[int, list[Option]]:
     """Per dispatch, the non-dominated measured configurations (at most `per_dispatch`,
-    fastest first), each profiled."""
+    fastest first), each profiled when a profiler is given."""
     out: dict[int, list[Option]] = {}
     for p in plans:
         if p.skipped:
@@ -202,8 +202,8 @@ def collect_options(workload: Workload, plans: list[DispatchPlan], searches: dic
             except (IllegalTransform, LitecoopError) as exc:
                 notes.append(f"{p.kernel.executable} node {n.id}: cannot rebuild ({exc})")
                 continue
-            prof = profiler.profile(cand, f"{p.kernel.executable}-node{n.id}")
-            if not prof.ok:
+            prof = profiler.profile(cand, f"{p.kernel.executable}-node{n.id}") if profiler is not None else None
+            if prof is not None and not prof.ok:
                 notes.append(f"{p.kernel.executable} node {n.id}: not profiled ({prof.error or 'an executable failed to time'})")
                 continue
             opts.append(Option(p.index, p.kernel.executable, n.id, n.script, m.median_ms, m.max_rel_error, m.size_bytes, prof, m))
@@ -216,7 +216,7 @@ def compose(
     evaluator: Evaluator,
     kernels: list[Kernel],
     options: dict[int, list[Option]],
-    base_profile: ModuleProfile,
+    base_profile: ModuleProfile | None,
     baseline: Measurement,
     *,
     points: int,
@@ -225,7 +225,9 @@ def compose(
     notes: list[str],
 ) -> ModuleOutcome:
     """Calibrate the proxy, enumerate compositions on it, build a spread of them, and measure
-    them side by side with the baseline and the single-option modules (see module doc)."""
+    them side by side with the baseline and the single-option modules (see module doc).
+    Without a profile the proxy is `ModuleTimeProxy`; with options for one dispatch only
+    there is nothing to compose and the calibration pass is skipped."""
     singles = [o for opts in options.values() for o in opts
                if o.measurement is not None and o.measurement.vmfb and Path(o.measurement.vmfb).exists()]
     for o in (o for opts in options.values() for o in opts if o not in singles):
@@ -236,16 +238,35 @@ def compose(
                                      workload.target, workload.limits, rounds=rounds, repetitions=reps,
                                      benchmark=evaluator.backend.benchmark)
 
-    def calibrated(measured: dict[str, list[float]]) -> Proxy:
-        proxy = Proxy(base_profile)
+    def calibrated(measured: dict[str, list[float]]) -> Proxy | ModuleTimeProxy:
+        proxy: Proxy | ModuleTimeProxy = Proxy(base_profile) if base_profile is not None else ModuleTimeProxy()
         proxy.calibrate(median_of_timed(measured["baseline"]), [(o, median_of_timed(measured[option_name(o)])) for o in singles])
         return proxy
 
     base_point = Point("baseline", (), {}, baseline, "baseline")
     single_points = [Point(option_name(o), (o,), {kernels[o.dispatch]: o.script}, o.measurement, "single")  # type: ignore[arg-type]
                      for o in singles]
-    # 1. calibrate on the baseline and the single-option modules (fewer repetitions: this only steers)
-    proxy = calibrated(measure([base_point, *single_points], max(3, repetitions // 2)))
+    composed: list[Point] = []
+    if sum(1 for opts in options.values() if opts) > 1:
+        # 1. calibrate on the baseline and the single-option modules (fewer repetitions: this only steers)
+        proxy = calibrated(measure([base_point, *single_points], max(3, repetitions // 2)))
+        # 2. compositions of two or more options, on the calibrated proxy; build and verify a spread
+        composed = _build_compositions(workload, evaluator, kernels, options, proxy, baseline, points, notes)
+    # 3. everything side by side; the proxy is recalibrated on this pass and judged on the composed modules
+    pts = [base_point, *single_points, *composed]
+    measured = measure(pts, repetitions)
+    final = calibrated(measured)
+    for p in pts:
+        p.rounds_ms = measured[p.name]
+        p.latency_ms = median_of_timed(p.rounds_ms)
+        p.proxy_ms, p.isolated_ms = final.estimate(p.options), final.isolated(p.options)
+    return ModuleOutcome([base_point, *[p for p in pts[1:] if math.isfinite(p.latency_ms)]], final, options,
+                         base_point.rounds_ms, notes)
+
+
+def _build_compositions(workload: Workload, evaluator: Evaluator, kernels: list[Kernel], options: dict[int, list[Option]],
+                        proxy: Proxy | ModuleTimeProxy, baseline: Measurement, points: int, notes: list[str]) -> list[Point]:
+    """Up to `points` compositions of two or more options, spread over the proxy's front, built and verified."""
 
     def compatible(opts: tuple[Option, ...]) -> bool:
         """Module-wide flags agree, and every retiled dispatch keeps its shape under them."""
@@ -256,7 +277,6 @@ def compose(
             return False
         return all(kernel_under(workload, k, gflags) is not None for k, s in scripts.items() if s.changes_codegen())
 
-    # 2. compositions of two or more options, on the calibrated proxy; build and verify a spread
     front = compositions(options, proxy, baseline.size_bytes, compatible=compatible)
     composed: list[Point] = []
     for c in spread_pick([c for c in front if len(c.options) > 1], points):
@@ -271,16 +291,7 @@ def compose(
             notes.append(f"composition {name}: {m.status.value} ({m.error})")
             continue
         composed.append(Point(name, c.options, scripts, m, "composed"))
-    # 3. everything side by side; the proxy is recalibrated on this pass and judged on the composed modules
-    pts = [base_point, *single_points, *composed]
-    measured = measure(pts, repetitions)
-    final = calibrated(measured)
-    for p in pts:
-        p.rounds_ms = measured[p.name]
-        p.latency_ms = median_of_timed(p.rounds_ms)
-        p.proxy_ms, p.isolated_ms = final.estimate(p.options), final.isolated(p.options)
-    return ModuleOutcome([base_point, *[p for p in pts[1:] if math.isfinite(p.latency_ms)]], final, options,
-                         base_point.rounds_ms, notes)
+    return composed
 
 
 def save_pareto(work: Path, workload: Workload, outcome: ModuleOutcome) -> tuple[Path, list[Point]]:
