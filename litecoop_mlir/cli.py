@@ -34,7 +34,7 @@ best.vmfb, summary.json and compile_flags.txt.
 EPILOG = """\
 examples:
   litecoop-mlir-opt kernels/matmul_512.mlir --budget 64 --work-dir runs/mm -o spec.mlir
-  litecoop-mlir-opt kernels/mlp.mlir --models pipelines/openai.toml --budget 128 --work-dir runs/mlp
+  litecoop-mlir-opt kernels/mlp.mlir --models rosters/openai.toml --budget 128 --work-dir runs/mlp
   litecoop-mlir-opt kernels/matmul_512.mlir --target llvm-cpu --baseline-only
   litecoop-mlir-opt kernels/mlp.mlir --baseline-only --json
   litecoop-mlir-opt kernels/matmul_512.mlir --apply script.json -o spec.mlir

@@ -15,9 +15,10 @@ go through the real client. Each has a stated quality q (how often it proposes t
 built-in cost model ranks best; otherwise a random legal move), a stated rate of invalid
 replies, a price and a reply delay. They measure the collaboration mechanism, not real models.
 
-Peak: single-core FMA throughput measured with a small C loop (cc -O3 -march=native; 10
-independent AVX2 FMA chains, enough to keep two FMA pipes busy), best of 5 before and after the
-runs; without a C compiler, numpy's single-threaded matmul.
+Peak: single-core f32 FMA throughput of this host with the widest vectors it has (detected:
+AVX-512 or AVX2), measured by a small C loop of independent FMA chains, best of 5 before and
+after the runs (`litecoop_mlir.targets.machine.measure_fma_peak`); without a C compiler,
+numpy's single-threaded matmul.
 
     python tools/bench.py --quick          # < 15 min: two kernels, budget 12
     python tools/bench.py --budget 48      # the full table
@@ -31,9 +32,7 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -47,6 +46,7 @@ from litecoop_mlir.models.builtin import ranked_steps  # noqa: E402
 from litecoop_mlir.models.pool import ModelSpec, load_roster  # noqa: E402
 from litecoop_mlir.optimize import OptimizeOptions, optimize  # noqa: E402
 from litecoop_mlir.records import Candidate, dumps  # noqa: E402
+from litecoop_mlir.targets.machine import detect_host, measure_fma_peak  # noqa: E402
 from litecoop_mlir.targets.strategy import make_target  # noqa: E402
 from litecoop_mlir.testing.openai_server import (  # noqa: E402
     OpenAIServer,
@@ -107,32 +107,17 @@ def sim_responder(kernels: list[Kernel], quality: float, invalid: float):
 
 
 def measure_peak_gflops() -> tuple[float, str]:
-    """Single-core peak GFLOP/s and how it was measured."""
-    cc = shutil.which("cc") or shutil.which("gcc")
-    if cc:
-        src = r"""
-#include <immintrin.h>
-#include <stdio.h>
-#include <time.h>
-#define K 10
-int main(void){__m256 a[K];__m256 b=_mm256_set1_ps(1.0000001f),c=_mm256_set1_ps(1e-7f);
-for(int i=0;i<K;i++)a[i]=_mm256_set1_ps((float)i);long n=100000000;struct timespec t0,t1;
-clock_gettime(CLOCK_MONOTONIC,&t0);for(long i=0;i<n;i++){for(int j=0;j<K;j++)a[j]=_mm256_fmadd_ps(a[j],b,c);}
-clock_gettime(CLOCK_MONOTONIC,&t1);float s=0;for(int i=0;i<K;i++)s+=a[i][0];
-double dt=(t1.tv_sec-t0.tv_sec)+1e-9*(t1.tv_nsec-t0.tv_nsec);printf("%f %f\n",n*8.0*K*2/dt/1e9,s);return 0;}
-"""
-        with tempfile.TemporaryDirectory() as tmp:
-            (Path(tmp) / "fma.c").write_text(src)
-            comp = subprocess.run([cc, "-O3", "-march=native", "-o", f"{tmp}/fma", f"{tmp}/fma.c"], capture_output=True, timeout=60)
-            if comp.returncode == 0:
-                runs = [float(subprocess.run([f"{tmp}/fma"], capture_output=True, text=True, timeout=60).stdout.split()[0]) for _ in range(5)]
-                return max(runs), "C loop of 10 independent AVX2 FMA chains, best of 5, before and after the runs"
+    """Single-core peak GFLOP/s of this host (widest FMA vectors it has) and how it was measured."""
+    machine = detect_host()
+    peak, how = measure_fma_peak(machine)
+    if peak > 0:
+        return peak, f"{how}; host {machine.describe()}"
     import numpy as np
 
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     a = np.random.rand(1024, 1024).astype(np.float32)
     t = min(_time(lambda: a @ a) for _ in range(5))
-    return 2 * 1024**3 / t / 1e9, "numpy single-thread sgemm 1024^3 (no C compiler for the FMA loop)"
+    return 2 * 1024**3 / t / 1e9, f"numpy single-thread sgemm 1024^3 ({how})"
 
 
 def _time(f) -> float:  # noqa: ANN001
