@@ -148,14 +148,19 @@ def extract_executable(configured_ir: str, executable: str) -> str:
     raise LitecoopError(f"error: no executable @{executable} in the configured module")
 
 
-def kernel_under(workload: Workload, kernel: Kernel, global_flags: tuple[str, ...]) -> Kernel | None:
-    """`kernel` as configured under extra global flags, or None if the dispatch changed shape."""
-    if not global_flags:
-        return kernel
-    for k in workload.kernels(global_flags):
-        if k.executable == kernel.executable and k.loop_bounds == kernel.loop_bounds and k.kind == kernel.kind:
-            return k
-    return None
+def codegen_target(workload: Workload, kernel: Kernel, script: Script, flags: tuple[str, ...]) -> Kernel:
+    """The dispatch `script`'s codegen transforms configure when the module is compiled with the
+    global `flags`: `kernel` under them, or, when `script` itself reshapes it (im2col, data tiling),
+    the dispatch that flag makes of it, which `flags` must leave as it is. Raises IllegalTransform."""
+    if script.reshaping_flag() is None:
+        k = workload.dispatch_under(kernel, flags)
+    else:
+        own, k = workload.reshaped(kernel, script.global_flags()), workload.reshaped(kernel, flags)
+        if own is None or k is None or (own.executable, own.loop_bounds) != (k.executable, k.loop_bounds):
+            k = None
+    if k is None:
+        raise IllegalTransform(f"dispatch {kernel.executable} changes under {' '.join(flags)}; its configuration does not apply")
+    return k
 
 
 def merge_flags(scripts: Mapping[Kernel, Script]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -184,9 +189,7 @@ def build_candidate(workload: Workload, scripts: Mapping[Kernel, Script]) -> Can
     for kernel, script in scripts.items():
         if not script.changes_codegen():
             continue
-        target_kernel = kernel_under(workload, kernel, gflags)
-        if target_kernel is None:
-            raise IllegalTransform(f"dispatch {kernel.executable} changes under {' '.join(gflags)}; tile it without them")
+        target_kernel = codegen_target(workload, kernel, script, gflags)
         configs[target_kernel] = script.resolve(target_kernel)
     if not configs:
         return Candidate(workload.source, gflags + cflags)

@@ -21,7 +21,7 @@ from litecoop_mlir.iree.mlir import new_context
 from litecoop_mlir.records import fmt_ms
 from litecoop_mlir.search.tree import reward
 from litecoop_mlir.store import NodeRow, RunStore
-from litecoop_mlir.transforms import IllegalTransform, Script, default_config
+from litecoop_mlir.transforms import IllegalTransform, Script, default_config, effective_kernel
 from litecoop_mlir.workload import Kernel
 
 SECTIONS = ("summary", "progress", "models", "failures", "dispatches", "tree", "pareto")
@@ -123,6 +123,7 @@ def _dispatch_html(kernel: Kernel | None, exe: str, script_json: list[dict[str, 
     script = Script.from_json(script_json)
     parts = [f"<h3>{_e(exe)}</h3><p>{_e(script.describe())}</p>"]
     if kernel is not None:
+        kernel = effective_kernel(kernel, script)  # after a reshaping flag: the dispatch it made
         new, old = script.resolve(kernel), default_config(kernel)
         diff = difflib.unified_diff(_config_lines(old), _config_lines(new), "IREE default", "best", lineterm="", n=10)
         rendered = "\n".join(

@@ -17,8 +17,8 @@ from iree.compiler import ir
 
 from litecoop_mlir.apply import (
     apply_configs,
+    codegen_target,
     extract_executable,
-    kernel_under,
     merge_flags,
     render_compilation_info,
     render_lowering_config,
@@ -26,7 +26,7 @@ from litecoop_mlir.apply import (
 from litecoop_mlir.iree.compiler import configure
 from litecoop_mlir.iree.mlir import new_context, parse_module
 from litecoop_mlir.targets.strategy import TargetStrategy, strategy_for
-from litecoop_mlir.transforms import KernelConfig, Script
+from litecoop_mlir.transforms import IllegalTransform, KernelConfig, Script
 from litecoop_mlir.workload import Kernel, Workload, kernels_from_configured
 
 
@@ -146,9 +146,11 @@ def export_spec(workload: Workload, scripts: Mapping[Kernel, Script], out_dir: P
     configs: dict[Kernel, KernelConfig] = {}
     for kernel, script in scripts.items():
         if script.changes_codegen():
-            k = kernel_under(workload, kernel, global_flags)
-            if k is not None:
-                configs[k] = script.resolve(k)
+            try:
+                k = codegen_target(workload, kernel, script, global_flags)
+            except IllegalTransform:
+                continue
+            configs[k] = script.resolve(k)
     ctx = new_context()
     spec_text = render_spec(configs, ctx)
     parse_module(spec_text, "spec.mlir", ctx)  # must be valid IR

@@ -451,7 +451,9 @@ def _violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy, machi
             if not s:
                 continue
             enclosing = (outer_par[i] if i < len(outer_par) and outer_par[i] else 0) or kernel.loop_bounds[i]
-            if enclosing and enclosing % s and not peeling:
+            if enclosing and s > enclosing:
+                yield f"{level}[{i}] = {s} is larger than the enclosing tile {enclosing}"
+            elif enclosing and enclosing % s and not peeling:
                 yield (
                     f"{level}[{i}] = {s} does not divide the enclosing tile {enclosing}; "
                     "choose a divisor or enable loop peeling"
@@ -518,8 +520,31 @@ def validate_step(kernel: Kernel, script: Script, transforms: Iterable[Transform
     for t in transforms:
         _check_transform(kernel, new, t, strat)
         new = new.then(t)
-    check_config(kernel, new.resolve(kernel), strat, machine)
+    k = codegen_kernel(kernel, new) if new.changes_codegen() else kernel
+    check_config(k, new.resolve(k), strat, machine)
     return new
+
+
+def codegen_kernel(kernel: Kernel, script: Script) -> Kernel:
+    """The dispatch the codegen transforms of `script` configure: `kernel`, or the dispatch the
+    script's reshaping flag (im2col, data tiling) makes of it. Raises IllegalTransform when that
+    dispatch cannot be told (e.g. the flag reshapes several dispatches of a module at once)."""
+    flag = script.reshaping_flag()
+    if flag is None:
+        return kernel
+    k = kernel.reshape(script.global_flags()) if kernel.reshape is not None else None
+    if k is None:
+        raise IllegalTransform(f"{flag.describe()} turns the root op into another op, and which dispatch it becomes cannot be "
+                               "told here; only codegen flags apply after it")
+    return k
+
+
+def effective_kernel(kernel: Kernel, script: Script) -> Kernel:
+    """`codegen_kernel`, or `kernel` itself where that cannot be told (for listing moves and showing configurations)."""
+    try:
+        return codegen_kernel(kernel, script)
+    except IllegalTransform:
+        return kernel
 
 
 def _check_transform(kernel: Kernel, script: Script, transform: Transform, target: TargetStrategy) -> None:
@@ -534,11 +559,8 @@ def _check_transform(kernel: Kernel, script: Script, transform: Transform, targe
             raise IllegalTransform(f"flag {transform.name} applies to {'/'.join(spec.kinds)} kernels, not {kernel.kind}")
         if spec.scope == "global" and script.changes_codegen():
             raise IllegalTransform(f"{transform.name} re-configures the module; set it before any tiling or pipeline transform")
-    reshaped = script.reshaping_flag()
-    if reshaped is not None and not isinstance(transform, SetFlag):
-        raise IllegalTransform(
-            f"{reshaped.describe()} turns the root op into another op; codegen transforms for the original op do not apply after it"
-        )
+    if not isinstance(transform, SetFlag):
+        kernel = codegen_kernel(kernel, script)  # after a reshaping flag: the dispatch it made
     if isinstance(transform, SetWorkgroupSize) and not target.workgroup_size:
         raise IllegalTransform(f"workgroup size does not apply to {target.name}")
     if isinstance(transform, SetTileSizes) and transform.level not in target.levels:
@@ -604,9 +626,12 @@ def move_spaces(kernel: Kernel, script: Script, target: TargetLike = "llvm-cpu")
     """The families of moves to consider at (kernel, script), with parameter ranges."""
     strat = strategy_for(target)
     spaces: list[MoveSpace] = []
-    if script.reshaping_flag() is not None:  # only flags apply after a reshaping flag
-        return [MoveSpace("flag", name=n, values=f.values) for n, f in FLAGS.items()
-                if f.scope == "codegen" and strat.name in f.targets and (not f.kinds or kernel.kind in f.kinds)]
+    if script.reshaping_flag() is not None:
+        try:  # after a reshaping flag, codegen moves configure the dispatch it made
+            kernel = codegen_kernel(kernel, script)
+        except IllegalTransform:  # which one cannot be told: only codegen flags
+            return [MoveSpace("flag", name=n, values=f.values) for n, f in FLAGS.items()
+                    if f.scope == "codegen" and strat.name in f.targets and (not f.kinds or kernel.kind in f.kinds)]
     levels = [lv for lv in strat.levels if lv in kernel.default_tiles or lv in _ALWAYS_OFFERED]
     levels = [lv for lv in levels if not (lv in _REDUCTION_ONLY and "reduction" not in kernel.iterator_types)]
     for lv in levels:
@@ -631,7 +656,7 @@ def move_spaces(kernel: Kernel, script: Script, target: TargetLike = "llvm-cpu")
 
 def legal_moves(kernel: Kernel, script: Script, target: TargetLike = "llvm-cpu", *, limit: int = 4096, machine: MachineModel | None = None) -> list[Transform]:
     """Enumerate legal next transforms (tile moves over the per-loop grid, bounded by `limit`)."""
-    current = script.resolve(kernel)
+    current = script.resolve(effective_kernel(kernel, script))
     out: list[Transform] = []
     for space in move_spaces(kernel, script, target):
         for t in _expand(space, current):
@@ -697,7 +722,7 @@ def sample_move(kernel: Kernel, script: Script, rng: Any, target: TargetLike = "
         by_op.setdefault(sp.op, []).append(sp)
     ops = list(by_op)
     weights = [_FAMILY_WEIGHTS.get(op, 1.0) for op in ops]
-    current = script.resolve(kernel)
+    current = script.resolve(effective_kernel(kernel, script))
     for _ in range(tries):
         family = by_op[rng.choices(ops, weights)[0]]
         space = family[rng.randrange(len(family))]
@@ -736,6 +761,8 @@ __all__ = [
     "SetWorkgroupSize",
     "Transform",
     "check_config",
+    "codegen_kernel",
+    "effective_kernel",
     "default_config",
     "legal_moves",
     "machine_for",

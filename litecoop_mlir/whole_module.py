@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from litecoop_mlir.apply import build_candidate, kernel_under, merge_flags
+from litecoop_mlir.apply import build_candidate, codegen_target, merge_flags
 from litecoop_mlir.errors import LitecoopError
 from litecoop_mlir.iree.runner import TOLERANCES, benchmark_interleaved
 from litecoop_mlir.measure import Evaluator
@@ -273,9 +273,12 @@ def _build_compositions(workload: Workload, evaluator: Evaluator, kernels: list[
         scripts = {kernels[o.dispatch]: o.script for o in opts}
         try:
             gflags, _ = merge_flags(scripts)
+            for k, s in scripts.items():
+                if s.changes_codegen():
+                    codegen_target(workload, k, s, gflags)
         except IllegalTransform:
             return False
-        return all(kernel_under(workload, k, gflags) is not None for k, s in scripts.items() if s.changes_codegen())
+        return True
 
     front = compositions(options, proxy, baseline.size_bytes, compatible=compatible)
     composed: list[Point] = []

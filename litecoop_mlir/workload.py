@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from iree.compiler import ir
 from iree.compiler.dialects import iree_codegen, linalg
@@ -76,6 +79,8 @@ class Kernel:
     native_vector_bytes: int = 0
     cpu: str = ""
     cpu_features: str = ""
+    #: flags -> the dispatch reshaping flags (im2col, data tiling) make of this one (set by Workload.kernels)
+    reshape: Callable[[tuple[str, ...]], "Kernel | None"] | None = field(default=None, hash=False, compare=False, repr=False)
 
     @property
     def num_loops(self) -> int:
@@ -279,12 +284,43 @@ class Workload:
         return self._configured[key]
 
     def kernels(self, extra_flags: tuple[str, ...] = ()) -> list[Kernel]:
-        """The dispatches (kernels) IREE forms under the given extra flags (cached)."""
+        """The dispatches (kernels) IREE forms under the given extra flags (cached). Those of the
+        base flags know what reshaping flags make of them (`Kernel.reshape`)."""
         key = tuple(extra_flags)
         if key not in self._kernels:
             ctx = new_context()
-            self._kernels[key] = tuple(kernels_from_configured(parse_module(self.configured_ir(key), "<configured>", ctx)))
+            found = kernels_from_configured(parse_module(self.configured_ir(key), "<configured>", ctx))
+            if not key:
+                found = [dataclasses.replace(k, reshape=functools.partial(self.reshaped, k)) for k in found]
+            self._kernels[key] = tuple(found)
         return list(self._kernels[key])
+
+    def dispatch_under(self, kernel: Kernel, flags: tuple[str, ...]) -> Kernel | None:
+        """`kernel` as configured under extra global flags, or None if the dispatch changed shape."""
+        if not flags:
+            return kernel
+        for k in self.kernels(flags):
+            if k.executable == kernel.executable and k.loop_bounds == kernel.loop_bounds and k.kind == kernel.kind:
+                return k
+        return None
+
+    def reshaped(self, kernel: Kernel, flags: tuple[str, ...]) -> Kernel | None:
+        """The dispatch `flags` make of `kernel`: itself where its shape is unchanged; where a flag
+        reshapes it (im2col makes a matmul of a convolution, data tiling an mmt4d of a matmul),
+        the heaviest new contraction or convolution with known loops, if `kernel` is the only
+        dispatch that changed (else None: which one to configure cannot be told)."""
+        same = self.dispatch_under(kernel, flags)
+        if same is not None:
+            return same
+        originals = self.kernels()
+        changed = [k for k in originals if self.dispatch_under(k, flags) is None]
+        kept = {(k.executable, k.loop_bounds) for k in originals if k not in changed}
+        new = [k for k in self.kernels(flags) if (k.executable, k.loop_bounds) not in kept]
+        # a dispatch whose loops were not all read as parallel/reduction (mmt4d after data tiling) is not offered
+        new = [k for k in new if k.kind in ("contraction", "convolution") and "reduction" in k.iterator_types]
+        if changed != [kernel] or not new:
+            return None
+        return max(new, key=lambda k: k.flops)
 
 
 def read_source(path: str) -> tuple[str, str]:

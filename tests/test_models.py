@@ -13,7 +13,8 @@ from litecoop_mlir.models.pool import ModelPool, ModelSpec, load_roster
 from litecoop_mlir.models.prompt import CONTEXT_CLOSE, CONTEXT_OPEN, render_messages
 from litecoop_mlir.models.proposal import InvalidReply, parse_reply
 from litecoop_mlir.models.request import NodeView, ProposalRequest
-from litecoop_mlir.transforms import MachineModel, Script, SetTileSizes
+from litecoop_mlir.targets.machine import AVX2
+from litecoop_mlir.transforms import Script, SetFlag, SetTileSizes
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -71,7 +72,7 @@ def test_down_model_turn_goes_to_nearest_up_model() -> None:
 
 def _request(kernel, script: Script = Script(), roster=("a", "b")) -> ProposalRequest:
     pool = ModelPool([_spec(n, i + 1) for i, n in enumerate(roster)])
-    return ProposalRequest(kernel=kernel, target="llvm-cpu", machine=MachineModel(), node=NodeView(script, 1.0),
+    return ProposalRequest(kernel=kernel, target="llvm-cpu", machine=AVX2, node=NodeView(script, 1.0),
                            baseline_ms=1.0, model=roster[0], roster=pool.roster_for_prompt(), budget_left=10)
 
 
@@ -126,7 +127,7 @@ def test_prompt_carries_context_without_secrets(fake_kernel, monkeypatch) -> Non
 
 
 def test_heuristic_prefers_register_tile_within_budget(fake_kernel) -> None:
-    steps = ranked_steps(fake_kernel, Script(), "llvm-cpu", MachineModel())
+    steps = ranked_steps(fake_kernel, Script(), "llvm-cpu", AVX2)
     best = steps[0][1].resolve(fake_kernel).tile_map["vector_common_parallel"]
     m, n = best[0], best[1]
     assert n % 8 == 0 and m * (n // 8) + n // 8 + 1 <= 16  # fits 16 ymm registers
@@ -142,3 +143,27 @@ def test_random_proposer_is_seeded_and_legal(fake_kernel) -> None:
     a = RandomProposer().suggest(_request(fake_kernel))
     b = RandomProposer().suggest(_request(fake_kernel))
     assert a == b and a.next_model in ("a", "b")
+
+
+def test_heuristic_register_tiles_follow_the_machine(fake_kernel) -> None:
+    from litecoop_mlir.targets.machine import AVX512
+
+    for machine, lanes in ((AVX2, 8), (AVX512, 16)):
+        best = ranked_steps(fake_kernel, Script(), "llvm-cpu", machine)[0][1].resolve(fake_kernel).tile_map["vector_common_parallel"]
+        m, n = best[0], best[1]
+        assert n % lanes == 0 and m * (n // lanes) + n // lanes + 1 <= machine.vector_registers, (machine.isa, best)
+
+
+def test_heuristic_keeps_a_winning_class_flag_as_the_parent_of_tiles() -> None:
+    """A conv whose im2col child won 4x: the next steps at the conv tile the matmul im2col made."""
+    from tests.test_transforms import kernel
+
+    k = kernel("conv2d_nchw_s2", "znver3")
+    im2col = Script((SetFlag("im2col", "true"),))
+    req = _request(k, Script())
+    req = ProposalRequest(**{**req.__dict__, "node": NodeView(Script(), 4.0), "children": (NodeView(im2col, 1.0),),
+                             "tried": frozenset({im2col.key(k)})})
+    proposal = HeuristicProposer().suggest(req)
+    assert proposal.steps and all(s.transforms[0] == SetFlag("im2col", "true") for s in proposal.steps)
+    assert all(any(t.op == "tile" for t in s.transforms) for s in proposal.steps)
+    assert "building on" in proposal.reasoning

@@ -14,8 +14,9 @@ from litecoop_mlir.models.pool import ModelPool, ModelSpec
 from litecoop_mlir.models.request import NodeView, ProposalRequest
 from litecoop_mlir.records import How, Measurement, Status
 from litecoop_mlir.search.mcts import KernelSearch, SearchConfig
+from litecoop_mlir.targets.machine import AVX2
 from litecoop_mlir.testing.openai_server import OpenAIServer
-from litecoop_mlir.transforms import MachineModel, Script
+from litecoop_mlir.transforms import Script
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def _caller(server: OpenAIServer, **kw) -> ModelCaller:
 
 
 def _request(kernel, caller: ModelCaller, model: str = "small") -> ProposalRequest:
-    return ProposalRequest(kernel=kernel, target="llvm-cpu", machine=MachineModel(), node=NodeView(Script(), 1.0),
+    return ProposalRequest(kernel=kernel, target="llvm-cpu", machine=AVX2, node=NodeView(Script(), 1.0),
                            baseline_ms=1.0, model=model, roster=caller.pool.roster_for_prompt(), budget_left=8)
 
 

@@ -17,6 +17,8 @@ from litecoop_mlir.transforms import (
     SetOption,
     SetTileSizes,
     check_config,
+    codegen_kernel,
+    effective_kernel,
     legal_moves,
     machine_for,
     move_spaces,
@@ -176,7 +178,8 @@ def test_random_legal_scripts_stay_legal(seed: int, name: str) -> None:
         if mv is None:
             break
         s = validate(k, s, mv)
-    check_config(k, s.resolve(k))
+    target = effective_kernel(k, s)  # after im2col: the matmul it made
+    check_config(target, s.resolve(target))
 
 
 def test_no_codegen_transforms_after_a_reshaping_flag() -> None:
@@ -187,3 +190,33 @@ def test_no_codegen_transforms_after_a_reshaping_flag() -> None:
     assert validate(k, s, SetFlag("ukernels", "mmt4d"))
     assert all(m.op == "flag" for m in move_spaces(k, s))
     assert all(isinstance(t, SetFlag) for t in legal_moves(k, s))
+
+
+def test_codegen_after_im2col_configures_the_matmul_it_made() -> None:
+    from litecoop_mlir.apply import build_candidate
+
+    w = load_workload(str(KERNELS / "conv2d_nchw_s2.mlir"), make_target("llvm-cpu", "znver3"))
+    conv = w.kernels()[0]
+    im2col = Script((SetFlag("im2col", "true"),))
+    mm = codegen_kernel(conv, im2col)
+    assert conv.kind == "convolution" and mm.kind == "contraction" and mm.executable != conv.executable
+    tile = SetTileSizes("vector_common_parallel", (4, 16, 0))
+    s = validate(conv, im2col, tile, machine=AVX2)
+    assert tile in legal_moves(conv, im2col, machine=AVX2) or any(t.op == "tile" for t in legal_moves(conv, im2col, machine=AVX2))
+    cand = build_candidate(w, {conv: s})
+    assert cand.configured and "--iree-global-opt-use-im2col-for-convs=true" in cand.flags
+    assert "vector_common_parallel = [4, 16, 0]" in cand.source
+    # data tiling makes an mmt4d whose loops are not read: only codegen flags follow it
+    mmk = load_workload(str(KERNELS / "matmul_unaligned.mlir"), make_target("llvm-cpu", "znver3")).kernels()[0]
+    dt = Script((SetFlag("data_tiling", "true"),))
+    with pytest.raises(IllegalTransform, match="only codegen flags"):
+        validate(mmk, dt, SetTileSizes("vector_common_parallel", (4, 16, 0)), machine=AVX2)
+    assert all(isinstance(t, SetFlag) for t in legal_moves(mmk, dt, machine=AVX2))
+
+
+def test_a_register_tile_never_exceeds_its_enclosing_tile() -> None:
+    k = kernel("matmul_512", "znver3")
+    peeled = Script((SetOption("enable_loop_peeling", True), SetTileSizes("distribution", (32, 32, 0)),
+                     SetTileSizes("cache_parallel", (32, 32, 0))))
+    with pytest.raises(IllegalTransform, match="larger than the enclosing tile"):
+        validate(k, peeled, SetTileSizes("vector_common_parallel", (4, 64, 0)), machine=AVX2)

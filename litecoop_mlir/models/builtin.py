@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 
 from litecoop_mlir.models.base import OfflineProposer
 from litecoop_mlir.models.proposal import Proposal, Step
-from litecoop_mlir.models.request import ProposalRequest
+from litecoop_mlir.models.request import NodeView, ProposalRequest
 from litecoop_mlir.targets.strategy import strategy_for
 from litecoop_mlir.transforms import (
     IllegalTransform,
@@ -28,6 +28,7 @@ from litecoop_mlir.transforms import (
     SetOption,
     SetTileSizes,
     Transform,
+    effective_kernel,
     element_bytes,
     legal_moves,
     sample_move,
@@ -186,14 +187,16 @@ def _contraction_moves(kernel: Kernel, r: Roles, cur: KernelConfig, machine: Mac
             if m > bm or (m * nv + nv + 1) > machine.vector_registers:
                 continue
             vcp = _set("vector_common_parallel", cur, kernel, **{f"d{r.m}": m, f"d{r.n}": n})
-            peel: tuple[Transform, ...] = ()
-            if "enable_loop_peeling" not in cur.options and _needs_peeling(kernel, r, {**cur.tile_map, vcp.level: vcp.sizes}):
-                peel = (SetOption("enable_loop_peeling", True),)
-            for k in k_opts:
-                if r.k is None:
-                    yield (vcp, *peel)
-                else:
-                    yield (vcp, _set("vector_reduction", cur, kernel, **{f"d{r.k}": k}), *peel)
+            for outer in _fitting_outer_tiles(kernel, r, cur, m, n):
+                tiles = {**cur.tile_map, vcp.level: vcp.sizes, **{t.level: t.sizes for t in outer}}
+                peel: tuple[Transform, ...] = ()
+                if "enable_loop_peeling" not in cur.options and _needs_peeling(kernel, r, tiles):
+                    peel = (SetOption("enable_loop_peeling", True),)
+                for k in k_opts:
+                    red = () if r.k is None else (_set("vector_reduction", cur, kernel, **{f"d{r.k}": k}),)
+                    yield (vcp, *red, *outer, *peel)
+                    if not peel and outer and "enable_loop_peeling" not in cur.options:  # outer tiles that need it
+                        yield (vcp, *red, *outer, SetOption("enable_loop_peeling", True))
     for dm in (8, 16, 32, 64, 128, 256):
         for dn in (16, 32, 64, 128, 256):
             if dm <= bm and dn <= bn:
@@ -202,6 +205,32 @@ def _contraction_moves(kernel: Kernel, r: Roles, cur: KernelConfig, machine: Mac
                 if "cache_parallel" in cur.tile_map:
                     moves += (_set("cache_parallel", cur, kernel, **at),)
                 yield moves
+
+
+def _fitting_outer_tiles(kernel: Kernel, r: Roles, cur: KernelConfig, m: int, n: int) -> Iterator[tuple[Transform, ...]]:
+    """The current outer tiles, and where they are not multiples of the register tile m x n,
+    the nearest multiples of it (preferring ones that divide the loop bound), so that the
+    register tile fits its enclosing tile whole."""
+    yield ()
+    outer = cur.tile_map.get("cache_parallel") or cur.tile_map.get("distribution")
+    if not outer:
+        return
+    dm, dn = _at(outer, r.m) or kernel.loop_bounds[r.m], _at(outer, r.n) or kernel.loop_bounds[r.n]
+    fm, fn = _nearest_multiple(dm, m, kernel.loop_bounds[r.m]), _nearest_multiple(dn, n, kernel.loop_bounds[r.n])
+    if (fm, fn) == (dm, dn):
+        return
+    at = {f"d{r.m}": fm, f"d{r.n}": fn}
+    moves: tuple[Transform, ...] = (_set("distribution", cur, kernel, **at),)
+    if "cache_parallel" in cur.tile_map:
+        moves += (_set("cache_parallel", cur, kernel, **at),)
+    yield moves
+
+
+def _nearest_multiple(tile: int, step: int, bound: int) -> int:
+    """The multiple of `step` nearest `tile` within `bound`, preferring those that divide `bound`."""
+    options = [v for v in range(step, bound + 1, step)] or [step]
+    dividing = [v for v in options if bound % v == 0]
+    return min(dividing or options, key=lambda v: (abs(v - tile), v))
 
 
 def _neighbour_moves(kernel: Kernel, cur: KernelConfig, machine: MachineModel) -> Iterator[tuple[Transform, ...]]:
@@ -247,10 +276,14 @@ def candidate_moves(kernel: Kernel, cur: KernelConfig, machine: MachineModel) ->
 
 
 def ranked_steps(kernel: Kernel, script: Script, target: str, machine: MachineModel, tried: Iterable[str] = ()) -> list[tuple[float, Script, tuple[Transform, ...]]]:
-    """Legal, untried steps from `script`, best estimate first: (estimate, new script, transforms)."""
+    """Legal, untried steps from `script`, best estimate first: (estimate, new script, transforms).
+    After a reshaping flag the moves and the estimate are those of the dispatch it made."""
     seen = set(tried)
-    out = [(estimate(kernel, new.resolve(kernel), machine), new, moves)
-           for new, moves in _legal_new(kernel, script, target, machine, candidate_moves(kernel, script.resolve(kernel), machine), seen)]
+    k = effective_kernel(kernel, script)
+    out = []
+    for new, moves in _legal_new(kernel, script, target, machine, candidate_moves(k, script.resolve(k), machine), seen):
+        nk = effective_kernel(kernel, new)
+        out.append((estimate(nk, new.resolve(nk), machine), new, moves))
     out.sort(key=lambda x: -x[0])
     return out
 
@@ -258,7 +291,7 @@ def ranked_steps(kernel: Kernel, script: Script, target: str, machine: MachineMo
 def _legal_new(kernel: Kernel, script: Script, target: str, machine: MachineModel,
                candidates: Iterable[tuple[Transform, ...]], seen: set[str]) -> Iterator[tuple[Script, tuple[Transform, ...]]]:
     """The candidates that are legal after `script` and reach a configuration not in `seen` (updated)."""
-    cur = script.resolve(kernel)
+    cur = script.resolve(effective_kernel(kernel, script))
     for moves in candidates:
         moves = tuple(t for t in moves if not (isinstance(t, SetTileSizes) and cur.tile_map.get(t.level) == t.sizes))
         if not moves:
@@ -306,6 +339,26 @@ def _diverse(steps: list[tuple[float, Script, tuple[Transform, ...]]], n: int) -
     return (first_pass + rest)[:n]
 
 
+#: A child whose kernel-class flag made it this much faster than its parent is where tiles go next.
+_CLEAR_WIN = 1.25
+
+
+def _reshaping_winner(request: ProposalRequest) -> NodeView | None:
+    """The fastest child of the node that only added module-wide flags reshaping the kernel
+    (im2col, data tiling) and beat the node clearly; its flags become the parent of new tiles."""
+    node, script = request.node, request.node.script
+    best = None
+    for c in request.children:
+        if c.status != "ok" or c.latency_ms is None or node.latency_ms is None or c.script.reshaping_flag() is None:
+            continue
+        added = c.script.transforms[len(script):]
+        if c.script.transforms[:len(script)] != script.transforms or not all(isinstance(t, SetFlag) for t in added):
+            continue
+        if c.latency_ms * _CLEAR_WIN <= node.latency_ms and (best is None or c.latency_ms < best.latency_ms):
+            best = c
+    return best
+
+
 class HeuristicProposer(OfflineProposer):
     """Proposes the untried steps its CPU model ranks best; hands over when it runs dry."""
 
@@ -315,15 +368,21 @@ class HeuristicProposer(OfflineProposer):
             return RandomProposer().suggest(request)
         probes = probe_steps(k, script, request.target, m, request.tried)[: request.steps_wanted]
         tried = set(request.tried) | {script.then(*p).normalized().key(k) for p in probes}
-        steps = ranked_steps(k, script, request.target, m, tried)
+        winner = _reshaping_winner(request)
+        base = winner.script if winner is not None else script  # keep a winning kernel-class flag as the parent of tiles
+        extra = base.transforms[len(script):]
+        steps = ranked_steps(k, base, request.target, m, tried)
         chosen = _diverse(steps, request.steps_wanted - len(probes))
         if not chosen and not probes:
             return RandomProposer().suggest(request)
-        here = estimate(k, script.resolve(k), m)
-        promising = bool(probes) or (bool(chosen) and chosen[0][0] > here * 1.02)
+        here_k = effective_kernel(k, script)
+        here = estimate(here_k, script.resolve(here_k), m)
+        promising = bool(probes) or winner is not None or (bool(chosen) and chosen[0][0] > here * 1.02)
         reasoning = (f"model estimate {here:.2f} here; " + (f"probing {len(probes)} kernel-class flag set(s); " if probes else "")
+                     + (f"building on {'; '.join(t.describe() for t in extra)}; " if extra else "")
                      + f"proposing {', '.join(f'{e:.2f}' for e, _, _ in chosen) or 'no tile change'}")
-        return Proposal(tuple(Step(t) for t in (*probes, *(t for _, _, t in chosen))), self._next(request, promising), reasoning)
+        steps_out = (*probes, *((*extra, *t) for _, _, t in chosen))
+        return Proposal(tuple(Step(t) for t in steps_out), self._next(request, promising), reasoning)
 
     @staticmethod
     def _next(request: ProposalRequest, promising: bool) -> str:

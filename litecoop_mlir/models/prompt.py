@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from litecoop_mlir.models.request import ProposalRequest
-from litecoop_mlir.transforms import move_spaces
+from litecoop_mlir.transforms import effective_kernel, move_spaces
 
 CONTEXT_OPEN, CONTEXT_CLOSE = "<context>", "</context>"
 
@@ -38,7 +38,7 @@ def context(request: ProposalRequest) -> dict[str, Any]:
     """The JSON context of one request (what the model needs, nothing else)."""
     k, r = request.kernel, request
     b = r.baseline_ms
-    cfg = r.node.script.resolve(k)
+    cfg = r.node.script.resolve(effective_kernel(k, r.node.script))
     return {
         "kernel": {
             "kind": k.kind, "root_op": k.root_op, "loop_bounds": list(k.loop_bounds),

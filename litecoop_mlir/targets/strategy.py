@@ -102,7 +102,8 @@ class CpuStrategy(TargetStrategy):
     heuristic: ClassVar[bool] = True
 
     def iree_target(self, arch: str = "") -> Target:
-        cpu = arch or "host"
+        # $LITECOOP_CPU names the default CPU (e.g. znver3 to run the AVX2 paths on an AVX-512 host)
+        cpu = arch or os.environ.get("LITECOOP_CPU") or "host"
         flags = ("--iree-hal-target-device=local", "--iree-hal-local-target-device-backends=llvm-cpu",
                  f"--iree-llvmcpu-target-cpu={cpu}")
         return Target(self.name, flags, device="local-sync", driver="local-sync", arch=cpu)
