@@ -1,19 +1,34 @@
-"""The run directory's readable artifacts, all drawn from the run store.
+"""The run directory's artifacts: the readable ones drawn from the run store, and the build
+artifacts checked by rebuilding them.
 
 `summary.json`, `candidates.jsonl` and `report.html` are written from `run.db` alone (the
 summary is stored there first), so a finished run, a resumed one and `--show` see the same
 numbers, and any artifact can be written again from the store.
+
+`compile.sh` is the plain `iree-compile` command that rebuilds the result from `input.mlir`
+with the exported spec and flags (no litecoop code involved). `check_export` runs it, runs the
+module it builds against the reference outputs and times it side by side with `best.vmfb`:
+what a user takes away is what was measured.
 """
 
 from __future__ import annotations
 
+import math
+import os
+import shlex
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping, Sequence
 
+from litecoop_mlir.iree.process import run_limited
+from litecoop_mlir.iree.runner import benchmark_interleaved, compare_outputs
+from litecoop_mlir.iree.tools import tool_path
+from litecoop_mlir.measure import Evaluator
 from litecoop_mlir.records import dumps
 from litecoop_mlir.report import write_report
 from litecoop_mlir.store import RunStore
-from litecoop_mlir.workload import Kernel
+from litecoop_mlir.whole_module import median_of_timed
+from litecoop_mlir.workload import Kernel, Workload
 
 
 def write_candidates_jsonl(store: RunStore, path: Path) -> int:
@@ -40,4 +55,69 @@ def write_run_artifacts(work: Path, store: RunStore, kernels: Mapping[int, Kerne
     write_report(work, store, kernels)
 
 
-__all__ = ["write_candidates_jsonl", "write_run_artifacts"]
+@dataclass(frozen=True)
+class ExportCheck:
+    """What rebuilding the exported artifacts with plain iree-compile gave."""
+
+    ok: bool
+    detail: str
+    identical: bool = False
+    best_ms: float = math.nan
+    rebuilt_ms: float = math.nan
+    max_rel_error: float = math.nan
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "detail": self.detail, "identical_binary": self.identical, "best_ms": self.best_ms,
+                "rebuilt_ms": self.rebuilt_ms, "max_rel_error": self.max_rel_error}
+
+
+def write_compile_script(work: Path, workload: Workload, flags: Sequence[str]) -> Path:
+    """`compile.sh`: plain iree-compile on `input.mlir` with the base flags and `flags` (paths
+    inside the work directory are written relative to the script, so the directory can move)."""
+    here = str(work.resolve())
+
+    def arg(f: str) -> str:
+        return '"' + f.replace(here, "$here") + '"' if here in f else shlex.quote(f)
+
+    lines = ["#!/usr/bin/env bash",
+             "# Rebuilds the searched module from input.mlir with plain iree-compile (no litecoop code):",
+             "# the baseline flags plus compile_flags.txt. Usage: bash compile.sh [OUT.vmfb]; $IREE_COMPILE picks",
+             "# the compiler (default: iree-compile on PATH, the version named in summary.json).",
+             "set -euo pipefail", 'here="$(cd "$(dirname "$0")" && pwd)"',
+             '"${IREE_COMPILE:-iree-compile}" "$here/input.mlir" \\',
+             *[f"  {arg(f)} \\" for f in (*workload.base_flags, *flags)],
+             '  -o "${1:-$here/rebuilt.vmfb}"']
+    path = work / "compile.sh"
+    path.write_text("\n".join(lines) + "\n")
+    path.chmod(0o755)
+    return path
+
+
+def check_export(work: Path, workload: Workload, evaluator: Evaluator, best_vmfb: Path, flags: Sequence[str], *,
+                 rounds: int, repetitions: int) -> ExportCheck:
+    """Write compile.sh, run it, check the module against the reference outputs and time it next to `best_vmfb`."""
+    script = write_compile_script(work, workload, flags)
+    rebuilt = work / "rebuilt.vmfb"
+    rebuilt.unlink(missing_ok=True)
+    env = {**os.environ, "IREE_COMPILE": tool_path("iree-compile")}
+    res = run_limited(["bash", str(script), str(rebuilt)], workload.limits, env=env)
+    if not res.ok or not rebuilt.is_file():
+        return ExportCheck(False, f"compile.sh failed ({res.status.value}): {res.first_error_line()}")
+    identical = rebuilt.read_bytes() == best_vmfb.read_bytes()
+    ran = evaluator.backend.run(rebuilt, workload.function, evaluator.inputs, len(workload.outputs), work / "rebuilt-outputs",
+                                workload.target, workload.limits)
+    if not ran.ok:
+        return ExportCheck(False, f"the rebuilt module does not run ({ran.status.value}): {ran.error}", identical)
+    cmp = compare_outputs(ran.outputs, evaluator.reference, [o.dtype for o in workload.outputs])
+    if not cmp.ok:
+        return ExportCheck(False, f"the rebuilt module computes other numbers: {cmp.detail}", identical, max_rel_error=cmp.max_rel_error)
+    if identical:
+        return ExportCheck(True, "compile.sh rebuilds best.vmfb byte for byte", True, max_rel_error=cmp.max_rel_error)
+    timed = benchmark_interleaved({"best": best_vmfb, "rebuilt": rebuilt}, workload.function, evaluator.inputs, workload.target,
+                                  workload.limits, rounds=rounds, repetitions=repetitions, benchmark=evaluator.backend.benchmark)
+    best_ms, rebuilt_ms = (median_of_timed(timed[k]) for k in ("best", "rebuilt"))
+    return ExportCheck(True, f"compile.sh rebuilds a module that runs at {rebuilt_ms:.3f} ms next to best.vmfb's {best_ms:.3f} ms",
+                       False, best_ms, rebuilt_ms, cmp.max_rel_error)
+
+
+__all__ = ["ExportCheck", "check_export", "write_candidates_jsonl", "write_compile_script", "write_run_artifacts"]

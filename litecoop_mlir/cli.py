@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Sequence
 
@@ -15,10 +17,11 @@ from rich.table import Table
 
 from litecoop_mlir import __version__
 from litecoop_mlir.errors import LitecoopError, UsageError
-from litecoop_mlir.iree.process import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, Limits
+from litecoop_mlir.iree.process import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, Limits, allow_children, kill_all_children
 from litecoop_mlir.records import dumps, fmt_ms
 from litecoop_mlir.search.mcts import SearchConfig
 from litecoop_mlir.search.uct import UCTConfig
+from litecoop_mlir.secrets import redact
 from litecoop_mlir.targets.strategy import TARGET_NAMES, make_target
 
 DESCRIPTION = """\
@@ -59,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--show", nargs="+", metavar=("DIR", "NODE"), help="print a stored run (DIR), or one node of it (ID or DISPATCH:ID): its script, measurement and configured MLIR")
     p.add_argument("--apply", metavar="SCRIPT.json", help="apply a script (JSON list of transforms, or {\"dispatches\": {EXECUTABLE: [...]}}), print each configured dispatch and write the spec")
     p.add_argument("--select", metavar="PARETO.json", help="pick one point of a saved Pareto set (no search) and write its spec")
-    p.add_argument("--max-error", type=float, metavar="E", help="with --select: the largest max|out-ref|/max|ref| allowed")
+    p.add_argument("--max-error", type=float, metavar="E",
+                   help="the largest max|out-ref|/max|ref| allowed: with --select, for the point; with a search, lets a "
+                        "candidate whose flags change rounding (fast-math, lower precision) win within it")
     p.add_argument("--prefer", choices=("latency", "size", "error"), default="latency",
                    help="with --select: what to minimize among the allowed points (default %(default)s)")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON (the summary) instead of the spec / tables")
@@ -115,6 +120,27 @@ def _print_baseline(report_json: dict, console: Console) -> None:
         console.print(f"baseline: {m['status']}: {m['error']}")
 
 
+def _check_output(path: str | None) -> None:
+    """Fail before any work when `-o` cannot be written (a missing or read-only directory)."""
+    if not path:
+        return
+    p = Path(path)
+    if p.is_dir():
+        raise LitecoopError(f"{path}: error: -o names a directory")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise LitecoopError(f"{path}: error: cannot write -o: no directory {parent}")
+    if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        raise LitecoopError(f"{path}: error: cannot write -o: permission denied")
+
+
+def _write_output(path: str, text: str) -> None:
+    try:
+        Path(path).write_text(text)
+    except OSError as exc:
+        raise LitecoopError(f"{path}: error: cannot write: {exc.strerror or exc}") from None
+
+
 def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     from litecoop_mlir.baseline import measure_baseline
     from litecoop_mlir.workload import load_workload
@@ -129,10 +155,11 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         else:
             show_run(args.show[0], out)
         return 0
+    _check_output(args.output)
     if args.select:
         return _select(args, out, err)
-    if args.max_error is not None:
-        raise UsageError("error: --max-error goes with --select")
+    if args.max_error is not None and (args.baseline_only or args.apply):
+        raise UsageError("error: --max-error goes with --select or a search")
     if args.input is None:
         raise UsageError("error: no input file (use - for stdin)")
     if args.baseline_only and args.apply:
@@ -155,7 +182,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.json:
         text = dumps(data, indent=2)
         if args.output:
-            Path(args.output).write_text(text + "\n")
+            _write_output(args.output, text + "\n")
         else:
             out.file.write(text + "\n")
     else:
@@ -209,7 +236,7 @@ def _apply(args: argparse.Namespace, target, limits: Limits, out: Console, err: 
         if candidate.configured:
             out.file.write(extract_executable(candidate.source, kernel.executable) + "\n")
     if args.output:
-        Path(args.output).write_text(spec_text)
+        _write_output(args.output, spec_text)
     for note in export.notes:
         err.print(f"note: {note}")
     err.print(f"wrote {args.output or export.spec_path}; compile flags in {work_dir / 'compile_flags.txt'}")
@@ -226,13 +253,13 @@ def _select(args: argparse.Namespace, out: Console, err: Console) -> int:
         text = spec.read_text()
     except OSError as exc:
         raise LitecoopError(f"{spec}: error: cannot read the point's spec: {exc}") from None
-    err.print(f"chose {point['name']}: {fmt_ms(point.get('latency_ms'))} ms (x{point.get('speedup') or float('nan'):.2f} "
+    err.print(f"chose {point.get('name', '?')}: {fmt_ms(point.get('latency_ms'))} ms (x{point.get('speedup') or float('nan'):.2f} "
               f"over the baseline), max rel. error {point.get('max_rel_error')}, {point.get('size_bytes')} bytes")
     err.print("compile with: " + " ".join(point.get("compile_flags", [])))
     if args.json:
         text = dumps(point, indent=1) + "\n"
     if args.output:
-        Path(args.output).write_text(text)
+        _write_output(args.output, text)
     else:
         out.file.write(text)
     return 0
@@ -240,7 +267,7 @@ def _select(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 def _search_options(args: argparse.Namespace, limits: Limits, err: Console):
     from litecoop_mlir.models.pool import load_roster
-    from litecoop_mlir.optimize import OptimizeOptions
+    from litecoop_mlir.tune import OptimizeOptions
 
     if args.budget < 1:
         raise UsageError("error: --budget must be at least 1")
@@ -260,14 +287,15 @@ def _search_options(args: argparse.Namespace, limits: Limits, err: Console):
             budget=args.budget, time_budget_s=args.time_budget, search=search, seed=args.seed,
             repetitions=args.repetitions, limits=limits, workers=args.workers, executor=args.executor,
             ray_address=args.ray_address, min_share=args.min_share, pareto_points=args.pareto_points,
+            max_error=args.max_error,
         )
     except ValueError as exc:
         raise UsageError(f"error: {exc}") from None
 
 
 def _search(args: argparse.Namespace, limits: Limits, out: Console, err: Console) -> int:
-    from litecoop_mlir.optimize import optimize
     from litecoop_mlir.progress import SearchProgress, print_result
+    from litecoop_mlir.tune import optimize
 
     options = _search_options(args, limits, err)
     work_dir = Path(args.work_dir or "litecoop-out")
@@ -279,7 +307,7 @@ def _search(args: argparse.Namespace, limits: Limits, out: Console, err: Console
     else:
         text = result.spec_text
     if args.output:
-        Path(args.output).write_text(text)
+        _write_output(args.output, text)
     else:
         out.file.write(text)
     err.print(f"artifacts in {work_dir}/: spec.mlir, best.vmfb, summary.json, compile_flags.txt, candidates.jsonl, "
@@ -296,18 +324,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     out = Console(file=sys.stdout, highlight=False, width=160)
     err = Console(file=sys.stderr, highlight=False, width=None if sys.stderr.isatty() else 160)
+    previous = _stop_on_signals()
     try:
         return _run(args, out, err)
     except UsageError as exc:
         parser.print_usage(sys.stderr)
-        print(f"litecoop-mlir-opt: {exc}", file=sys.stderr)
+        print(f"litecoop-mlir-opt: {redact(str(exc))}", file=sys.stderr)
         return 2
     except LitecoopError as exc:
-        print(str(exc), file=sys.stderr)
+        print(redact(str(exc)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("litecoop-mlir-opt: interrupted", file=sys.stderr)
+        kill_all_children()
+        where = f" (the run is stored in {args.work_dir or 'litecoop-out'}: continue it with --resume)" if args.input else ""
+        print(f"litecoop-mlir-opt: interrupted{where}", file=sys.stderr)
         return 1
+    finally:
+        _restore_signals(previous)
+        allow_children()
+
+
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM / SIGHUP / SIGINT: kill the children (each runs in its own session, so the signal
+    does not reach them), then unwind as an interrupt."""
+    kill_all_children()
+    raise KeyboardInterrupt
+
+
+def _stop_on_signals() -> dict[int, object]:
+    previous: dict[int, object] = {}
+    if threading.current_thread() is not threading.main_thread():
+        return previous  # signal handlers can only be set from the main thread
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        previous[sig] = signal.signal(sig, _stop)
+    return previous
+
+
+def _restore_signals(previous: dict[int, object]) -> None:
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

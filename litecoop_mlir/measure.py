@@ -148,6 +148,13 @@ class Evaluator:
             self._inputs = make_inputs(specs, self.work_dir / "inputs", self.seed)
         return self._inputs
 
+    @property
+    def reference(self) -> tuple[Path, ...]:
+        """The baseline's outputs on `inputs` (after `baseline()`): what every candidate must reproduce."""
+        if not self._reference:
+            raise RuntimeError("baseline() must run before outputs are compared")
+        return self._reference
+
     def baseline(self) -> Measurement:
         """Measure the input module at the base flags and keep its outputs as the reference."""
         return self._evaluate(Candidate(self.workload.source), reference=True)
@@ -174,8 +181,9 @@ class Evaluator:
             running.wait()  # the same candidate is being measured: take its result
         try:
             m = self._measure(key, candidate, reference)
-            with self._cache_lock:
-                self.cache[key] = m
+            if m.status is not Status.INTERRUPTED:  # not a result: measured again when the run resumes
+                with self._cache_lock:
+                    self.cache[key] = m
         finally:
             with self._cache_lock:
                 self._inflight.pop(key).set()
@@ -203,7 +211,7 @@ class Evaluator:
         if same is not None:  # another script compiled to this very binary: measured once
             return dataclasses.replace(same, key=key, compile_s=comp.wall_s, vmfb=str(comp.vmfb),
                                        error=same.error or "same binary as an earlier candidate")
-        m = Measurement(key, Status.OK, size_bytes=comp.size_bytes, compile_s=comp.wall_s, vmfb=str(comp.vmfb))
+        m = Measurement(key, Status.OK, size_bytes=comp.size_bytes, compile_s=comp.wall_s, vmfb=str(comp.vmfb), binary=binary)
         if not self.can_run:
             m.status, m.compile_only, m.error = Status.NO_DEVICE, True, self.no_device_reason
             return m
@@ -237,9 +245,7 @@ class Evaluator:
             self._reference = run.outputs
             m.max_abs_error = m.max_rel_error = 0.0
             return True
-        if not self._reference:
-            raise RuntimeError("baseline() must run before candidates are verified")
-        cmp = compare_outputs(run.outputs, self._reference, [o.dtype for o in w.outputs])
+        cmp = compare_outputs(run.outputs, self.reference, [o.dtype for o in w.outputs])
         m.max_abs_error, m.max_rel_error = cmp.max_abs_error, cmp.max_rel_error
         if not cmp.ok:
             m.status, m.error = Status.WRONG_NUMBERS, cmp.detail

@@ -204,6 +204,11 @@ def select_point(pareto_path: str | Path, *, max_error: float | None = None, pre
         points = data["points"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError(f"{path}: error: not a litecoop Pareto set: {exc}") from None
+    if not isinstance(points, list) or not points:
+        raise InputError(f"{path}: error: not a litecoop Pareto set: 'points' must be a non-empty list")
+    for i, p in enumerate(points):
+        if not isinstance(p, dict) or not isinstance(p.get("spec"), str) or not isinstance(p.get("latency_ms"), (int, float)):
+            raise InputError(f"{path}: error: not a litecoop Pareto set: point {i} needs a 'spec' path and a 'latency_ms'")
     if prefer not in ("latency", "size", "error"):
         raise InputError(f"error: --prefer takes latency, size or error, not {prefer!r}")
     ok = [p for p in points if max_error is None or (p.get("max_rel_error") is not None and p["max_rel_error"] <= max_error)]

@@ -14,9 +14,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from litecoop_mlir.optimize import OptimizeResult
 from litecoop_mlir.records import EventKind, How, fmt_ms
 from litecoop_mlir.search.mcts import Event
+from litecoop_mlir.transforms import Script
+from litecoop_mlir.tune import OptimizeResult
 from litecoop_mlir.workload import Kernel
 
 
@@ -66,7 +67,7 @@ def print_result(result: OptimizeResult, console: Console) -> None:
         j = d.to_json()
         sp = j["speedup_in_search"]
         t.add_row(j["executable"], j["kernel"], fmt_ms(j["baseline_ms"]), fmt_ms(j["best_ms"]), f"{sp:.2f}x" if sp else "-",
-                  str(j["candidates"]), d.best_node.script.describe() if d.best_node else "-")
+                  str(j["candidates"]), _describe(d.best_node.script) if d.best_node else "-")
     console.print(t)
     m = Table(title=f"models (cost basis: {result.pool.cost_basis})")
     for col in ("model", "calls", "prompt tok", "completion tok", "cost USD", "hits", "children", "invalid", "errors"):
@@ -95,3 +96,13 @@ def print_result(result: OptimizeResult, console: Console) -> None:
                       f"Pareto set: {whole.get('pareto', {}).get('points', 0)} points in {whole.get('pareto', {}).get('path')}")
     for note in result.notes:
         console.print(f"note: {note}")
+    kept = result.kept if result.kept == "baseline" else f"{result.kept} ({'; '.join(_describe(s) for s in result.best_scripts.values() if s.transforms)})"
+    console.print(f"kept: {kept}")
+    check = result.export_check or {}
+    if check:
+        console.print(f"{'checked' if check.get('ok') else 'CHECK FAILED'}: {check.get('detail')}; rebuild with: "
+                      f"bash {result.work_dir / 'compile.sh'}")
+
+
+def _describe(script: Script) -> str:
+    return script.describe() + (" [changes numerics]" if script.changes_numerics() else "")

@@ -31,6 +31,7 @@ class Status(str, enum.Enum):
     BENCHMARK_ERROR = "benchmark_error"
     NO_DEVICE = "no_device"
     INVALID = "invalid"
+    INTERRUPTED = "interrupted"  # the tool was stopped (SIGINT/SIGTERM/SIGHUP) while it ran: not a result
 
 
 class How(str, enum.Enum):
@@ -91,6 +92,7 @@ class Measurement:
     error: str = ""
     compile_only: bool = False
     vmfb: str = ""
+    binary: str = ""  # digest of the compiled module: equal digests are the same candidate
 
     @property
     def ok(self) -> bool:

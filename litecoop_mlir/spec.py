@@ -139,7 +139,9 @@ def render_spec(configs: Mapping[Kernel, KernelConfig], ctx: ir.Context) -> str:
 
 
 def export_spec(workload: Workload, scripts: Mapping[Kernel, Script], out_dir: Path, *, check: bool = True) -> SpecExport:
-    """Write `spec.mlir` and `flags.txt` for the best scripts, check them, fall back where dropped."""
+    """Write `spec.mlir`, `flags.txt` and `compile_flags.txt` for the best scripts, check them, fall
+    back where dropped. Paths in the flags are absolute, so they work from any directory."""
+    out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     global_flags, codegen_flags = merge_flags(scripts)
     flags = global_flags + codegen_flags
@@ -160,8 +162,19 @@ def export_spec(workload: Workload, scripts: Mapping[Kernel, Script], out_dir: P
     export.applied = {k.executable: True for k in configs}
     if check and configs:
         _check_applied(workload, export, configs, global_flags, ctx, out_dir)
-    (out_dir / "compile_flags.txt").write_text("".join(f + "\n" for f in export.compile_flags(workload.target)))
+    needed = export.compile_flags(workload.target)
+    (out_dir / "compile_flags.txt").write_text("".join(f + "\n" for f in needed))
+    export.spec_path.write_text(_with_usage(export.spec_path.read_text(), needed))
     return export
+
+
+def _with_usage(spec_text: str, flags: list[str]) -> str:
+    """The spec with a header naming every flag a build needs with it (module-wide flags too)."""
+    body = spec_text[spec_text.index("module attributes"):]
+    head = ["// Tuning spec written by litecoop-mlir. Build with all of these flags (also in compile_flags.txt),",
+            "// after the target flags and --iree-opt-level=O3:"]
+    head += [f"//   {f}" for f in flags] or ["//   (none: this spec changes nothing)"]
+    return "\n".join(head) + "\n" + body
 
 
 def _check_applied(workload: Workload, export: SpecExport, configs: dict[Kernel, KernelConfig], global_flags: tuple[str, ...],

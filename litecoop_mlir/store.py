@@ -20,6 +20,7 @@ from typing import Any, Iterator
 
 from litecoop_mlir.errors import LitecoopError
 from litecoop_mlir.records import Measurement, dumps
+from litecoop_mlir.secrets import redact
 
 SCHEMA_VERSION = 1
 DB_NAME = "run.db"
@@ -107,6 +108,30 @@ class RunStore:
         for k, v in items.items():
             self._exec("INSERT OR REPLACE INTO meta VALUES (?, ?)", (k, dumps(v)))
 
+    def start_session(self) -> None:
+        """Count a new session (a first run or a `--resume`); its wall time grows with `touch_session`."""
+        now = time.time()
+        log = self.meta().get("sessions_log") or []
+        self.set_meta(sessions_log=[*log, [now, now]])
+        self._touched = now
+
+    def touch_session(self, every_s: float = 1.0) -> None:
+        """Record that the current session is still going (at most once per `every_s`), so an
+        interrupted session's wall time is not lost."""
+        now = time.time()
+        if now - getattr(self, "_touched", 0.0) < every_s:
+            return
+        self._touched = now
+        log = self.meta().get("sessions_log") or [[now, now]]
+        log[-1][1] = now
+        self.set_meta(sessions_log=log)
+
+    def sessions(self) -> tuple[int, float]:
+        """(sessions so far, their wall time in seconds, the current one included)."""
+        self.touch_session(every_s=0.0)
+        log = self.meta().get("sessions_log") or []
+        return len(log), sum(max(0.0, end - start) for start, end in log)
+
     def check_identity(self, identity: dict[str, Any]) -> None:
         """Refuse a store written for another input, target, function or flags."""
         meta = self.meta()
@@ -168,7 +193,7 @@ class RunStore:
             "INSERT INTO calls (dispatch, node, model, status, prompt_tokens, completion_tokens, cost_usd, latency_s, "
             "retries, error, reply_excerpt, t) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (dispatch, node, model, outcome.status, outcome.prompt_tokens, outcome.completion_tokens, cost_usd,
-             outcome.latency_s, outcome.retries, outcome.error[:500], outcome.reply_excerpt[:500], time.time()),
+             outcome.latency_s, outcome.retries, redact(outcome.error)[:500], redact(outcome.reply_excerpt)[:500], time.time()),
         )
 
     def calls(self) -> Iterator[dict[str, Any]]:

@@ -346,6 +346,11 @@ class Script:
         hits = [t for t in self.transforms if isinstance(t, SetFlag) and t.value in t.spec.reshapes]
         return hits[-1] if hits else None
 
+    def changes_numerics(self) -> bool:
+        """Whether a flag of the script may change rounding (fast-math reassociation, lower precision,
+        another opt level): such a script wins only under an explicit error bound."""
+        return any(isinstance(t, SetFlag) and t.spec.numerics for t in self.transforms)
+
     def changes_codegen(self) -> bool:
         return any(not isinstance(t, SetFlag) for t in self.transforms)
 
@@ -480,26 +485,27 @@ def _violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy, machi
         inner = par[inner_dims[-1]]
         if not _is_pow2(inner):
             yield f"innermost vector width {inner} is not a power of two (scalarizes)"
-    if kernel.kind == "contraction" and kernel.dims.get("n") and kernel.dims.get("m"):
-        m_i, n_i = kernel.dims["m"][-1], kernel.dims["n"][-1]
-        if par and len(par) == n:
-            m, nn = max(par[m_i], 1), max(par[n_i], 1)
-            lanes = max(machine.native_vector_bytes // ebytes, 1)
-            red = tiles.get("vector_reduction", ())
-            for d in (*kernel.dims.get("n", ()), *kernel.dims.get("k", ())):
-                for lvl, vals in (("vector_common_parallel", par), ("vector_reduction", red)):
-                    if d < len(vals) and vals[d] > 1 and not _is_pow2(vals[d]):
-                        yield f"{lvl}[{d}] = {vals[d]}: vector tiles on contiguous N/K dims must be powers of two"
-            if nn % lanes and kernel.loop_bounds[n_i] >= lanes:
-                yield (
-                    f"contiguous vector width {nn} does not fill whole {lanes}-lane SIMD registers; use a multiple of {lanes}"
-                )
-            regs = m * math.ceil(nn / lanes) + math.ceil(nn / lanes) + 1
-            if regs > machine.vector_registers:
-                yield (
-                    f"register tile {m}x{nn} needs {regs} vector registers (accumulators + operands); "
-                    f"the target has {machine.vector_registers}: it would spill"
-                )
+    if kernel.kind == "contraction" and kernel.dims.get("n") and kernel.dims.get("m") and par and len(par) == n:
+        yield from _register_tile_violations(kernel, tiles, machine)
+
+
+def _register_tile_violations(kernel: Kernel, tiles: dict[str, tuple[int, ...]], machine: MachineModel) -> Iterator[str]:
+    """A contraction's register tile: power-of-two contiguous widths that fill whole SIMD
+    registers, and accumulators plus operands within the machine's vector registers."""
+    par, red = tiles.get("vector_common_parallel", ()), tiles.get("vector_reduction", ())
+    m_i, n_i = kernel.dims["m"][-1], kernel.dims["n"][-1]
+    m, nn = max(par[m_i], 1), max(par[n_i], 1)
+    lanes = machine.lanes(element_bytes(kernel))
+    for d in (*kernel.dims.get("n", ()), *kernel.dims.get("k", ())):
+        for lvl, vals in (("vector_common_parallel", par), ("vector_reduction", red)):
+            if d < len(vals) and vals[d] > 1 and not _is_pow2(vals[d]):
+                yield f"{lvl}[{d}] = {vals[d]}: vector tiles on contiguous N/K dims must be powers of two"
+    if nn % lanes and kernel.loop_bounds[n_i] >= lanes:
+        yield f"contiguous vector width {nn} does not fill whole {lanes}-lane SIMD registers; use a multiple of {lanes}"
+    regs = m * math.ceil(nn / lanes) + math.ceil(nn / lanes) + 1
+    if regs > machine.vector_registers:
+        yield (f"register tile {m}x{nn} needs {regs} vector registers (accumulators + operands); "
+               f"the target has {machine.vector_registers}: it would spill")
 
 
 def validate(kernel: Kernel, script: Script, transform: Transform, target: TargetLike = "llvm-cpu", machine: MachineModel | None = None) -> Script:

@@ -150,7 +150,8 @@ class Point:
                 "proxy_ms": self.proxy_ms, "proxy_error": self.proxy_error, "isolated_ms": self.isolated_ms,
                 "isolated_error": (self.isolated_ms - self.latency_ms) / self.latency_ms if self.latency_ms > 0 else math.nan,
                 "max_rel_error": m.max_rel_error, "max_abs_error": m.max_abs_error, "size_bytes": m.size_bytes,
-                "within_tolerance": m.ok or self.role == "baseline"}
+                "within_tolerance": m.ok or self.role == "baseline",
+                "changes_numerics": any(s.changes_numerics() for s in self.scripts.values())}
 
 
 @dataclass

@@ -323,10 +323,17 @@ class Workload:
         return max(new, key=lambda k: k.flops)
 
 
+#: How MLIR text given in place of a path starts (a path never does).
+_MLIR_STARTS = ("module", "func.func", "util.func", "builtin.module", "#map", "//")
+
+
 def read_source(path: str) -> tuple[str, str]:
-    """Read a module from a file or `-` (stdin); returns (text, display name)."""
+    """Read a module from a file, `-` (stdin), or MLIR text itself (several lines, or a line that
+    starts as MLIR does); returns (text, display name)."""
     if path == "-":
         return sys.stdin.read(), "<stdin>"
+    if "\n" in path or path.lstrip().startswith(_MLIR_STARTS):
+        return path, "<string>"
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{path}: error: no such file")

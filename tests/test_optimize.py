@@ -11,8 +11,8 @@ import pytest
 from litecoop_mlir.cli import main
 from litecoop_mlir.models.openai_model import OpenAIProposer
 from litecoop_mlir.models.pool import load_roster
-from litecoop_mlir.optimize import OptimizeOptions, optimize
 from litecoop_mlir.testing.openai_server import OpenAIServer, write_roster
+from litecoop_mlir.tune import OptimizeOptions, optimize
 
 FAST = dict(search_repetitions=2, repetitions=2, final_rounds=1, finalists=2)
 
@@ -76,3 +76,92 @@ def test_cli_search_usage_errors(small_matmul_path: Path, tmp_path: Path, capsys
     bad.write_text("[[models]]\nname = 'x'\n")
     assert main([str(small_matmul_path), "--models", str(bad)]) == 1
     assert "bad.toml" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_flag_only_win_ships_its_flags_and_compile_sh_rebuilds_it(tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.conftest import SMALL_UNALIGNED
+
+    result = optimize(SMALL_UNALIGNED, tmp_path / "run", OptimizeOptions(budget=2, **FAST))  # MLIR text, not a path
+    work = tmp_path / "run"
+    summary = json.loads((work / "summary.json").read_text())
+    assert summary["speedup"] > 2 and summary["kept"] != "baseline"  # data tiling, probed first, wins ~10x
+    flags = (work / "compile_flags.txt").read_text()
+    assert "--iree-opt-data-tiling=true" in flags
+    assert "--iree-opt-data-tiling=true" in result.spec_text.split("module attributes")[0]  # the spec's header says so
+    assert set(result.best_scripts) == {"main_dispatch_0"}  # keyed by executable name
+    check = summary["export_check"]
+    assert check["ok"] and "compile.sh" in check["detail"]
+    rebuilt = tmp_path / "again.vmfb"
+    subprocess.run(["bash", str(work / "compile.sh"), str(rebuilt)], check=True, capture_output=True, timeout=120)
+    assert rebuilt.read_bytes() == (work / "best.vmfb").read_bytes() or check["rebuilt_ms"] > 0
+
+
+def test_the_readme_apply_example_is_legal_in_any_order(tmp_path: Path, capsys) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    start = readme.index('    [{"op": "tile", "level": "vector_common_parallel"')
+    text = readme[start:readme.index("]\n", readme.index('"reassociate_fp"', start)) + 1]
+    script = json.loads(text)
+    for order in (script, list(reversed(script))):
+        (tmp_path / "script.json").write_text(json.dumps(order))
+        rc = main([str(Path(__file__).resolve().parent.parent / "kernels" / "matmul_512.mlir"), "--apply",
+                   str(tmp_path / "script.json"), "-o", str(tmp_path / "spec.mlir"), "--work-dir", str(tmp_path / "out")])
+        assert rc == 0, capsys.readouterr().err
+
+
+def test_only_real_results_win(monkeypatch) -> None:
+    """A candidate that compiles to the baseline's binary is the baseline; one whose flags change
+    rounding wins only under --max-error."""
+    from types import SimpleNamespace
+
+    from litecoop_mlir.records import Measurement, Status
+    from litecoop_mlir.transforms import Script, SetFlag, SetTileSizes
+    from litecoop_mlir.tune import _winners
+    from litecoop_mlir.whole_module import ModuleOutcome, Point
+    from tests.conftest import make_fake_kernel
+
+    k = make_fake_kernel()
+
+    def point(name: str, ms: float, binary: str, *flags: SetFlag) -> Point:
+        m = Measurement(name, Status.OK, median_ms=ms, binary=binary, max_rel_error=1e-6)
+        script = Script((*flags, SetTileSizes("vector_reduction", (0, 0, 4)))) if name != "baseline" else Script()
+        return Point(name, (), {k: script}, m, "single" if name != "baseline" else "baseline", latency_ms=ms)
+
+    pts = [point("baseline", 2.0, "b"), point("same", 1.9, "b"), point("fastmath", 1.0, "f", SetFlag("reassociate_fp", "true")),
+           point("real", 1.5, "r")]
+    outcome = ModuleOutcome(pts, None, {}, [], [])
+
+    def winners(max_error):
+        run = SimpleNamespace(notes=[], options=SimpleNamespace(max_error=max_error))
+        return [p.name for p in _winners(run, outcome)], run.notes
+
+    names, notes = winners(None)
+    assert names == ["real"] and any("baseline's binary" in n for n in notes) and any("--max-error" in n for n in notes)
+    assert winners(1e-5)[0] == ["fastmath", "real"]
+    assert winners(1e-7)[0] == ["real"]
+
+
+@pytest.mark.slow
+def test_artifacts_that_fail_their_rebuild_are_never_shipped(tmp_path: Path, monkeypatch) -> None:
+    """The winner's exported spec and flags, rebuilt by plain iree-compile, fail (as an im2col flag
+    mixed with a substituted executable did): the next point is checked, down to the baseline."""
+    from litecoop_mlir import tune
+    from litecoop_mlir.artifacts import ExportCheck
+    from tests.conftest import SMALL_UNALIGNED
+
+    real, calls = tune.check_export, []
+
+    def failing_first(*args, **kwargs):
+        calls.append(args[3])
+        if len(calls) == 1:
+            return ExportCheck(False, "NOT_FOUND; export 'main_dispatch_1' not found in library")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tune, "check_export", failing_first)
+    result = optimize(SMALL_UNALIGNED, tmp_path / "run", OptimizeOptions(budget=2, **{**FAST, "finalists": 1}))
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert len(calls) == 2 and summary["kept"] == "baseline" and summary["export_check"]["ok"]
+    assert any("failed when rebuilt by plain iree-compile" in n for n in summary["notes"])
+    assert result.speedup == pytest.approx(1.0) and "--iree-opt-data-tiling" not in (tmp_path / "run" / "compile_flags.txt").read_text()

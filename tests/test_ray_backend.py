@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from litecoop_mlir.optimize import OptimizeOptions, optimize
 from litecoop_mlir.search.mcts import SearchConfig
+from litecoop_mlir.tune import OptimizeOptions, optimize
 
 ray = pytest.importorskip("ray")
 

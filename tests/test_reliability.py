@@ -16,7 +16,6 @@ from litecoop_mlir.iree.process import Limits
 from litecoop_mlir.iree.tools import tool_path
 from litecoop_mlir.models.pool import ModelSpec
 from litecoop_mlir.models.proposal import InvalidReply, Proposal, parse_reply
-from litecoop_mlir.optimize import OptimizeOptions, optimize
 from litecoop_mlir.search.mcts import SearchConfig
 from litecoop_mlir.testing.openai_server import OpenAIServer, write_roster
 from litecoop_mlir.transforms import (
@@ -27,6 +26,7 @@ from litecoop_mlir.transforms import (
     SetTileSizes,
     SetWorkgroupSize,
 )
+from litecoop_mlir.tune import OptimizeOptions, optimize
 from tests.conftest import make_fake_kernel
 
 CLOSED_SET = (SetTileSizes, SetPipeline, SetOption, SetFlag, SetWorkgroupSize)
@@ -203,3 +203,18 @@ def test_api_key_never_reaches_files_logs_or_reports(small_matmul_path: Path, tm
     assert any(p.name == "report.html" for p in files) and any(p.name == "run.db" for p in files)
     for p in files:
         assert SECRET.encode() not in p.read_bytes(), p
+
+
+def test_a_key_echoed_by_the_server_is_redacted_everywhere(small_matmul_path: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("LITECOOP_SECRET_KEY", SECRET)
+    with OpenAIServer(script={"keyed": ["401echo"]}) as server:
+        roster = write_roster(tmp_path / "roster.toml", server.base_url, [("keyed", 8, 1e-6, 2e-6)], api_key_env="LITECOOP_SECRET_KEY")
+        work = tmp_path / "run"
+        main([str(small_matmul_path), "--models", str(roster), "--budget", "2", "--work-dir", str(work), "--repetitions", "2"])
+        assert any(r["_action"] == "401echo" for r in server.requests)  # the server did echo it
+    out = capsys.readouterr()
+    assert SECRET not in out.out + out.err and "Incorrect API key provided: ***" in out.err
+    for p in (p for p in work.rglob("*") if p.is_file()):
+        assert SECRET.encode() not in p.read_bytes(), p
+    db = sqlite3.connect(work / "run.db")
+    assert any("***" in (e or "") for (e,) in db.execute("SELECT error FROM calls"))

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from litecoop_mlir.cli import main
-from litecoop_mlir.optimize import OptimizeOptions, optimize
 from litecoop_mlir.report import SECTIONS
+from litecoop_mlir.tune import OptimizeOptions, optimize
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
 

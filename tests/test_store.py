@@ -74,7 +74,8 @@ def test_kill9_then_resume_counts_every_candidate_once(small_matmul_path: Path, 
     assert summary["candidates"] == 6 == len(after)
     assert len({key for _, key, _, _ in after}) == 6  # no candidate twice
     assert after[: len(before)] == before  # what was measured before the kill was not measured again
-    assert summary["sessions"] == 1  # the killed session never finished
+    assert summary["sessions"] == 2  # the killed session counts, and so does its wall time
+    assert summary["wall_s_all_sessions"] > summary["wall_s"] + 0.5
     lines = (work / "candidates.jsonl").read_text().splitlines()
     assert sum(json.loads(x)["how"] == "compiled" and json.loads(x)["node"] > 0 for x in lines) == 6
 
@@ -82,7 +83,7 @@ def test_kill9_then_resume_counts_every_candidate_once(small_matmul_path: Path, 
 @pytest.mark.slow
 def test_resumed_finished_run_recompiles_nothing(small_matmul_path: Path, tmp_path: Path, monkeypatch) -> None:
     from litecoop_mlir.measure import LocalBackend
-    from litecoop_mlir.optimize import OptimizeOptions, optimize
+    from litecoop_mlir.tune import OptimizeOptions, optimize
 
     opts = OptimizeOptions(budget=3, search_repetitions=2, repetitions=2, final_rounds=1, finalists=1)
     first = optimize(str(small_matmul_path), tmp_path / "run", opts)
@@ -92,3 +93,40 @@ def test_resumed_finished_run_recompiles_nothing(small_matmul_path: Path, tmp_pa
     again = optimize(str(small_matmul_path), tmp_path / "run", opts, resume=True)
     assert compiles == []  # neither the baseline nor any candidate was compiled again
     assert again.to_json()["candidates"] == first.to_json()["candidates"] == 3
+
+
+def _children_of_run(work: Path) -> list[str]:
+    """Command lines of live processes that work on files of `work`."""
+    found = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                cmd = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if str(work) in cmd and int(d.name) != os.getpid():
+                found.append(cmd[:200])
+    return found
+
+
+@pytest.mark.slow
+def test_sigterm_kills_every_child_and_leaves_a_resumable_run(small_matmul_path: Path, tmp_path: Path) -> None:
+    work = tmp_path / "run"
+    args = [str(small_matmul_path), "--budget", "8", "--repetitions", "2", "--concurrency", "2", "--work-dir", str(work)]
+    proc = subprocess.Popen([sys.executable, "-m", "litecoop_mlir.cli", *args, "-o", os.devnull],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 180
+    while len(_compiled(work / "run.db")) < 1 or not any("iree-" in c for c in _children_of_run(work)):
+        assert proc.poll() is None and time.monotonic() < deadline, "no child to interrupt"
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM)  # to the tool alone, as `timeout` or a batch scheduler does
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1 and "interrupted" in err and "--resume" in err, err
+    time.sleep(0.2)
+    assert _children_of_run(work) == []  # nothing of the run survived the tool
+    stored = _compiled(work / "run.db")
+    assert main([*args, "--resume", "-o", os.devnull]) == 0
+    summary = json.loads((work / "summary.json").read_text())
+    assert summary["candidates"] == 8 and summary["sessions"] == 2 and len(stored) < 8
+    statuses = {json.loads(x)["status"] for x in (work / "candidates.jsonl").read_text().splitlines()}
+    assert "interrupted" not in statuses

@@ -44,7 +44,6 @@ from litecoop_mlir.iree.runner import benchmark_interleaved  # noqa: E402
 from litecoop_mlir.measure import Evaluator  # noqa: E402
 from litecoop_mlir.models.builtin import ranked_steps  # noqa: E402
 from litecoop_mlir.models.pool import ModelSpec, load_roster  # noqa: E402
-from litecoop_mlir.optimize import OptimizeOptions, optimize  # noqa: E402
 from litecoop_mlir.records import Candidate, dumps  # noqa: E402
 from litecoop_mlir.targets.machine import detect_host, measure_fma_peak  # noqa: E402
 from litecoop_mlir.targets.strategy import make_target  # noqa: E402
@@ -55,6 +54,7 @@ from litecoop_mlir.testing.openai_server import (  # noqa: E402
     write_roster,
 )
 from litecoop_mlir.transforms import Script, machine_for, transform_to_json  # noqa: E402
+from litecoop_mlir.tune import OptimizeOptions, optimize  # noqa: E402
 from litecoop_mlir.workload import Kernel, load_workload  # noqa: E402
 
 #: SIMULATED models: name, params (B), USD/input token, USD/output token, reply delay (s), quality q, invalid rate

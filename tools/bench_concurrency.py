@@ -19,9 +19,9 @@ import tempfile
 from pathlib import Path
 
 from litecoop_mlir.models.pool import load_roster
-from litecoop_mlir.optimize import OptimizeOptions, optimize
 from litecoop_mlir.search.mcts import SearchConfig
 from litecoop_mlir.testing.openai_server import OpenAIServer
+from litecoop_mlir.tune import OptimizeOptions, optimize
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_server_search import MODELS, write_sim_roster  # noqa: E402

@@ -14,6 +14,7 @@ import os
 import resource
 import signal
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,6 +109,29 @@ def group_resident_bytes(pgid: int) -> int:
     return total
 
 
+# Every child runs in its own session, so a signal to the tool does not reach it: the tool
+# keeps the process groups it started and kills them itself when it is stopped.
+_LIVE: set[int] = set()
+_LIVE_LOCK = threading.Lock()
+_STOPPING = threading.Event()
+
+
+def kill_all_children() -> int:
+    """Kill every process group this process started and still runs; later ones are refused.
+    Returns how many groups were killed (for the stop message)."""
+    _STOPPING.set()
+    with _LIVE_LOCK:
+        groups = list(_LIVE)
+    for pgid in groups:
+        _kill_group(pgid)
+    return len(groups)
+
+
+def allow_children() -> None:
+    """Allow new children again after `kill_all_children` (a later run in the same process)."""
+    _STOPPING.clear()
+
+
 def _kill_group(pid: int) -> None:
     try:
         os.killpg(pid, signal.SIGKILL)
@@ -161,6 +185,8 @@ def run_limited(
     """
     args = [str(c) for c in cmd]
     start = time.monotonic()
+    if _STOPPING.is_set():
+        return ProcResult(Status.INTERRUPTED, None, "", "error: interrupted before it started", 0.0)
     try:
         proc = subprocess.Popen(
             args,
@@ -176,8 +202,16 @@ def run_limited(
         )
     except OSError as exc:
         return ProcResult(Status.CRASH, None, "", f"error: cannot start {args[0]}: {exc}", 0.0)
-    killed, out, err = _wait(proc, limits, start)
+    with _LIVE_LOCK:
+        _LIVE.add(proc.pid)
+    try:
+        killed, out, err = _wait(proc, limits, start)
+    finally:
+        with _LIVE_LOCK:
+            _LIVE.discard(proc.pid)
     wall = time.monotonic() - start
+    if _STOPPING.is_set() and proc.returncode != 0:
+        return ProcResult(Status.INTERRUPTED, proc.returncode, out, err + "\nerror: interrupted\n", wall)
     if killed is not None:
         return ProcResult(killed, None, out, err, wall)
     rc = proc.returncode

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Mapping
 
 from litecoop_mlir.models.base import OnStep, Proposer
@@ -9,6 +10,7 @@ from litecoop_mlir.models.builtin import BUILTIN_PROPOSERS
 from litecoop_mlir.models.openai_model import OpenAIProposer
 from litecoop_mlir.models.pool import ModelPool, ModelSpec
 from litecoop_mlir.models.request import CallOutcome, ProposalRequest
+from litecoop_mlir.secrets import redact
 
 
 def make_proposer(spec: ModelSpec) -> Proposer:
@@ -32,6 +34,9 @@ class ModelCaller:
     def call(self, name: str, request: ProposalRequest, on_step: OnStep | None = None) -> CallOutcome:
         """One turn of model `name`; `on_step` gets steps early from streaming endpoints."""
         out = self._proposers[name].propose(request, on_step)
+        out.error, out.reply_excerpt = redact(out.error), redact(out.reply_excerpt)  # a server may echo the key
+        if out.proposal is not None and out.proposal.reasoning:
+            out.proposal = dataclasses.replace(out.proposal, reasoning=redact(out.proposal.reasoning))
         spec = self.pool.by_name[name]
         self.pool.record(
             name,

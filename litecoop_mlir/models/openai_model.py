@@ -27,6 +27,7 @@ from litecoop_mlir.models.proposal import (
     reply_schema,
 )
 from litecoop_mlir.models.request import CallOutcome, ProposalRequest
+from litecoop_mlir.secrets import register
 
 RESPONSE_FORMATS = ("json_schema", "json_object", "none")
 #: on_step(index in the reply (from 1), step): a step ready before the reply is complete
@@ -51,6 +52,7 @@ class OpenAIProposer(Proposer):
         if not self.spec.api_key_env:
             return "unused"
         key = os.environ.get(self.spec.api_key_env, "")
+        register(key)
         if not key:
             raise EndpointUnavailable(f"environment variable {self.spec.api_key_env} is not set")
         return key

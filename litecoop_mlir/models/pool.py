@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from litecoop_mlir.errors import InputError
+from litecoop_mlir.secrets import register_env
 
 KINDS = ("openai", "builtin")
 BUILTINS = ("heuristic", "random")
@@ -130,6 +131,7 @@ def load_roster(path: str | Path) -> list[ModelSpec]:
             specs.append(ModelSpec(**e))
         except (TypeError, ValueError) as exc:
             raise InputError(f"{path}: error: models[{i}]: {exc}") from None
+    register_env(s.api_key_env for s in specs)  # so that an echoed key never reaches a print or the store
     names = [s.name for s in specs]
     if len(set(names)) != len(names):
         raise InputError(f"{path}: error: model names must be unique")

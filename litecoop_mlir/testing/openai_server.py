@@ -7,7 +7,7 @@ tile moves from its legal moves, so the whole client path runs without any real 
 
 Actions: ok, malformed (not JSON), schema (JSON of the wrong shape), illegal (well-formed
 but illegal transforms), hostile (shell / MLIR text in fields), empty (null content),
-no_usage (ok without a usage block), 429, 500, drop (connection closed mid-request),
+no_usage (ok without a usage block), 401echo (401 quoting the key), 429, 500, drop (connection closed mid-request),
 delay:SECONDS (sleep, then ok).
 
     with OpenAIServer(script={"big": ["500", "ok"]}) as server:
@@ -213,6 +213,10 @@ class OpenAIServer:
             action = "ok"
         if action == "429":
             h._json(429, {"error": {"message": "rate limited", "type": "rate_limit_error"}}, {"retry-after": "0"})
+            return
+        if action == "401echo":  # a careless server that echoes the key it was given
+            key = h.headers.get("Authorization", "").removeprefix("Bearer ")
+            h._json(401, {"error": {"message": f"Incorrect API key provided: {key}", "type": "invalid_request_error"}})
             return
         if action == "500":
             h._json(500, {"error": {"message": "internal error", "type": "server_error"}})

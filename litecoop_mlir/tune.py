@@ -1,6 +1,6 @@
 """One call: workload -> a shared-tree search per dispatch -> re-measured result and artifacts.
 
-    from litecoop_mlir.optimize import optimize, OptimizeOptions
+    from litecoop_mlir.tune import optimize, OptimizeOptions
     result = optimize("kernels/matmul_512.mlir", "runs/mm", OptimizeOptions(budget=64))
     print(result.speedup, result.spec_text)
 
@@ -13,17 +13,18 @@ interleaved rounds with more repetitions; those numbers are the result and the P
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import statistics
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from litecoop_mlir import __version__
 from litecoop_mlir.apply import build_candidate
-from litecoop_mlir.artifacts import write_run_artifacts
+from litecoop_mlir.artifacts import ExportCheck, check_export, write_run_artifacts
 from litecoop_mlir.errors import LitecoopError
 from litecoop_mlir.executor import LocalExecutor
 from litecoop_mlir.iree.process import Limits
@@ -31,10 +32,11 @@ from litecoop_mlir.iree.tools import compiler_version
 from litecoop_mlir.measure import Backend, Evaluator, LocalBackend
 from litecoop_mlir.models.caller import ModelCaller
 from litecoop_mlir.models.pool import OFFLINE_ROSTER, ModelPool, ModelSpec
+from litecoop_mlir.models.preflight import check_roster
 from litecoop_mlir.profile import ModuleProfile, Profiler
 from litecoop_mlir.records import Candidate, EventKind, How, Measurement, Status, failure
 from litecoop_mlir.search.mcts import Evaluate, Event, KernelSearch, SearchConfig
-from litecoop_mlir.spec import export_spec
+from litecoop_mlir.spec import SpecExport, export_spec
 from litecoop_mlir.store import SCHEMA_VERSION, RunStore, source_hash
 from litecoop_mlir.targets.strategy import make_target
 from litecoop_mlir.transforms import IllegalTransform, Script
@@ -42,6 +44,7 @@ from litecoop_mlir.whole_module import (
     MIN_SHARE,
     DispatchPlan,
     ModuleOutcome,
+    Point,
     collect_options,
     compose,
     plan_dispatches,
@@ -76,6 +79,8 @@ class OptimizeOptions:
             runs and benchmarks on the node holding the `litecoop_device` resource).
         ray_address: an existing Ray cluster (default: start a local instance).
         limits: timeout and memory limit of every subprocess.
+        max_error: a candidate whose flags may change rounding (fast-math, lower precision) wins
+            only with this bound on max|out - ref| / max|ref|; without it, never.
     """
 
     target: str = "llvm-cpu"
@@ -97,6 +102,7 @@ class OptimizeOptions:
     executor: str = "local"
     ray_address: str | None = None
     limits: Limits = field(default_factory=Limits)
+    max_error: float | None = None
 
     def __post_init__(self) -> None:
         if self.budget < 1:
@@ -131,6 +137,7 @@ class DispatchResult:
             "best_ms": best.latency_ms if best else None,
             "speedup_in_search": s.baseline_ms / best.latency_ms if best and best.latency_ms else None,
             "best_script": best.script.to_json() if best else [],
+            "best_changes_numerics": best.script.changes_numerics() if best else False,
             "best_found_by": best.expanded_by if best else "",
             "budget": self.budget,
             "candidates": s.evaluated,
@@ -149,7 +156,7 @@ class OptimizeResult:
 
     workload: Workload
     dispatches: list[DispatchResult]
-    best_scripts: dict[Kernel, Script]
+    best_scripts: dict[str, Script]  # by executable name
     baseline_ms: float
     best_ms: float
     rounds_ms: dict[str, list[float]]
@@ -164,6 +171,8 @@ class OptimizeResult:
     best_measurement: Measurement | None
     executor: dict[str, Any] = field(default_factory=lambda: {"kind": "local"})
     whole_module: dict[str, Any] | None = None
+    kept: str = "baseline"
+    export_check: dict[str, Any] | None = None
 
     @property
     def speedup(self) -> float:
@@ -196,7 +205,7 @@ class OptimizeResult:
             "total_cost_usd": round(sum(s.cost_usd for s in pool.stats.values()), 8),
             "model_calls": pool.total_calls(),
             "dispatches": [d.to_json() for d in self.dispatches],
-            "best_scripts": {k.executable: s.to_json() for k, s in self.best_scripts.items()},
+            "best_scripts": {exe: s.to_json() for exe, s in self.best_scripts.items()},
             "best_numerics": (
                 {"max_abs_error": self.best_measurement.max_abs_error, "max_rel_error": self.best_measurement.max_rel_error,
                  "size_bytes": self.best_measurement.size_bytes} if self.best_measurement else None
@@ -204,6 +213,8 @@ class OptimizeResult:
             "compile_flags": self.compile_flags,
             "executor": self.executor,
             "whole_module": self.whole_module,
+            "kept": self.kept,
+            "export_check": self.export_check,
             "notes": self.notes,
         }
 
@@ -221,6 +232,8 @@ def _open_store(work: Path, workload: Workload, options: OptimizeOptions, resume
     if RunStore.exists(work) and not resume:
         raise LitecoopError(f"{work}: error: this work directory already holds a run; "
                             "add --resume to continue it, or choose another --work-dir")
+    if resume and not RunStore.exists(work):
+        raise LitecoopError(f"{work}: error: --resume: no run is stored in this directory")
     store = RunStore.in_dir(work)
     identity = {"source_sha256": source_hash(workload.source), "target": workload.target.name, "arch": options.arch,
                 "function": workload.function, "base_flags": list(workload.base_flags), "compiler": compiler_version()}
@@ -231,7 +244,31 @@ def _open_store(work: Path, workload: Workload, options: OptimizeOptions, resume
                             "lambda": options.search.uct.lam, "exploration": options.search.uct.exploration,
                             "children": options.search.children_per_expansion,
                             "course_alteration_k": options.search.course_alteration_k})
+    store.start_session()
     return store
+
+
+def _prepare_work_dir(work: Path) -> None:
+    """Fail before any work when the work directory cannot hold a run."""
+    if work.exists() and not work.is_dir():
+        raise LitecoopError(f"{work}: error: --work-dir names a file, not a directory")
+    try:
+        work.mkdir(parents=True, exist_ok=True)
+        probe = work / ".litecoop-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise LitecoopError(f"{work}: error: cannot write the work directory: {exc.strerror or exc}") from None
+
+
+def _usable_roster(options: OptimizeOptions, notes: list[str]) -> list[ModelSpec]:
+    """The roster's models that can be used (keys set, endpoints answering); stop if none can."""
+    check = check_roster(list(options.roster or OFFLINE_ROSTER))
+    if not check.usable:
+        raise LitecoopError(f"error: no model of the roster can be used: {check.describe_dropped()}")
+    if check.dropped:
+        notes.append(f"models left out before the search: {check.describe_dropped()}")
+    return list(check.usable)
 
 
 def _store_events(store: RunStore, pool: ModelPool, index: int, kernel: Kernel,
@@ -241,6 +278,8 @@ def _store_events(store: RunStore, pool: ModelPool, index: int, kernel: Kernel,
     def handle(e: Event) -> None:
         if e.kind is EventKind.CANDIDATE and e.node is not None:
             m = e.node.measurement
+            if m is not None and m.status is Status.INTERRUPTED:
+                return  # stopped while it ran: not stored, so a resumed run measures it again
             if m is not None and m.key and e.how == How.COMPILED:
                 store.put_measurement(m.key, m)
             store.put_node(index, e.node, e.how, e.hit)
@@ -249,6 +288,7 @@ def _store_events(store: RunStore, pool: ModelPool, index: int, kernel: Kernel,
             store.add_call(index, e.node.id, e.text, o, pool.by_name[e.text].cost(o.prompt_tokens, o.completion_tokens))
         elif e.kind is EventKind.EXPANDED and e.node is not None:
             store.update_node_state(index, e.node)
+        store.touch_session()
         on_event(kernel, e)
 
     return handle
@@ -270,6 +310,25 @@ class _Run:
     profiler: Profiler
     t0: float
     notes: list[str] = field(default_factory=list)
+    phases_s: dict[str, float] = field(default_factory=dict)
+
+    @contextlib.contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        """Time one phase of the run (summary.json: `phases_s`)."""
+        t = time.monotonic()
+        try:
+            yield
+        finally:
+            self.phases_s[name] = round(time.monotonic() - t, 2)
+
+    def search_deadline(self, baseline_ms: float) -> float | None:
+        """When the search must stop for the whole run to fit `--time-budget`: the budget less
+        what the final side-by-side measurement, export and rebuild check are expected to take."""
+        o = self.options
+        if not o.time_budget_s:
+            return None
+        final_s = (o.finalists + 2) * o.final_rounds * (o.repetitions * baseline_ms / 1000 + 0.5) * len(self.kernels) + 10
+        return self.t0 + o.time_budget_s - min(final_s, 0.5 * o.time_budget_s)
 
 
 @dataclass
@@ -286,13 +345,17 @@ class _Searched:
 
 @dataclass
 class _Final:
-    """The finalize phase's outcome: the kept scripts and the side-by-side measurement."""
+    """The finalize phase's outcome: the kept point, its exported and checked artifacts, and
+    the side-by-side measurement."""
 
     scripts: dict[Kernel, Script]
     baseline_ms: float
     best_ms: float
     rounds: dict[str, list[float]]
     measurement: Measurement | None
+    kept: str
+    export: SpecExport
+    check: ExportCheck
 
 
 def optimize(
@@ -312,9 +375,12 @@ def optimize(
     """
     run = _load(source, Path(work_dir), options, resume)
     try:
-        baseline = _measure_baseline(run)
-        searched = _search(run, baseline, on_event)
-        final = _finalize(run, searched, baseline)
+        with run.phase("baseline"):
+            baseline = _measure_baseline(run)
+        with run.phase("search"):
+            searched = _search(run, baseline, on_event)
+        with run.phase("finalize"):
+            final = _finalize(run, searched, baseline)
         return _write_results(run, searched, final, baseline)
     finally:
         run.store.close()
@@ -323,13 +389,15 @@ def optimize(
 def _load(source: str, work: Path, options: OptimizeOptions, resume: bool) -> _Run:
     """Read the module, open (or resume) the run store, and set up the pool and the measuring services."""
     t0 = time.monotonic()
-    work.mkdir(parents=True, exist_ok=True)
+    _prepare_work_dir(work)
+    notes: list[str] = []
+    roster = _usable_roster(options, notes)
     target = make_target(options.target, options.arch)
     workload = load_workload(source, target, function=options.function, limits=options.limits)
     kernels = workload.kernels()
     store = _open_store(work, workload, options, resume)
     (work / "input.mlir").write_text(workload.source)
-    pool = ModelPool(list(options.roster or OFFLINE_ROSTER), cost_basis=options.cost_basis)
+    pool = ModelPool(roster, cost_basis=options.cost_basis)
     for name, stats in store.model_stats().items():  # statistics carry on across a resume
         if name in pool.stats:
             pool.record(name, **{k: v or 0 for k, v in stats.items()})
@@ -338,7 +406,9 @@ def _load(source: str, work: Path, options: OptimizeOptions, resume: bool) -> _R
                           min_time_s=0.05, backend=backend, time_inexact_up_to=INEXACT_TIMED_UP_TO)
     evaluator.cache.update(store.measurements())
     profiler = Profiler(workload, work / "profiles", backend=backend, repetitions=options.search_repetitions)
-    return _Run(options, work, workload, kernels, store, pool, ModelCaller(pool), backend, evaluator, profiler, t0)
+    run = _Run(options, work, workload, kernels, store, pool, ModelCaller(pool), backend, evaluator, profiler, t0, notes)
+    run.phases_s["load"] = round(time.monotonic() - t0, 2)
+    return run
 
 
 def _measure_baseline(run: _Run) -> Measurement:
@@ -403,7 +473,7 @@ def _search(run: _Run, baseline: Measurement, on_event: Callable[[Kernel, Event]
     searches = _make_searches(run, baseline, evaluate, on_event)
     profile = _profile_baseline(run)
     plans = plan_dispatches(run.kernels, profile or ModuleProfile(error="not profiled"), opts.min_share)
-    deadline = run.t0 + opts.time_budget_s if opts.time_budget_s else None
+    deadline = run.search_deadline(baseline.median_ms)
     executor = LocalExecutor(evaluate, opts.workers) if opts.search.concurrency > 1 else None
 
     def go(search: KernelSearch, total: int, until: float | None) -> None:
@@ -442,7 +512,7 @@ def _finalize(run: _Run, searched: _Searched, baseline: Measurement) -> _Final:
     path, front = save_pareto(run.work, run.workload, outcome)
     if searched.whole is not None:
         _describe_whole(searched.whole, run, outcome, options, path, len(front))
-    return _pick(run, outcome)
+    return _export_checked(run, outcome, baseline)
 
 
 def _describe_whole(whole: dict[str, Any], run: _Run, outcome: ModuleOutcome, options: dict[int, list[Any]],
@@ -458,42 +528,76 @@ def _describe_whole(whole: dict[str, Any], run: _Run, outcome: ModuleOutcome, op
     whole["profiler"] = {"compiles": run.profiler.compiles, "executables_timed": len(run.profiler.times)}
 
 
-def _pick(run: _Run, outcome: ModuleOutcome) -> _Final:
-    """The fastest measured point within tolerance if it beats the baseline, else the baseline."""
+def _winners(run: _Run, outcome: ModuleOutcome) -> list[Point]:
+    """The measured points that may be the result, fastest first: within tolerance, faster than
+    the baseline, not the baseline's own binary, and changing numerics only under --max-error."""
     base = outcome.points[0]
-    best = min((p for p in outcome.points[1:] if p.measurement.ok), key=lambda p: p.latency_ms, default=None)
-    rounds = {"baseline": base.rounds_ms}
-    for p in outcome.points[1:]:
-        rounds[p.name if p is best else f"{p.name} (not kept)"] = p.rounds_ms
-    if best is None or not best.latency_ms < base.latency_ms:
+    bound = run.options.max_error
+    out = []
+    for p in sorted(outcome.points[1:], key=lambda p: p.latency_ms):
+        m = p.measurement
+        if not m.ok or not p.latency_ms < base.latency_ms:
+            continue
+        if m.binary and m.binary == base.measurement.binary:
+            run.notes.append(f"{p.name} compiles to the baseline's binary: it is the baseline, not a result")
+            continue
+        numerics = any(s.changes_numerics() for s in p.scripts.values())
+        if numerics and (bound is None or not m.max_rel_error <= bound):
+            run.notes.append(f"{p.name} changes numerics (max rel. error {m.max_rel_error:.2g}); it is kept only under "
+                             "--max-error")
+            continue
+        out.append(p)
+    return out
+
+
+def _export_checked(run: _Run, outcome: ModuleOutcome, baseline: Measurement) -> _Final:
+    """Export the fastest winner and rebuild it with plain iree-compile (compile.sh); a winner
+    whose artifacts fail that check is reported and the next one is tried, down to the baseline."""
+    o, w = run.options, run.workload
+    base = outcome.points[0]
+    for p in [*_winners(run, outcome), None]:
+        scripts = {k: p.scripts.get(k, Script()) if p is not None else Script() for k in run.kernels}
+        export = export_spec(w, {k: s for k, s in scripts.items() if s.transforms}, run.work)
+        m = p.measurement if p is not None else baseline
+        check = check_export(run.work, w, run.evaluator, Path(m.vmfb), export.compile_flags(w.target),
+                             rounds=o.final_rounds, repetitions=o.repetitions)
+        if check.ok or p is None:
+            break
+        run.notes.append(f"the exported artifacts of {p.name} failed when rebuilt by plain iree-compile ({check.detail}); "
+                         "trying the next point")
+    if not check.ok:
+        run.notes.append(f"even the baseline's artifacts failed when rebuilt: {check.detail}")
+    if p is None:
         run.notes.append("no candidate beat IREE's default configuration when re-measured; the result is the baseline")
-        return _Final({k: Script() for k in run.kernels}, base.latency_ms, base.latency_ms, rounds, None)
-    rounds["best"] = rounds.pop(best.name)
-    scripts = {k: best.scripts.get(k, Script()) for k in run.kernels}
-    return _Final(scripts, base.latency_ms, best.latency_ms, rounds, best.measurement)
+    rounds = {"baseline": base.rounds_ms}
+    for q in outcome.points[1:]:
+        rounds["best" if q is p else f"{q.name} (not kept)"] = q.rounds_ms
+    best_ms = p.latency_ms if p is not None else base.latency_ms
+    return _Final(scripts, base.latency_ms, best_ms, rounds, m if p is not None else None,
+                  p.name if p is not None else "baseline", export, check)
 
 
 def _write_results(run: _Run, searched: _Searched, final: _Final, baseline: Measurement) -> OptimizeResult:
     """Export the spec and the best module, store the summary, and draw every artifact from the store."""
     w = run.workload
-    export = export_spec(w, {k: s for k, s in final.scripts.items() if s.transforms}, run.work)
+    export = final.export
     run.notes.extend(export.notes)
     vmfb = Path(final.measurement.vmfb) if final.measurement is not None else Path(baseline.vmfb)
     shutil.copyfile(vmfb, run.work / "best.vmfb")
     failures = Counter(n.status for d in searched.dispatches for n in d.search.tree.nodes[1:] if not n.ok)
     result = OptimizeResult(
-        workload=w, dispatches=searched.dispatches, best_scripts=final.scripts, baseline_ms=final.baseline_ms,
+        workload=w, dispatches=searched.dispatches, best_scripts={k.executable: s for k, s in final.scripts.items()}, baseline_ms=final.baseline_ms,
         best_ms=final.best_ms, rounds_ms=final.rounds, pool=run.pool, spec_text=export.spec_path.read_text(),
         work_dir=run.work, wall_s=time.monotonic() - run.t0, search_s=searched.search_s, failures=dict(failures),
         notes=run.notes, compile_flags=[str(f) for f in export.compile_flags(w.target)], best_measurement=final.measurement,
         executor={"kind": "local", "concurrency": run.options.search.concurrency,
                   **(run.backend.describe() if hasattr(run.backend, "describe") else {})},
-        whole_module=searched.whole,
+        whole_module=searched.whole, kept=final.kept, export_check=final.check.to_json(),
     )
     summary = result.to_json()
-    meta = run.store.meta()
-    summary["wall_s_all_sessions"] = round(meta.get("wall_s_all_sessions", 0.0) + result.wall_s, 2)
-    summary["sessions"] = meta.get("sessions", 0) + 1
-    run.store.set_meta(wall_s_all_sessions=summary["wall_s_all_sessions"], sessions=summary["sessions"], summary=summary)
+    summary["phases_s"] = dict(run.phases_s)  # load, baseline, search, finalize (the rest of wall_s: these artifacts)
+    sessions, wall = run.store.sessions()
+    summary["sessions"], summary["wall_s_all_sessions"] = sessions, round(wall, 2)
+    run.store.set_meta(summary=summary)
     write_run_artifacts(run.work, run.store, dict(enumerate(run.kernels)))
     return result
