@@ -311,7 +311,7 @@ def save_pareto(work: Path, workload: Workload, outcome: ModuleOutcome) -> tuple
             "name": f"p{i}" if p.name != "baseline" else "baseline", **p.to_json(),
             "speedup": outcome.points[0].latency_ms / p.latency_ms,
             "scripts": {k.executable: s.to_json() for k, s in p.scripts.items()},
-            "spec": str(export.spec_path.relative_to(work)), "flags": str(export.flags_path.relative_to(work)),
+            "spec": str(export.spec_path.relative_to(work.resolve())), "flags": str(export.flags_path.relative_to(work.resolve())),
             "compile_flags": export.compile_flags(workload.target.name), "notes": export.notes,
         })
     doc = {"input": workload.filename, "function": workload.function, "target": workload.target.name,
