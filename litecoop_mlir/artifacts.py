@@ -55,6 +55,10 @@ def write_run_artifacts(work: Path, store: RunStore, kernels: Mapping[int, Kerne
     write_report(work, store, kernels)
 
 
+#: How much slower than best.vmfb a rebuilt module may run and still count as the measured result.
+REPRODUCED_WITHIN = 0.05
+
+
 @dataclass(frozen=True)
 class ExportCheck:
     """What rebuilding the exported artifacts with plain iree-compile gave."""
@@ -66,9 +70,14 @@ class ExportCheck:
     rebuilt_ms: float = math.nan
     max_rel_error: float = math.nan
 
+    @property
+    def reproduces(self) -> bool:
+        """The rebuilt module is best.vmfb, or runs within `REPRODUCED_WITHIN` of it side by side."""
+        return self.ok and (self.identical or self.rebuilt_ms <= self.best_ms * (1 + REPRODUCED_WITHIN))
+
     def to_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "detail": self.detail, "identical_binary": self.identical, "best_ms": self.best_ms,
-                "rebuilt_ms": self.rebuilt_ms, "max_rel_error": self.max_rel_error}
+        return {"ok": self.ok, "reproduces": self.reproduces, "detail": self.detail, "identical_binary": self.identical,
+                "best_ms": self.best_ms, "rebuilt_ms": self.rebuilt_ms, "max_rel_error": self.max_rel_error}
 
 
 def write_compile_script(work: Path, workload: Workload, flags: Sequence[str]) -> Path:
@@ -120,4 +129,4 @@ def check_export(work: Path, workload: Workload, evaluator: Evaluator, best_vmfb
                        False, best_ms, rebuilt_ms, cmp.max_rel_error)
 
 
-__all__ = ["ExportCheck", "check_export", "write_candidates_jsonl", "write_compile_script", "write_run_artifacts"]
+__all__ = ["REPRODUCED_WITHIN", "ExportCheck", "check_export", "write_candidates_jsonl", "write_compile_script", "write_run_artifacts"]

@@ -310,8 +310,8 @@ def _search(args: argparse.Namespace, limits: Limits, out: Console, err: Console
         _write_output(args.output, text)
     else:
         out.file.write(text)
-    err.print(f"artifacts in {work_dir}/: spec.mlir, best.vmfb, summary.json, compile_flags.txt, candidates.jsonl, "
-              "report.html, run.db")
+    err.print(f"artifacts in {work_dir}/: spec.mlir, compile_flags.txt, compile.sh, best.vmfb, summary.json, pareto.json, "
+              "candidates.jsonl, report.html, run.db")
     return 0
 
 

@@ -138,9 +138,12 @@ def render_spec(configs: Mapping[Kernel, KernelConfig], ctx: ir.Context) -> str:
     return "\n".join(parts) + "\n"
 
 
-def export_spec(workload: Workload, scripts: Mapping[Kernel, Script], out_dir: Path, *, check: bool = True) -> SpecExport:
+def export_spec(workload: Workload, scripts: Mapping[Kernel, Script], out_dir: Path, *, check: bool = True,
+                substitute: bool = False) -> SpecExport:
     """Write `spec.mlir`, `flags.txt` and `compile_flags.txt` for the best scripts, check them, fall
-    back where dropped. Paths in the flags are absolute, so they work from any directory."""
+    back where dropped. Paths in the flags are absolute, so they work from any directory.
+    `substitute`: configure every dispatch by executable substitution (the very configured IR
+    the search compiled) instead of the tuning spec."""
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     global_flags, codegen_flags = merge_flags(scripts)
@@ -160,8 +163,8 @@ def export_spec(workload: Workload, scripts: Mapping[Kernel, Script], out_dir: P
     export.spec_path.write_text(spec_text)
     export.flags_path.write_text("".join(f + "\n" for f in flags))
     export.applied = {k.executable: True for k in configs}
-    if check and configs:
-        _check_applied(workload, export, configs, global_flags, ctx, out_dir)
+    if (check or substitute) and configs:
+        _check_applied(workload, export, configs, global_flags, ctx, out_dir, substitute)
     needed = export.compile_flags(workload.target)
     (out_dir / "compile_flags.txt").write_text("".join(f + "\n" for f in needed))
     export.spec_path.write_text(_with_usage(export.spec_path.read_text(), needed))
@@ -178,17 +181,19 @@ def _with_usage(spec_text: str, flags: list[str]) -> str:
 
 
 def _check_applied(workload: Workload, export: SpecExport, configs: dict[Kernel, KernelConfig], global_flags: tuple[str, ...],
-                   ctx: ir.Context, out_dir: Path) -> None:
+                   ctx: ir.Context, out_dir: Path, substitute: bool = False) -> None:
     """Compile with the spec and check IREE configured each dispatch as searched; substitute the
-    executables it did not."""
+    executables it did not (all of them with `substitute`)."""
     flags = export.flags
     spec_flag = strategy_for(workload.target).spec_flag(export.spec_path)
+    got: dict[str, str] = {}
     try:
-        configured = configure(workload.source, workload.filename, workload.target, (*workload.base_flags, *flags, spec_flag), workload.limits)
-        got = {k.executable: k.default_lowering_config for k in kernels_from_configured(parse_module(configured, "<configured>", ctx))}
+        if not substitute:
+            configured = configure(workload.source, workload.filename, workload.target, (*workload.base_flags, *flags, spec_flag),
+                                   workload.limits)
+            got = {k.executable: k.default_lowering_config for k in kernels_from_configured(parse_module(configured, "<configured>", ctx))}
     except Exception as exc:  # noqa: BLE001 - a spec IREE rejects falls back below
         export.notes.append(f"IREE rejected the spec ({exc}); using configuration substitution")
-        got = {}
     dropped: dict[Kernel, KernelConfig] = {}
     for k, cfg in configs.items():
         with ctx:
@@ -204,10 +209,11 @@ def _check_applied(workload: Workload, export: SpecExport, configs: dict[Kernel,
             path = sub_dir / f"{k.executable}.mlir"
             path.write_text(extract_executable(node_ir, k.executable) + "\n")
             export.substitutions[k.executable] = path
-            export.notes.append(
-                f"IREE did not apply the spec to {k.executable} ({k.kind} {'x'.join(map(str, k.loop_bounds))}); "
-                f"it is configured by --iree-hal-substitute-executable-configuration instead"
-            )
+            if not substitute:
+                export.notes.append(
+                    f"IREE did not apply the spec to {k.executable} ({k.kind} {'x'.join(map(str, k.loop_bounds))}); "
+                    f"it is configured by --iree-hal-substitute-executable-configuration instead"
+                )
         export.applied = {e: a for e, a in export.applied.items() if a}
         if not export.applied:
             export.spec_path.write_text(render_spec({}, ctx))

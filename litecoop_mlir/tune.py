@@ -553,20 +553,17 @@ def _winners(run: _Run, outcome: ModuleOutcome) -> list[Point]:
 def _export_checked(run: _Run, outcome: ModuleOutcome, baseline: Measurement) -> _Final:
     """Export the fastest winner and rebuild it with plain iree-compile (compile.sh); a winner
     whose artifacts fail that check is reported and the next one is tried, down to the baseline."""
-    o, w = run.options, run.workload
     base = outcome.points[0]
     for p in [*_winners(run, outcome), None]:
         scripts = {k: p.scripts.get(k, Script()) if p is not None else Script() for k in run.kernels}
-        export = export_spec(w, {k: s for k, s in scripts.items() if s.transforms}, run.work)
         m = p.measurement if p is not None else baseline
-        check = check_export(run.work, w, run.evaluator, Path(m.vmfb), export.compile_flags(w.target),
-                             rounds=o.final_rounds, repetitions=o.repetitions)
-        if check.ok or p is None:
+        export, check = _export_and_rebuild(run, scripts, Path(m.vmfb))
+        if check.reproduces or p is None:
             break
-        run.notes.append(f"the exported artifacts of {p.name} failed when rebuilt by plain iree-compile ({check.detail}); "
-                         "trying the next point")
-    if not check.ok:
-        run.notes.append(f"even the baseline's artifacts failed when rebuilt: {check.detail}")
+        run.notes.append(f"the exported artifacts of {p.name}, rebuilt by plain iree-compile, do not reproduce it "
+                         f"({check.detail}); trying the next point")
+    if not check.reproduces:
+        run.notes.append(f"even the baseline's artifacts do not reproduce it when rebuilt: {check.detail}")
     if p is None:
         run.notes.append("no candidate beat IREE's default configuration when re-measured; the result is the baseline")
     rounds = {"baseline": base.rounds_ms}
@@ -575,6 +572,32 @@ def _export_checked(run: _Run, outcome: ModuleOutcome, baseline: Measurement) ->
     best_ms = p.latency_ms if p is not None else base.latency_ms
     return _Final(scripts, base.latency_ms, best_ms, rounds, m if p is not None else None,
                   p.name if p is not None else "baseline", export, check)
+
+
+def _export_and_rebuild(run: _Run, scripts: dict[Kernel, Script], best_vmfb: Path) -> tuple[SpecExport, ExportCheck]:
+    """Export `scripts` through the tuning spec and check the rebuild; where the spec route does
+    not reproduce the measured module, export every configured dispatch by executable
+    substitution (the very configured IR the search compiled) and check that instead."""
+    o, w = run.options, run.workload
+    changed = {k: s for k, s in scripts.items() if s.transforms}
+
+    def attempt(substitute: bool) -> tuple[SpecExport, ExportCheck]:
+        export = export_spec(w, changed, run.work, substitute=substitute)
+        return export, check_export(run.work, w, run.evaluator, best_vmfb, export.compile_flags(w.target),
+                                    rounds=o.final_rounds, repetitions=o.repetitions)
+
+    export, check = attempt(False)
+    if check.reproduces or not export.applied:
+        return export, check
+    by_spec = check
+    export, check = attempt(True)
+    if check.reproduces:
+        run.notes.append(f"the tuning spec route rebuilt a different module ({by_spec.detail}); the result is exported "
+                         "by executable substitution instead")
+        return export, check
+    if check.ok and (not by_spec.ok or check.rebuilt_ms < by_spec.rebuilt_ms):
+        return export, check
+    return attempt(False)  # the spec route did better: write its artifacts again
 
 
 def _write_results(run: _Run, searched: _Searched, final: _Final, baseline: Measurement) -> OptimizeResult:

@@ -105,3 +105,22 @@ def test_empty_spec_is_a_valid_no_op(small_matmul: Workload, tmp_path: Path) -> 
     res = run_limited([tool_path("iree-compile"), small_matmul.filename, *small_matmul.base_flags, flag, "-o", tmp_path / "m.vmfb"],
                       small_matmul.limits)
     assert res.status is Status.OK, res.stderr
+
+
+def test_substitution_export_rebuilds_the_searched_binary(small_matmul: Workload, tmp_path: Path) -> None:
+    """Exported by executable substitution, compile.sh rebuilds the very module the search measured."""
+    from litecoop_mlir.apply import build_candidate
+    from litecoop_mlir.artifacts import check_export
+
+    k = small_matmul.kernels()[0]
+    script = Script((SetTileSizes("vector_common_parallel", (4, 16, 0)), SetTileSizes("vector_reduction", (0, 0, 4))))
+    ev = Evaluator(small_matmul, tmp_path / "eval", repetitions=2)
+    ev.baseline()
+    m = ev.evaluate(build_candidate(small_matmul, {k: script}))
+    assert m.ok
+    (tmp_path / "input.mlir").write_text(small_matmul.source)
+    export = export_spec(small_matmul, {k: script}, tmp_path, substitute=True)
+    flags = export.compile_flags(small_matmul.target)
+    assert any(f.startswith("--iree-hal-substitute-executable-configuration=") for f in flags) and not export.applied
+    check = check_export(tmp_path, small_matmul, ev, Path(m.vmfb), flags, rounds=1, repetitions=2)
+    assert check.ok and check.reproduces and check.max_rel_error <= 1e-4, check
