@@ -254,7 +254,7 @@ def _select(args: argparse.Namespace, out: Console, err: Console) -> int:
     except OSError as exc:
         raise LitecoopError(f"{spec}: error: cannot read the point's spec: {exc}") from None
     err.print(f"chose {point.get('name', '?')}: {fmt_ms(point.get('latency_ms'))} ms (x{point.get('speedup') or float('nan'):.2f} "
-              f"over the baseline), max rel. error {point.get('max_rel_error')}, {point.get('size_bytes')} bytes")
+              f"over the baseline), error {point.get('error', point.get('max_rel_error'))}, {point.get('size_bytes')} bytes")
     err.print("compile with: " + " ".join(point.get("compile_flags", [])))
     if args.json:
         text = dumps(point, indent=1) + "\n"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import math
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,7 @@ from litecoop_mlir.iree.runner import (
     compare_outputs,
     make_inputs,
     run_module,
+    widened_inputs,
 )
 from litecoop_mlir.iree.targets import Target
 from litecoop_mlir.iree.tools import compiler_version
@@ -105,6 +108,11 @@ class QuietLock:
                 self._cond.notify_all()
 
 
+def _element_type(names: str) -> re.Pattern[str]:
+    """An element type as MLIR writes it: alone (`: f32`) or ending a shape (`512x1024xf32`)."""
+    return re.compile(rf"(?:(?<=[0-9?]x)|(?<![A-Za-z0-9_]))(?:{names})\b")
+
+
 @dataclass
 class Evaluator:
     """Turns candidates into measurements for one workload, never twice for the same content.
@@ -130,6 +138,7 @@ class Evaluator:
     hits: int = 0
     _inputs: tuple[Path, ...] = ()
     _reference: tuple[Path, ...] = ()
+    _reference64: tuple[Path, ...] = ()
     backend: Backend = field(default_factory=LocalBackend)
     _quiet: QuietLock = field(default_factory=QuietLock, repr=False)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -243,14 +252,38 @@ class Evaluator:
             return False
         if reference:
             self._reference = run.outputs
+            self._reference64 = self._float64_reference(cdir.parent / "float64")
             m.max_abs_error = m.max_rel_error = 0.0
+            m.error_vs_f64 = self._error_vs_f64(run.outputs)
             return True
         cmp = compare_outputs(run.outputs, self.reference, [o.dtype for o in w.outputs])
         m.max_abs_error, m.max_rel_error = cmp.max_abs_error, cmp.max_rel_error
+        m.error_vs_f64 = self._error_vs_f64(run.outputs)
         if not cmp.ok:
             m.status, m.error = Status.WRONG_NUMBERS, cmp.detail
             return cmp.max_rel_error <= self.time_inexact_up_to  # timed for the Pareto set, never a winner
         return True
+
+    def _float64_reference(self, out_dir: Path) -> tuple[Path, ...]:
+        """The outputs of the module computed in float64 (f32 widened) on the same inputs: the
+        truth a candidate's error is measured against (the Pareto error axis). Empty when the
+        module has other float types, or does not compile or run that way."""
+        w = self.workload
+        if _element_type("f16|bf16|f8\\w*").search(w.source) or not _element_type("f32").search(w.source):
+            return ()
+        comp = self.backend.compile(_element_type("f32").sub("f64", w.source), [*w.base_flags, "--iree-input-demote-f64-to-f32=false"],
+                                    out_dir, w.limits)
+        if not comp.ok or comp.vmfb is None:
+            return ()
+        inputs = widened_inputs(self.inputs, out_dir / "inputs")
+        with self._quiet.exclusive():
+            run = self.backend.run(comp.vmfb, w.function, inputs, len(w.outputs), out_dir / "outputs", w.target, w.limits)
+        return run.outputs if run.ok else ()
+
+    def _error_vs_f64(self, outputs: tuple[Path, ...]) -> float:
+        if not self._reference64:
+            return math.nan
+        return compare_outputs(outputs, self._reference64, [o.dtype for o in self.workload.outputs]).max_rel_error
 
     @staticmethod
     def _record_bench(m: Measurement, bench: BenchResult) -> None:

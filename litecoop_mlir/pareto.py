@@ -211,11 +211,13 @@ def select_point(pareto_path: str | Path, *, max_error: float | None = None, pre
             raise InputError(f"{path}: error: not a litecoop Pareto set: point {i} needs a 'spec' path and a 'latency_ms'")
     if prefer not in ("latency", "size", "error"):
         raise InputError(f"error: --prefer takes latency, size or error, not {prefer!r}")
-    ok = [p for p in points if max_error is None or (p.get("max_rel_error") is not None and p["max_rel_error"] <= max_error)]
+    for p in points:  # the error axis: against float64 where the run had that reference (older sets: the baseline)
+        p.setdefault("error", p.get("max_rel_error"))
+    ok = [p for p in points if max_error is None or (p.get("error") is not None and p["error"] <= max_error)]
     if not ok:
-        worst = min((p.get("max_rel_error") or math.inf) for p in points) if points else math.inf
+        worst = min((p.get("error") or math.inf) for p in points) if points else math.inf
         raise InputError(f"{path}: error: no point has error <= {max_error:g} (the most exact has {worst:.3g})")
-    order = {"latency": ("latency_ms", "max_rel_error", "size_bytes"), "size": ("size_bytes", "latency_ms", "max_rel_error"),
-             "error": ("max_rel_error", "latency_ms", "size_bytes")}[prefer]
+    order = {"latency": ("latency_ms", "error", "size_bytes"), "size": ("size_bytes", "latency_ms", "error"),
+             "error": ("error", "latency_ms", "size_bytes")}[prefer]
     best = min(ok, key=lambda p: tuple(p[k] if p.get(k) is not None else math.inf for k in order))
     return best, path.parent / best["spec"]

@@ -87,6 +87,7 @@ class Measurement:
     samples_ms: tuple[float, ...] = ()
     max_abs_error: float = float("nan")
     max_rel_error: float = float("nan")
+    error_vs_f64: float = float("nan")  # max|out - ref64| / max|ref64| against the module computed in float64
     size_bytes: int = 0
     compile_s: float = 0.0
     error: str = ""
@@ -99,12 +100,18 @@ class Measurement:
         """Compiled, numerically correct and (unless compile-only) timed."""
         return self.status is Status.OK
 
+    @property
+    def numerical_error(self) -> float:
+        """The error on the Pareto axis and under --max-error: against the module computed in
+        float64 where that reference exists, else against the baseline's outputs."""
+        return self.error_vs_f64 if math.isfinite(self.error_vs_f64) else self.max_rel_error
+
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "Measurement":
         d = dict(d)
         d["status"] = Status(d["status"])
         d["samples_ms"] = tuple(v if v is not None else float("nan") for v in d.get("samples_ms", ()))
-        for k in ("median_ms", "min_ms", "stdev_ms", "spread", "max_abs_error", "max_rel_error"):
+        for k in ("median_ms", "min_ms", "stdev_ms", "spread", "max_abs_error", "max_rel_error", "error_vs_f64"):
             if d.get(k) is None:
                 d[k] = float("nan")  # strict JSON wrote NaN as null
         return cls(**{k: v for k, v in d.items() if k in _MEASUREMENT_FIELDS})

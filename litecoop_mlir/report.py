@@ -200,11 +200,11 @@ def write_report(work_dir: Path, store: RunStore, kernels: Mapping[int, Kernel] 
         points = json.loads(pareto.read_text()).get("points", [])
         out.append("<p class=muted>Proxy: times alone plus overheads calibrated on the baseline and the single-option "
                    "modules (role baseline/single); on composed modules its error is held out.</p>")
-        out.append(_table(["point", "latency ms (measured)", "proxy ms", "proxy error", "role", "max rel. error", "size bytes",
+        out.append(_table(["point", "latency ms (measured)", "proxy ms", "proxy error", "role", "error", "size bytes",
                            "composition"],
                           [[p.get("name", i), fmt_ms(p.get("latency_ms")), fmt_ms(p.get("proxy_ms")),
                             f"{100 * p['proxy_error']:+.1f}%" if p.get("proxy_error") is not None else "", p.get("role", ""),
-                            p.get("max_rel_error"), p.get("size_bytes"), p.get("composition", "")]
+                            p.get("error", p.get("max_rel_error")), p.get("size_bytes"), p.get("composition", "")]
                            for i, p in enumerate(points)]))
     else:
         out.append("<p>No Pareto set in this run.</p>")

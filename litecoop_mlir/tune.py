@@ -208,6 +208,7 @@ class OptimizeResult:
             "best_scripts": {exe: s.to_json() for exe, s in self.best_scripts.items()},
             "best_numerics": (
                 {"max_abs_error": self.best_measurement.max_abs_error, "max_rel_error": self.best_measurement.max_rel_error,
+                 "error_vs_f64": self.best_measurement.error_vs_f64,
                  "size_bytes": self.best_measurement.size_bytes} if self.best_measurement else None
             ),
             "compile_flags": self.compile_flags,
@@ -542,8 +543,8 @@ def _winners(run: _Run, outcome: ModuleOutcome) -> list[Point]:
             run.notes.append(f"{p.name} compiles to the baseline's binary: it is the baseline, not a result")
             continue
         numerics = any(s.changes_numerics() for s in p.scripts.values())
-        if numerics and (bound is None or not m.max_rel_error <= bound):
-            run.notes.append(f"{p.name} changes numerics (max rel. error {m.max_rel_error:.2g}); it is kept only under "
+        if numerics and (bound is None or not m.numerical_error <= bound):
+            run.notes.append(f"{p.name} changes numerics (error {m.numerical_error:.2g}); it is kept only under "
                              "--max-error")
             continue
         out.append(p)

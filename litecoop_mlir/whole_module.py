@@ -141,7 +141,7 @@ class Point:
 
     def objectives(self) -> tuple[float, float, float]:
         m = self.measurement
-        return (self.latency_ms, m.max_rel_error if math.isfinite(m.max_rel_error) else math.inf, float(m.size_bytes))
+        return (self.latency_ms, m.numerical_error if math.isfinite(m.numerical_error) else math.inf, float(m.size_bytes))
 
     def to_json(self) -> dict[str, Any]:
         """The point's measured and estimated figures (summary.json and each row of pareto.json)."""
@@ -149,7 +149,8 @@ class Point:
         return {"composition": self.name, "role": self.role, "latency_ms": self.latency_ms, "rounds_ms": self.rounds_ms,
                 "proxy_ms": self.proxy_ms, "proxy_error": self.proxy_error, "isolated_ms": self.isolated_ms,
                 "isolated_error": (self.isolated_ms - self.latency_ms) / self.latency_ms if self.latency_ms > 0 else math.nan,
-                "max_rel_error": m.max_rel_error, "max_abs_error": m.max_abs_error, "size_bytes": m.size_bytes,
+                "error": m.numerical_error, "error_vs_f64": m.error_vs_f64, "max_rel_error": m.max_rel_error,
+                "max_abs_error": m.max_abs_error, "size_bytes": m.size_bytes,
                 "within_tolerance": m.ok or self.role == "baseline",
                 "changes_numerics": any(s.changes_numerics() for s in self.scripts.values())}
 
@@ -194,7 +195,7 @@ def collect_options(workload: Workload, plans: list[DispatchPlan], searches: dic
             continue
         nodes = [n for n in searches[p.index].tree.nodes[1:] if n.script.transforms and _timed(n.measurement)
                  and n.measurement.median_ms < baseline_ms * 1.05]  # type: ignore[union-attr]
-        front = pareto_front(nodes, lambda n: (n.measurement.median_ms, n.measurement.max_rel_error, n.measurement.size_bytes))
+        front = pareto_front(nodes, lambda n: (n.measurement.median_ms, n.measurement.numerical_error, n.measurement.size_bytes))
         opts = []
         for n in sorted(front, key=lambda n: n.measurement.median_ms)[:per_dispatch]:
             m = n.measurement
@@ -207,7 +208,7 @@ def collect_options(workload: Workload, plans: list[DispatchPlan], searches: dic
             if prof is not None and not prof.ok:
                 notes.append(f"{p.kernel.executable} node {n.id}: not profiled ({prof.error or 'an executable failed to time'})")
                 continue
-            opts.append(Option(p.index, p.kernel.executable, n.id, n.script, m.median_ms, m.max_rel_error, m.size_bytes, prof, m))
+            opts.append(Option(p.index, p.kernel.executable, n.id, n.script, m.median_ms, m.numerical_error, m.size_bytes, prof, m))
         out[p.index] = opts
     return out
 
@@ -317,6 +318,8 @@ def save_pareto(work: Path, workload: Workload, outcome: ModuleOutcome) -> tuple
     doc = {"input": workload.filename, "function": workload.function, "target": workload.target.name,
            "base_flags": list(workload.base_flags), "tolerance": tol,
            "objectives": {"latency_ms": "whole module, local-sync, median of interleaved round medians",
+                          "error": "max|out - ref64| / max|ref64| against the module computed in float64 (error_vs_f64) "
+                                   "where it compiles, else max_rel_error",
                           "max_rel_error": "max|out - ref| / max|ref| against the baseline's outputs on seeded inputs",
                           "size_bytes": "compiled .vmfb"},
            "proxy": outcome.proxy.to_json() if outcome.proxy else None, "points": rows}

@@ -118,3 +118,14 @@ def test_gpu_targets_run_programs_under_the_resident_limit() -> None:
     assert make_target("cuda").program_limits(limits).resident
     assert make_target("vulkan-spirv").program_limits(limits).resident
     assert make_target("llvm-cpu").program_limits(limits) == limits
+
+
+def test_errors_are_measured_against_the_module_computed_in_float64(small_matmul: Workload, tmp_path: Path) -> None:
+    """The f32 baseline is itself a little off the float64 truth; other numbers are far off it."""
+    from litecoop_mlir.records import Candidate
+
+    ev = Evaluator(small_matmul, tmp_path, repetitions=2, time_inexact_up_to=1.0)
+    base = ev.baseline()
+    assert base.ok and base.max_rel_error == 0.0 and 0 < base.error_vs_f64 < 1e-5 and base.numerical_error == base.error_vs_f64
+    wrong = ev.evaluate(Candidate(SMALL_MATMUL_RELU))
+    assert wrong.status is Status.WRONG_NUMBERS and wrong.error_vs_f64 > 0.1

@@ -164,5 +164,5 @@ def test_artifacts_that_fail_their_rebuild_are_never_shipped(tmp_path: Path, mon
     result = optimize(SMALL_UNALIGNED, tmp_path / "run", OptimizeOptions(budget=2, **{**FAST, "finalists": 1}))
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert len(calls) == 2 and summary["kept"] == "baseline" and summary["export_check"]["ok"]
-    assert any("failed when rebuilt by plain iree-compile" in n for n in summary["notes"])
+    assert any("do not reproduce it" in n for n in summary["notes"])
     assert result.speedup == pytest.approx(1.0) and "--iree-opt-data-tiling" not in (tmp_path / "run" / "compile_flags.txt").read_text()

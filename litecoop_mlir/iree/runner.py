@@ -107,6 +107,18 @@ def make_inputs(specs: Sequence[tuple[tuple[int, ...], str]], out_dir: Path, see
     return tuple(paths)
 
 
+def widened_inputs(inputs: Sequence[Path], out_dir: Path) -> tuple[Path, ...]:
+    """Copies of `inputs` with f32 arrays as f64 (other dtypes kept), for the float64 reference."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for p in inputs:
+        arr = np.load(p)
+        q = out_dir / p.name
+        np.save(q, arr.astype(np.float64) if arr.dtype == np.float32 else arr)
+        paths.append(q)
+    return tuple(paths)
+
+
 def _input_flags(inputs: Sequence[Path]) -> list[str]:
     return [f"--input=@{p}" for p in inputs]
 
