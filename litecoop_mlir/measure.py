@@ -271,13 +271,17 @@ class Evaluator:
         w = self.workload
         if _element_type("f16|bf16|f8\\w*").search(w.source) or not _element_type("f32").search(w.source):
             return ()
-        comp = self.backend.compile(_element_type("f32").sub("f64", w.source), [*w.base_flags, "--iree-input-demote-f64-to-f32=false"],
-                                    out_dir, w.limits)
-        if not comp.ok or comp.vmfb is None:
-            return ()
+        source, flags = _element_type("f32").sub("f64", w.source), [*w.base_flags, "--iree-input-demote-f64-to-f32=false"]
+        out_dir = out_dir / self.key_of(Candidate(source, tuple(flags)))
+        vmfb = out_dir / "module.vmfb"
+        if not vmfb.is_file():  # a resumed run reuses the one it built
+            comp = self.backend.compile(source, flags, out_dir, w.limits)
+            if not comp.ok or comp.vmfb is None:
+                return ()
+            vmfb = comp.vmfb
         inputs = widened_inputs(self.inputs, out_dir / "inputs")
         with self._quiet.exclusive():
-            run = self.backend.run(comp.vmfb, w.function, inputs, len(w.outputs), out_dir / "outputs", w.target, w.limits)
+            run = self.backend.run(vmfb, w.function, inputs, len(w.outputs), out_dir / "outputs", w.target, w.limits)
         return run.outputs if run.ok else ()
 
     def _error_vs_f64(self, outputs: tuple[Path, ...]) -> float:
