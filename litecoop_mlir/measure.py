@@ -143,6 +143,7 @@ class Evaluator:
     _quiet: QuietLock = field(default_factory=QuietLock, repr=False)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _inflight: dict[str, threading.Event] = field(default_factory=dict, repr=False)
+    _interrupted: set[str] = field(default_factory=set, repr=False)
     _by_binary: dict[str, Measurement] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -168,6 +169,11 @@ class Evaluator:
         """Measure the input module at the base flags and keep its outputs as the reference."""
         return self._evaluate(Candidate(self.workload.source), reference=True)
 
+    def interrupted(self) -> list[str]:
+        """Keys of the candidates whose measuring was stopped, or is in flight now (about to be)."""
+        with self._cache_lock:
+            return sorted(self._interrupted | set(self._inflight))
+
     def key_of(self, candidate: Candidate) -> str:
         """The cache key of `candidate` for this workload and compiler."""
         return candidate.content_key(self.workload.base_flags, compiler_version())
@@ -190,8 +196,10 @@ class Evaluator:
             running.wait()  # the same candidate is being measured: take its result
         try:
             m = self._measure(key, candidate, reference)
-            if m.status is not Status.INTERRUPTED:  # not a result: measured again when the run resumes
-                with self._cache_lock:
+            with self._cache_lock:
+                if m.status is Status.INTERRUPTED:  # not a result: measured again when the run resumes
+                    self._interrupted.add(key)
+                else:
                     self.cache[key] = m
         finally:
             with self._cache_lock:

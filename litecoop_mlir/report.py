@@ -121,7 +121,8 @@ def _dispatch_html(kernel: Kernel | None, exe: str, script_json: list[dict[str, 
     if not script_json:
         return f"<h3>{_e(exe)}</h3><p>IREE's default configuration was kept.</p>"
     script = Script.from_json(script_json)
-    parts = [f"<h3>{_e(exe)}</h3><p>{_e(script.describe())}</p>"]
+    numerics = " <strong>(changes numerics: kept under --max-error)</strong>" if script.changes_numerics() else ""
+    parts = [f"<h3>{_e(exe)}</h3><p>{_e(script.describe())}{numerics}</p>"]
     if kernel is not None:
         kernel = effective_kernel(kernel, script)  # after a reshaping flag: the dispatch it made
         new, old = script.resolve(kernel), default_config(kernel)

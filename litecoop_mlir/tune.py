@@ -279,10 +279,8 @@ def _store_events(store: RunStore, pool: ModelPool, index: int, kernel: Kernel,
     def handle(e: Event) -> None:
         if e.kind is EventKind.CANDIDATE and e.node is not None:
             m = e.node.measurement
-            if m is not None and m.status is Status.INTERRUPTED:
-                return  # stopped while it ran: not stored, so a resumed run measures it again
-            if m is not None and m.key and e.how == How.COMPILED:
-                store.put_measurement(m.key, m)
+            if m is not None and m.key and e.how == How.COMPILED and m.status is not Status.INTERRUPTED:
+                store.put_measurement(m.key, m)  # (an interrupted one is recorded as such, but not as a result)
             store.put_node(index, e.node, e.how, e.hit)
         elif e.kind is EventKind.CALL and e.node is not None and e.outcome is not None:
             o = e.outcome
@@ -383,8 +381,19 @@ def optimize(
         with run.phase("finalize"):
             final = _finalize(run, searched, baseline)
         return _write_results(run, searched, final, baseline)
+    except KeyboardInterrupt:  # SIGINT/SIGTERM/SIGHUP: say in the store what was being measured
+        _record_interrupted(run)
+        raise
     finally:
         run.store.close()
+
+
+def _record_interrupted(run: _Run) -> None:
+    """Record the candidates in flight when the run was stopped (their children were killed):
+    not results, so a resumed run measures them again."""
+    keys = run.evaluator.interrupted()
+    log = run.store.meta().get("interrupted") or []
+    run.store.set_meta(interrupted=[*log, {"t": time.time(), "candidates": keys}])
 
 
 def _load(source: str, work: Path, options: OptimizeOptions, resume: bool) -> _Run:

@@ -42,8 +42,9 @@ def test_readme_commands_do_what_the_readme_says(tmp_path: Path, monkeypatch, ca
     quick, stopped, resumed = cmds[0], *[c for c in cmds if "runs/mm" in c and c[0].startswith("kernels/")][1:3]
     # quick start: the spec to stdout, the artifacts in runs/mm/
     assert main([*_with(quick, budget="4"), "--repetitions", "2"]) == 0
-    spec = capsys.readouterr().out
-    assert "transform.named_sequence @__kernel_config" in spec
+    out = capsys.readouterr()
+    assert "transform.named_sequence @__kernel_config" in out.out
+    assert "kept: " in out.err and "rebuild with: bash" in out.err and "compile.sh" in out.err  # the node shipped, named
     for name in ("spec.mlir", "compile_flags.txt", "compile.sh", "best.vmfb", "summary.json", "candidates.jsonl", "report.html",
                  "run.db", "input.mlir", "pareto.json"):
         assert (tmp_path / "runs" / "mm" / name).is_file(), name

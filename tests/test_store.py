@@ -125,8 +125,11 @@ def test_sigterm_kills_every_child_and_leaves_a_resumable_run(small_matmul_path:
     time.sleep(0.2)
     assert _children_of_run(work) == []  # nothing of the run survived the tool
     stored = _compiled(work / "run.db")
+    interrupted = json.loads(sqlite3.connect(work / "run.db").execute("SELECT value FROM meta WHERE key = 'interrupted'").fetchone()[0])
+    assert interrupted and interrupted[0]["candidates"]  # what was being measured is recorded as interrupted
     assert main([*args, "--resume", "-o", os.devnull]) == 0
     summary = json.loads((work / "summary.json").read_text())
     assert summary["candidates"] == 8 and summary["sessions"] == 2 and len(stored) < 8
-    statuses = {json.loads(x)["status"] for x in (work / "candidates.jsonl").read_text().splitlines()}
-    assert "interrupted" not in statuses
+    rows = [json.loads(x) for x in (work / "candidates.jsonl").read_text().splitlines()]
+    assert len({r["node"] for r in rows}) == len(rows)  # an interrupted candidate keeps its row; nothing is overwritten
+    assert sum(r["status"] == "ok" and r["node"] > 0 for r in rows) + sum(r["status"] not in ("ok", "interrupted") for r in rows) >= 8

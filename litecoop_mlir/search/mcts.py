@@ -389,6 +389,7 @@ class KernelSearch:
 
         The root keeps the baseline measured in this session; every other node keeps its
         stored measurement, and rewards are backpropagated again against this baseline.
+        Candidates recorded as interrupted are left out (and proposed again); their ids stay theirs.
         """
         by_id = {0: self.tree.root}
         for r in rows:
@@ -396,6 +397,9 @@ class KernelSearch:
                 self.tree.root.next_model = r.next_model or self.tree.root.next_model
                 self.tree.root.expansions, self.tree.root.failed_expansions = r.expansions, r.failed_expansions
                 self.tree.root.exhausted = r.exhausted
+                continue
+            if r.status == Status.INTERRUPTED.value:  # stopped while measured: not a result, measured again
+                self.tree.reserve_id(r.id)
                 continue
             parent = by_id.get(r.parent if r.parent is not None else -1)
             if parent is None or r.key in self.tree.by_key:

@@ -108,6 +108,10 @@ class Tree:
         self.by_key[key] = node
         return node
 
+    def reserve_id(self, node_id: int) -> None:
+        """Never give `node_id` to a new node (a stored node that is not restored keeps its row)."""
+        self._next_id = max(self._next_id, node_id + 1)
+
     def set_busy(self, node: Node, busy: bool) -> None:
         """Mark a model turn at `node` in flight (or done), with virtual loss on its path."""
         if node.busy == busy:
