@@ -164,5 +164,27 @@ def test_artifacts_that_fail_their_rebuild_are_never_shipped(tmp_path: Path, mon
     result = optimize(SMALL_UNALIGNED, tmp_path / "run", OptimizeOptions(budget=2, **{**FAST, "finalists": 1}))
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert len(calls) == 2 and summary["kept"] == "baseline" and summary["export_check"]["ok"]
-    assert any("do not reproduce it" in n for n in summary["notes"])
+    assert any("do not keep its result" in n for n in summary["notes"])
     assert result.speedup == pytest.approx(1.0) and "--iree-opt-data-tiling" not in (tmp_path / "run" / "compile_flags.txt").read_text()
+
+
+@pytest.mark.slow
+def test_a_slower_plain_build_is_reported_at_its_own_speed(tmp_path: Path, monkeypatch) -> None:
+    import dataclasses
+
+    from litecoop_mlir import tune
+    from tests.conftest import SMALL_UNALIGNED
+
+    real = tune.check_export
+
+    def slower(*args, **kwargs):  # the plain build runs 20% slower than the searched module
+        c = real(*args, **kwargs)
+        return dataclasses.replace(c, identical=False, best_ms=1.0, rebuilt_ms=1.2, best_rounds=(1.0,), rebuilt_rounds=(1.2,))
+
+    monkeypatch.setattr(tune, "check_export", slower)
+    result = optimize(SMALL_UNALIGNED, tmp_path / "run", OptimizeOptions(budget=2, **{**FAST, "finalists": 1}))
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    searched = min(v for k, v in summary["rounds_ms"].items() if k == "best")[0]
+    assert summary["kept"] != "baseline" and result.best_ms == pytest.approx(1.2 * searched)
+    assert any("runs slower than the searched module" in n for n in summary["notes"])
+    assert (tmp_path / "run" / "best.vmfb").read_bytes() == (tmp_path / "run" / "rebuilt.vmfb").read_bytes()
