@@ -111,26 +111,26 @@ class RunStore:
     def start_session(self) -> None:
         """Count a new session (a first run or a `--resume`); its wall time grows with `touch_session`."""
         now = time.time()
-        log = self.meta().get("sessions_log") or []
-        self.set_meta(sessions_log=[*log, [now, now]])
+        self._sessions_log = [*(self.meta().get("sessions_log") or []), [now, now]]
+        self.set_meta(sessions_log=self._sessions_log)
         self._touched = now
 
     def touch_session(self, every_s: float = 1.0) -> None:
-        """Record that the current session is still going (at most once per `every_s`), so an
-        interrupted session's wall time is not lost."""
+        """Record that the current session is still going (at most once per `every_s`, one row
+        written from memory), so an interrupted session's wall time is not lost."""
         now = time.time()
         if now - getattr(self, "_touched", 0.0) < every_s:
             return
+        if not hasattr(self, "_sessions_log"):
+            self.start_session()
         self._touched = now
-        log = self.meta().get("sessions_log") or [[now, now]]
-        log[-1][1] = now
-        self.set_meta(sessions_log=log)
+        self._sessions_log[-1][1] = now
+        self.set_meta(sessions_log=self._sessions_log)
 
     def sessions(self) -> tuple[int, float]:
         """(sessions so far, their wall time in seconds, the current one included)."""
         self.touch_session(every_s=0.0)
-        log = self.meta().get("sessions_log") or []
-        return len(log), sum(max(0.0, end - start) for start, end in log)
+        return len(self._sessions_log), sum(max(0.0, end - start) for start, end in self._sessions_log)
 
     def check_identity(self, identity: dict[str, Any]) -> None:
         """Refuse a store written for another input, target, function or flags."""

@@ -273,6 +273,7 @@ class Workload:
     limits: Limits = field(default_factory=Limits)
     _configured: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
     _kernels: dict[tuple[str, ...], tuple[Kernel, ...]] = field(default_factory=dict, repr=False)
+    _reshaped: dict[tuple[str, tuple[str, ...]], Kernel | None] = field(default_factory=dict, repr=False)
 
     def configured_ir(self, extra_flags: tuple[str, ...] = ()) -> str:
         """The module compiled to executable-configurations under the base flags plus `extra_flags` (cached)."""
@@ -309,6 +310,12 @@ class Workload:
         reshapes it (im2col makes a matmul of a convolution, data tiling an mmt4d of a matmul),
         the heaviest new contraction or convolution with known loops, if `kernel` is the only
         dispatch that changed (else None: which one to configure cannot be told)."""
+        key = (kernel.executable, tuple(flags))
+        if key not in self._reshaped:  # asked for every move validated after a reshaping flag
+            self._reshaped[key] = self._find_reshaped(kernel, tuple(flags))
+        return self._reshaped[key]
+
+    def _find_reshaped(self, kernel: Kernel, flags: tuple[str, ...]) -> Kernel | None:
         same = self.dispatch_under(kernel, flags)
         if same is not None:
             return same
