@@ -1,12 +1,13 @@
 // litecoop-mlir kernel: one transformer encoder layer (pre-norm), written in linalg.
 // seq 128, model width 256, 4 heads of 64, feed-forward 1024, ReLU.
-//   h = x + Wo * attention(LN(x) Wq, LN(x) Wk, LN(x) Wv);  y = h + W2 relu(W1 LN(h))
-// entry: @main(x: 128x256, Wq, Wk, Wv, Wo: 256x256, W1: 256x1024, W2: 1024x256) -> 128x256 (f32)
+//   h = x + Wo * attention(LN(x) Wq, LN(x) Wk, LN(x) Wv);  y = h + W2 relu(W1 LN(h) + b1) + b2
+// entry: @main(x: 128x256, Wq, Wk, Wv, Wo: 256x256, W1: 256x1024, b1: 1024, W2: 1024x256, b2: 256) -> 128x256 (f32)
 #id2 = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d0)>
+#col = affine_map<(d0, d1) -> (d1)>
 #id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 func.func @main(%x: tensor<128x256xf32>, %wq: tensor<256x256xf32>, %wk: tensor<256x256xf32>, %wv: tensor<256x256xf32>,
-                %wo: tensor<256x256xf32>, %w1: tensor<256x1024xf32>, %w2: tensor<1024x256xf32>) -> tensor<128x256xf32> {
+                %wo: tensor<256x256xf32>, %w1: tensor<256x1024xf32>, %b1: tensor<1024xf32>, %w2: tensor<1024x256xf32>, %b2: tensor<256xf32>) -> tensor<128x256xf32> {
   %zero = arith.constant 0.0 : f32
   %inv_d = arith.constant 0.00390625 : f32
   %eps = arith.constant 1.0e-5 : f32
@@ -117,17 +118,19 @@ func.func @main(%x: tensor<128x256xf32>, %wq: tensor<256x256xf32>, %wk: tensor<2
   %e_f = tensor.empty() : tensor<128x1024xf32>
   %z_f = linalg.fill ins(%zero : f32) outs(%e_f : tensor<128x1024xf32>) -> tensor<128x1024xf32>
   %f1 = linalg.matmul ins(%n2, %w1 : tensor<128x256xf32>, tensor<256x1024xf32>) outs(%z_f : tensor<128x1024xf32>) -> tensor<128x1024xf32>
-  %a1 = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
-      ins(%f1 : tensor<128x1024xf32>) outs(%e_f : tensor<128x1024xf32>) {
-  ^bb0(%a: f32, %o2: f32):
-    %r = arith.maximumf %a, %zero : f32
+  %a1 = linalg.generic {indexing_maps = [#id2, #col, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%f1, %b1 : tensor<128x1024xf32>, tensor<1024xf32>) outs(%e_f : tensor<128x1024xf32>) {
+  ^bb0(%a: f32, %bb: f32, %o2: f32):
+    %s1 = arith.addf %a, %bb : f32
+    %r = arith.maximumf %s1, %zero : f32
     linalg.yield %r : f32
   } -> tensor<128x1024xf32>
   %f2 = linalg.matmul ins(%a1, %w2 : tensor<128x1024xf32>, tensor<1024x256xf32>) outs(%z_x : tensor<128x256xf32>) -> tensor<128x256xf32>
-  %y = linalg.generic {indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel", "parallel"]}
-      ins(%f2, %h : tensor<128x256xf32>, tensor<128x256xf32>) outs(%e_x : tensor<128x256xf32>) {
-  ^bb0(%a: f32, %b: f32, %o2: f32):
-    %r = arith.addf %a, %b : f32
+  %y = linalg.generic {indexing_maps = [#id2, #col, #id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%f2, %b2, %h : tensor<128x256xf32>, tensor<256xf32>, tensor<128x256xf32>) outs(%e_x : tensor<128x256xf32>) {
+  ^bb0(%a: f32, %bb: f32, %b: f32, %o2: f32):
+    %s1 = arith.addf %a, %bb : f32
+    %r = arith.addf %s1, %b : f32
     linalg.yield %r : f32
   } -> tensor<128x256xf32>
   return %y : tensor<128x256xf32>

@@ -41,6 +41,13 @@ examples:
   litecoop-mlir-opt kernels/matmul_512.mlir --target llvm-cpu --baseline-only
   litecoop-mlir-opt kernels/mlp.mlir --baseline-only --json
   litecoop-mlir-opt kernels/matmul_512.mlir --apply script.json -o spec.mlir
+  litecoop-mlir-opt compile kernels/mlp.mlir -o mlp.vmfb --iree-hal-target-device=local \
+      --iree-hal-local-target-device-backends=llvm-cpu --iree-llvmcpu-target-cpu=host --iree-opt-level=O3
+  litecoop-mlir-opt export --target llvm-cpu -o tuned/     (one spec + flags for all tuned dispatches)
+  litecoop-mlir-opt db stats | db prune --other-compilers
+
+Every search records what it measures and keeps in the tuning database (--db, default
+$LITECOOP_DB or ~/.cache/litecoop-mlir/tuning.db); dispatches tuned there are not searched again.
 
 exit status: 0 success, 1 failure (bad input, IREE error), 2 usage error.
 """
@@ -91,6 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="whole modules: skip dispatches under this share of the dispatch time (default %(default)s)")
     s.add_argument("--pareto-points", type=int, default=5, metavar="N",
                    help="whole modules: composed modules to build and measure for the Pareto set (default %(default)s)")
+    s.add_argument("--db", metavar="PATH", help="tuning database (default: $LITECOOP_DB, else ~/.cache/litecoop-mlir/tuning.db)")
+    s.add_argument("--no-db", action="store_true", help="neither reuse nor record anything in a tuning database")
+    s.add_argument("--retune", action="store_true", help="search dispatches the tuning database has tuned already "
+                   "(their best known configuration is measured first)")
     s.add_argument("--cost-basis", choices=("params", "price"), default="params", help="what makes a model expensive (default %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="seed for inputs and search (default 0)")
     p.add_argument("--repetitions", type=int, default=10, help="benchmark repetitions for final numbers (default 10)")
@@ -287,7 +298,7 @@ def _search_options(args: argparse.Namespace, limits: Limits, err: Console):
             budget=args.budget, time_budget_s=args.time_budget, search=search, seed=args.seed,
             repetitions=args.repetitions, limits=limits, workers=args.workers, executor=args.executor,
             ray_address=args.ray_address, min_share=args.min_share, pareto_points=args.pareto_points,
-            max_error=args.max_error,
+            max_error=args.max_error, db="" if args.no_db else args.db, retune=args.retune,
         )
     except ValueError as exc:
         raise UsageError(f"error: {exc}") from None
@@ -317,16 +328,20 @@ def _search(args: argparse.Namespace, limits: Limits, out: Console, err: Console
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status instead of raising."""
+    from litecoop_mlir.cli_db import SUBCOMMANDS, run_subcommand
+
+    argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
+    sub = bool(argv) and argv[0] in SUBCOMMANDS
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args([] if sub else argv)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return int(exc.code or 0)
     out = Console(file=sys.stdout, highlight=False, width=160)
     err = Console(file=sys.stderr, highlight=False, width=None if sys.stderr.isatty() else 160)
     previous = _stop_on_signals()
     try:
-        return _run(args, out, err)
+        return run_subcommand(argv, out, err) if sub else _run(args, out, err)
     except UsageError as exc:
         parser.print_usage(sys.stderr)
         print(f"litecoop-mlir-opt: {redact(str(exc))}", file=sys.stderr)

@@ -96,6 +96,10 @@ def print_result(result: OptimizeResult, console: Console) -> None:
                       f"Pareto set: {whole.get('pareto', {}).get('points', 0)} points in {whole.get('pareto', {}).get('path')}")
     for note in result.notes:
         console.print(f"note: {note}")
+    db = result.tuning_db
+    if db:
+        console.print(f"tuning database {db['path']}: {db['dispatches_reused']} dispatch(es) reused without a search, "
+                      f"{len(db['seeded'])} seeded from similar ones, {db['dispatches_recorded']} recorded", markup=False)
     kept = result.kept if result.kept == "baseline" else f"{result.kept} ({'; '.join(_describe(s) for s in result.best_scripts.values() if s.transforms)})"
     console.print(f"kept: {kept}")
     check = result.export_check or {}

@@ -35,11 +35,13 @@ class Status(str, enum.Enum):
 
 
 class How(str, enum.Enum):
-    """How a search node got its measurement: compiled now, taken from the cache, or refused before compiling."""
+    """How a search node got its measurement: compiled now, taken from the cache, refused before
+    compiling, or compiled now for a configuration the tuning database already holds (no budget)."""
 
     COMPILED = "compiled"
     CACHED = "cached"
     REJECTED = "rejected"
+    DATABASE = "database"
 
 
 class EventKind(str, enum.Enum):

@@ -9,6 +9,7 @@ tuning specs), it falls back to executable-configuration substitution and says s
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -23,8 +24,11 @@ from litecoop_mlir.apply import (
     render_compilation_info,
     render_lowering_config,
 )
+from litecoop_mlir.errors import LitecoopError
 from litecoop_mlir.iree.compiler import configure
 from litecoop_mlir.iree.mlir import new_context, parse_module
+from litecoop_mlir.iree.process import Limits, run_limited
+from litecoop_mlir.iree.tools import tool_path
 from litecoop_mlir.targets.strategy import TargetStrategy, strategy_for
 from litecoop_mlir.transforms import IllegalTransform, KernelConfig, Script
 from litecoop_mlir.workload import Kernel, Workload, kernels_from_configured
@@ -104,6 +108,16 @@ _MATCH_NOTHING = """\
 
 def render_spec(configs: Mapping[Kernel, KernelConfig], ctx: ir.Context) -> str:
     """The tuning spec module text for the given kernel configurations."""
+    matchers = []
+    for kernel, cfg in configs.items():
+        name = f"match_{kernel.executable}"
+        matchers.append((name, render_matcher(kernel, name, render_compilation_info(kernel, cfg, ctx))))
+    return assemble_spec(matchers)
+
+
+def assemble_spec(matchers: list[tuple[str, str]], comments: Mapping[str, str] | None = None) -> str:
+    """One tuning spec from matcher sequences (name, text): a `foreach_match` that pairs each
+    with `@apply_op_config`, in order (the first matcher that matches an op configures it)."""
     parts = [
         "// Tuning spec written by litecoop-mlir. Use with:",
         "//   iree-compile --iree-codegen-tuning-spec-path=spec.mlir (llvm-cpu), or",
@@ -115,9 +129,10 @@ def render_spec(configs: Mapping[Kernel, KernelConfig], ctx: ir.Context) -> str:
         "  }",
     ]
     pairs = []
-    for kernel, cfg in configs.items():
-        name = f"match_{kernel.executable}"
-        parts.append(render_matcher(kernel, name, render_compilation_info(kernel, cfg, ctx)))
+    for name, text in matchers:
+        if comments and name in comments:
+            parts.append(f"  // {comments[name]}")
+        parts.append(text)
         pairs.append(f"@{name} -> @apply_op_config")
     parts.append(
         "  transform.named_sequence @__kernel_config(%module: !transform.any_op {transform.consumed}) -> !transform.any_op\n"
@@ -136,6 +151,28 @@ def render_spec(configs: Mapping[Kernel, KernelConfig], ctx: ir.Context) -> str:
     parts.append("  }")
     parts.append("}")
     return "\n".join(parts) + "\n"
+
+
+def link_specs(specs: list[str], limits: Limits = Limits(timeout_s=120.0)) -> str:
+    """One tuning spec from several, linked by IREE itself (`iree-opt
+    --iree-codegen-link-tuning-specs`): their matchers in one `foreach_match`, in the order of
+    `specs` (for an op several specs match, the first one's configuration holds)."""
+    if len(specs) == 1:
+        return specs[0]
+    nested = []
+    for i, text in enumerate(specs):
+        at = text.find("module attributes {")
+        if at < 0:
+            raise LitecoopError(f"error: tuning spec {i + 1} of {len(specs)} has no top-level 'module attributes'")
+        nested.append(text[at:].replace("module attributes {", f"module @spec_{i} attributes {{", 1))
+    wrapper = "module attributes {transform.with_named_sequence} {\n" + "\n".join(nested) + "}\n"
+    with tempfile.TemporaryDirectory(prefix="litecoop-link-") as tmp:
+        src = Path(tmp, "specs.mlir")
+        src.write_text(wrapper)
+        res = run_limited([tool_path("iree-opt"), src, "--iree-codegen-link-tuning-specs", "-o", Path(tmp, "linked.mlir")], limits)
+        if not res.ok:
+            raise LitecoopError(f"error: IREE could not link the tuning specs: {res.first_error_line()}")
+        return Path(tmp, "linked.mlir").read_text()
 
 
 def export_spec(workload: Workload, scripts: Mapping[Kernel, Script], out_dir: Path, *, check: bool = True,
@@ -167,11 +204,11 @@ def export_spec(workload: Workload, scripts: Mapping[Kernel, Script], out_dir: P
         _check_applied(workload, export, configs, global_flags, ctx, out_dir, substitute)
     needed = export.compile_flags(workload.target)
     (out_dir / "compile_flags.txt").write_text("".join(f + "\n" for f in needed))
-    export.spec_path.write_text(_with_usage(export.spec_path.read_text(), needed))
+    export.spec_path.write_text(with_usage(export.spec_path.read_text(), needed))
     return export
 
 
-def _with_usage(spec_text: str, flags: list[str]) -> str:
+def with_usage(spec_text: str, flags: list[str]) -> str:
     """The spec with a header naming every flag a build needs with it (module-wide flags too)."""
     body = spec_text[spec_text.index("module attributes"):]
     head = ["// Tuning spec written by litecoop-mlir. Build with all of these flags (also in compile_flags.txt),",
@@ -219,4 +256,4 @@ def _check_applied(workload: Workload, export: SpecExport, configs: dict[Kernel,
             export.spec_path.write_text(render_spec({}, ctx))
 
 
-__all__ = ["SpecExport", "export_spec", "render_spec", "render_matcher"]
+__all__ = ["SpecExport", "assemble_spec", "export_spec", "link_specs", "render_spec", "render_matcher", "with_usage"]

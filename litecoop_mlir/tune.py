@@ -37,11 +37,13 @@ from litecoop_mlir.models.pool import OFFLINE_ROSTER, ModelPool, ModelSpec
 from litecoop_mlir.models.preflight import check_roster
 from litecoop_mlir.profile import ModuleProfile, Profiler
 from litecoop_mlir.records import Candidate, EventKind, How, Measurement, Status, failure
+from litecoop_mlir.reuse import Reuse, consult, dispatch_key, record_kept
 from litecoop_mlir.search.mcts import Evaluate, Event, KernelSearch, SearchConfig
 from litecoop_mlir.spec import SpecExport, export_spec
 from litecoop_mlir.store import SCHEMA_VERSION, RunStore, source_hash
 from litecoop_mlir.targets.strategy import make_target
 from litecoop_mlir.transforms import IllegalTransform, Script
+from litecoop_mlir.tuning_db import TuningDB, default_path
 from litecoop_mlir.whole_module import (
     MIN_SHARE,
     DispatchPlan,
@@ -83,6 +85,11 @@ class OptimizeOptions:
         limits: timeout and memory limit of every subprocess.
         max_error: a candidate whose flags may change rounding (fast-math, lower precision) wins
             only with this bound on max|out - ref| / max|ref|; without it, never.
+        db: the tuning database (None: `tuning_db.default_path()`; "" : none). Dispatches
+            tuned there are reused, similar ones seeded; every measurement and the kept
+            result are recorded in it.
+        retune: search dispatches the database has tuned already (their best known
+            configuration is measured first).
     """
 
     target: str = "llvm-cpu"
@@ -105,6 +112,8 @@ class OptimizeOptions:
     ray_address: str | None = None
     limits: Limits = field(default_factory=Limits)
     max_error: float | None = None
+    db: str | None = None
+    retune: bool = False
 
     def __post_init__(self) -> None:
         if self.budget < 1:
@@ -144,6 +153,7 @@ class DispatchResult:
             "budget": self.budget,
             "candidates": s.evaluated,
             "cache_hits": s.cache_hits,
+            "measured_from_database": s.reused,
             "rejected_before_compile": s.rejected,
             "model_calls": s.calls,
             "nodes": len(s.tree),
@@ -175,6 +185,7 @@ class OptimizeResult:
     whole_module: dict[str, Any] | None = None
     kept: str = "baseline"
     export_check: dict[str, Any] | None = None
+    tuning_db: dict[str, Any] | None = None
 
     @property
     def speedup(self) -> float:
@@ -218,6 +229,7 @@ class OptimizeResult:
             "whole_module": self.whole_module,
             "kept": self.kept,
             "export_check": self.export_check,
+            "tuning_db": self.tuning_db,
             "notes": self.notes,
         }
 
@@ -274,15 +286,22 @@ def _usable_roster(options: OptimizeOptions, notes: list[str]) -> list[ModelSpec
     return list(check.usable)
 
 
-def _store_events(store: RunStore, pool: ModelPool, index: int, kernel: Kernel,
+def _store_events(run: "_Run", index: int, kernel: Kernel, baseline_ms: float,
                   on_event: Callable[[Kernel, Event], None]) -> Callable[[Event], None]:
-    """Record each search event in the store as it happens, then pass it on."""
+    """Record each search event in the store (and each measured candidate in the tuning
+    database) as it happens, then pass it on."""
+    store, pool = run.store, run.pool
+    key = dispatch_key(run.workload, kernel) if run.db is not None else None
 
     def handle(e: Event) -> None:
         if e.kind is EventKind.CANDIDATE and e.node is not None:
             m = e.node.measurement
-            if m is not None and m.key and e.how == How.COMPILED and m.status is not Status.INTERRUPTED:
+            if m is not None and m.key and e.how in (How.COMPILED, How.DATABASE) and m.status is not Status.INTERRUPTED:
                 store.put_measurement(m.key, m)  # (an interrupted one is recorded as such, but not as a result)
+                if run.db is not None and key is not None:
+                    run.db.record_measured(key, e.node.key, e.node.script.to_json(), m, baseline_ms,
+                                           changes_numerics=e.node.script.changes_numerics(), kernel=kernel.summary(),
+                                           module=run.workload.filename, run=run.run_id)
             store.put_node(index, e.node, e.how, e.hit)
         elif e.kind is EventKind.CALL and e.node is not None and e.outcome is not None:
             o = e.outcome
@@ -312,6 +331,14 @@ class _Run:
     t0: float
     notes: list[str] = field(default_factory=list)
     phases_s: dict[str, float] = field(default_factory=dict)
+    db: TuningDB | None = None
+    reuse: dict[int, Reuse] = field(default_factory=dict)
+    db_summary: dict[str, Any] | None = None
+
+    @property
+    def run_id(self) -> str:
+        """This run in the tuning database: its work directory."""
+        return str(self.work.resolve())
 
     @contextlib.contextmanager
     def phase(self, name: str) -> Iterator[None]:
@@ -382,12 +409,15 @@ def optimize(
             searched = _search(run, baseline, on_event)
         with run.phase("finalize"):
             final = _finalize(run, searched, baseline)
+        _record_kept(run, searched, final)
         return _write_results(run, searched, final, baseline)
     except KeyboardInterrupt:  # SIGINT/SIGTERM/SIGHUP: say in the store what was being measured
         _record_interrupted(run)
         raise
     finally:
         run.store.close()
+        if run.db is not None:
+            run.db.close()
 
 
 def _record_interrupted(run: _Run) -> None:
@@ -419,6 +449,8 @@ def _load(source: str, work: Path, options: OptimizeOptions, resume: bool) -> _R
     evaluator.cache.update(store.measurements())
     profiler = Profiler(workload, work / "profiles", backend=backend, repetitions=options.search_repetitions)
     run = _Run(options, work, workload, kernels, store, pool, ModelCaller(pool), backend, evaluator, profiler, t0, notes)
+    if options.db != "":
+        run.db = TuningDB(options.db or default_path())
     run.phases_s["load"] = round(time.monotonic() - t0, 2)
     return run
 
@@ -457,13 +489,31 @@ def _make_searches(run: _Run, baseline: Measurement, evaluate: Evaluate,
     searches: dict[int, KernelSearch] = {}
     for i, kernel in enumerate(run.kernels):
         search = KernelSearch(kernel, run.workload.target.name, run.caller, evaluate, baseline, run.options.search,
-                              on_event=_store_events(run.store, run.pool, i, kernel, on_event))
+                              on_event=_store_events(run, i, kernel, baseline.median_ms, on_event))
         search.restore([r for r in stored if r.dispatch == i], calls_by_dispatch.get(i, 0))
         run.store.add_dispatch(i, kernel.executable, {"summary": kernel.summary(), "kind": kernel.kind,
                                                       "loop_bounds": list(kernel.loop_bounds)})
         run.store.put_node(i, search.tree.root, How.COMPILED)
         searches[i] = search
     return searches
+
+
+def _consult_db(run: _Run, plans: list[DispatchPlan], searches: dict[int, KernelSearch]) -> None:
+    """Before any budget is spent: reuse dispatches the tuning database has tuned (no budget
+    for them), and seed the others with what similar dispatches kept."""
+    if run.db is None:
+        return
+    for plan in plans:
+        if plan.skipped:
+            continue
+        reuse = consult(run.db, run.workload, plan.kernel, searches[plan.index], run=run.run_id, retune=run.options.retune)
+        if reuse is None:
+            continue
+        run.reuse[plan.index] = reuse
+        if not reuse.searched and reuse.tuned is not None:
+            t = reuse.tuned
+            plan.reused = f"tuned before ({t.executable} of {t.module}, saved {t.saved_ms:.3f} ms there)"
+            searches[plan.index].stop_reason = f"reused from the tuning database: {plan.reused}"
 
 
 def _profile_baseline(run: _Run) -> ModuleProfile | None:
@@ -485,6 +535,7 @@ def _search(run: _Run, baseline: Measurement, on_event: Callable[[Kernel, Event]
     searches = _make_searches(run, baseline, evaluate, on_event)
     profile = _profile_baseline(run)
     plans = plan_dispatches(run.kernels, profile or ModuleProfile(error="not profiled"), opts.min_share)
+    _consult_db(run, plans, searches)
     deadline = run.search_deadline(baseline.median_ms)
     executor = LocalExecutor(evaluate, opts.workers) if opts.search.concurrency > 1 else None
 
@@ -622,6 +673,21 @@ def _export_and_rebuild(run: _Run, scripts: dict[Kernel, Script], best_vmfb: Pat
     return attempt(False)  # the spec route did better: write its artifacts again
 
 
+def _record_kept(run: _Run, searched: _Searched, final: _Final) -> None:
+    """Record in the tuning database what the result keeps for every dispatch this run searched."""
+    if run.db is None:
+        return
+    mine = {p.index: searched.searches[p.index] for p in searched.plans
+            if not p.skipped and not p.reused and searched.searches[p.index].evaluated > 0}
+    written = record_kept(run.db, run.workload, mine, final.scripts, final.export, run=run.run_id)
+    run.db_summary = {
+        "path": str(run.db.path), "dispatches_recorded": written,
+        "reused": [r.to_json() for r in run.reuse.values() if not r.searched],
+        "seeded": [r.to_json() for r in run.reuse.values() if r.searched],
+        "dispatches_reused": sum(1 for r in run.reuse.values() if not r.searched),
+    }
+
+
 def _write_results(run: _Run, searched: _Searched, final: _Final, baseline: Measurement) -> OptimizeResult:
     """Export the spec and the best module, store the summary, and draw every artifact from the store."""
     w = run.workload
@@ -637,7 +703,7 @@ def _write_results(run: _Run, searched: _Searched, final: _Final, baseline: Meas
         notes=run.notes, compile_flags=[str(f) for f in export.compile_flags(w.target)], best_measurement=final.measurement,
         executor={"kind": "local", "concurrency": run.options.search.concurrency,
                   **(run.backend.describe() if hasattr(run.backend, "describe") else {})},
-        whole_module=searched.whole, kept=final.kept, export_check=final.check.to_json(),
+        whole_module=searched.whole, kept=final.kept, export_check=final.check.to_json(), tuning_db=run.db_summary,
     )
     summary = result.to_json()
     summary["phases_s"] = dict(run.phases_s)  # load, baseline, search, finalize (the rest of wall_s: these artifacts)

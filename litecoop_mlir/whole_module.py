@@ -50,12 +50,14 @@ class DispatchPlan:
     time_ms: float  # invocations x time alone, at the baseline
     share: float
     skipped: str = ""
+    reused: str = ""  # tuned in an earlier run (tuning database): measured, but given no budget
     headroom: float = 1.0
     rounds: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {"executable": self.kernel.executable, "kind": self.kernel.kind, "invocations": self.invocations,
                 "baseline_time_ms": self.time_ms, "share": self.share, "skipped": self.skipped or None,
+                "reused": self.reused or None,
                 "rounds": self.rounds, "headroom_left": self.headroom}
 
 
@@ -86,7 +88,7 @@ def spend_budget(
     """Give rounds of the candidate budget to the dispatch with the most time left to win
     (see module doc). `run(search, total_budget, deadline)` runs one search further.
     Returns the allocation log."""
-    active = [p for p in plans if not p.skipped]
+    active = [p for p in plans if not p.skipped and not p.reused]
     spent = sum(searches[p.index].evaluated for p in active)
     chunk = budget if len(active) == 1 else max(2, min(8, budget // max(1, 2 * len(active))))
     log: list[dict[str, Any]] = []

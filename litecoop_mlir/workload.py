@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import re
 import sys
 from dataclasses import dataclass, field
@@ -79,6 +80,10 @@ class Kernel:
     native_vector_bytes: int = 0
     cpu: str = ""
     cpu_features: str = ""
+    #: the executable without its configuration, names or buffer offsets, hashed: the same dispatch in any module
+    fingerprint: str = ""
+    #: the root op's structure without its shapes (op, maps, types): dispatches whose configurations may carry over
+    family: str = ""
     #: flags -> the dispatch reshaping flags (im2col, data tiling) make of this one (set by Workload.kernels)
     reshape: Callable[[tuple[str, ...]], "Kernel | None"] | None = field(default=None, hash=False, compare=False, repr=False)
 
@@ -119,6 +124,50 @@ def parse_tile_levels(lowering_config: str) -> dict[str, tuple[int, ...]]:
         if all(re.fullmatch(r"-?\d+", v) for v in items):
             levels[name] = tuple(int(v) for v in items)
     return levels
+
+
+#: Attributes that hold a dispatch's configuration rather than its computation.
+_CONFIG_ATTRS = ("lowering_config", "translation_info", "compilation_info", "root_op")
+_OFFSET = re.compile(r"offset\(%c\d+\)")
+_STRIDED = re.compile(r"strided<\[[^\]]*\], offset: \?>, ")
+_INDEX_CONST = re.compile(r"^\s*(%c\d+) = arith\.constant \d+ : index\n", re.MULTILINE)
+
+
+def canonical_executable(exe: ir.Operation) -> str:
+    """A `hal.executable`'s text as the same dispatch prints in any module and under any
+    configuration: configuration attributes dropped, its symbols renamed, and its buffers'
+    offsets in the module's allocations (which do not change its code) erased."""
+    exe = exe.clone()  # a copy, placed after `exe`: edited, printed and erased
+    names = {str_attr(exe, "sym_name")}
+    for op in walk(exe):
+        for a in _CONFIG_ATTRS:
+            if a in op.attributes:
+                del op.attributes[a]
+        if op.name in ("func.func", "hal.executable.export", "iree_codegen.dispatch_config") and "sym_name" in op.attributes:
+            names.add(str_attr(op, "sym_name"))
+    text = str(exe)
+    exe.erase()
+    for i, n in enumerate(sorted(names, key=len, reverse=True)):
+        text = re.sub(r"@" + re.escape(n) + r"\b", f"@dispatch{i}", text)
+    text = _STRIDED.sub("", _OFFSET.sub("offset(%offset)", text))
+    return _INDEX_CONST.sub(lambda m: "" if text.count(m.group(1)) == 1 else m.group(0), text)
+
+
+def _fingerprint(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _family(root: ir.Operation, kind: str, iterators: tuple[str, ...], maps: list[ir.AffineMap], target_attr: str) -> str:
+    """What configurations of similar dispatches share: the root op, its kind, loops, maps and
+    element types, and the target it is compiled for; not its sizes."""
+    elts = []
+    for o in [*root.operands, *root.results]:
+        try:
+            elts.append(shaped(o.type)[1])
+        except (ValueError, TypeError):
+            elts.append(str(o.type))
+    parts = [root.name, kind, ",".join(iterators), ";".join(str(m) for m in maps), ",".join(elts), target_attr]
+    return _fingerprint("|".join(parts))
 
 
 def _indexing_maps(op: ir.Operation) -> list[ir.AffineMap]:
@@ -224,6 +273,8 @@ def kernels_from_configured(module: ir.Module) -> list[Kernel]:
         features = re.search(r'cpu_features = "([^"]*)"', target_attr)
         kernels.append(
             Kernel(
+                fingerprint=_fingerprint(canonical_executable(exe)),
+                family=_family(root, kind, iterators, maps, target_attr),
                 index=len(kernels),
                 executable=exe_name,
                 function=str_attr(func, "sym_name"),
@@ -348,6 +399,17 @@ def read_source(path: str) -> tuple[str, str]:
         return p.read_text(), path
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: error: cannot read: {exc}") from None
+
+
+def load_module(path: str, target: Target, base_flags: tuple[str, ...], limits: Limits = Limits()) -> Workload:
+    """A module to build as it is (the drop-in compile): any entry points, its dispatches as
+    `base_flags` (the target's and the user's flags) form them; parsed and verified here."""
+    text, filename = read_source(path)
+    if not text.strip():
+        raise InputError(f"{filename}: error: empty input")
+    parse_module(text, filename, new_context())
+    stem = Path(filename).stem if filename != "<stdin>" else "stdin"
+    return Workload(stem, text, filename, "", (), (), target, base_flags, limits)
 
 
 def load_workload(

@@ -12,6 +12,12 @@ from litecoop_mlir.workload import Kernel, Workload, load_workload
 REPO = Path(__file__).resolve().parent.parent
 KERNELS = REPO / "kernels"
 
+@pytest.fixture(autouse=True)
+def _own_tuning_db(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test gets a tuning database of its own (never the user's, never another test's)."""
+    monkeypatch.setenv("LITECOOP_DB", str(tmp_path_factory.mktemp("db") / "tuning.db"))
+
+
 SMALL_MATMUL = """\
 func.func @main(%a: tensor<64x96xf32>, %b: tensor<96x128xf32>) -> tensor<64x128xf32> {
   %zero = arith.constant 0.0 : f32

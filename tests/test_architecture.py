@@ -15,10 +15,10 @@ LAYERS = [
     ("iree.*",),
     ("workload", "targets.*"),
     ("transforms", "apply", "spec"),
-    ("measure", "executor", "ray_backend", "profile", "pareto", "store", "baseline", "models.*"),
-    ("search.*", "whole_module", "report", "show", "artifacts"),
+    ("measure", "executor", "ray_backend", "profile", "pareto", "store", "tuning_db", "baseline", "models.*"),
+    ("search.*", "whole_module", "reuse", "report", "show", "artifacts", "drop_in"),
     ("tune",),
-    ("progress", "cli", "testing.*"),
+    ("progress", "cli", "cli_db", "testing.*"),
 ]
 MAX_FUNCTION_LINES = 80
 TARGET_NAMES = {"llvm-cpu", "vulkan-spirv", "cuda"}

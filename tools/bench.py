@@ -167,7 +167,7 @@ def bench_kernel(name: str, budget: int, out: Path, server: OpenAIServer, sim_ro
         work = out / name / label.split()[0]
         shutil.rmtree(work, ignore_errors=True)
         t = time.monotonic()
-        r = optimize(str(path), work, OptimizeOptions(roster=roster, budget=budget, final_rounds=1, repetitions=3))
+        r = optimize(str(path), work, OptimizeOptions(roster=roster, budget=budget, final_rounds=1, repetitions=3, db=""))  # no reuse between compared runs
         s = json.loads((work / "summary.json").read_text())
         rows[label] = {"vmfb": str(work / "best.vmfb"), "wall_s": time.monotonic() - t, "search_s": s["search_s"],
                        "candidates": s["candidates"], "to_95": candidates_to_95(work, r.best_ms), "calls": s["model_calls"],

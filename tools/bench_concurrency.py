@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 def run(kernel: str, work: Path, roster, budget: int, concurrency: int, workers: int, seed: int) -> dict:
     opts = OptimizeOptions(budget=budget, roster=tuple(roster), seed=seed, workers=workers,
                            search=SearchConfig(concurrency=concurrency, seed=seed),
-                           final_rounds=1, repetitions=3, finalists=1)
+                           final_rounds=1, repetitions=3, finalists=1, db="")  # side by side: no reuse between them
     r = optimize(kernel, work, opts)
     s = r.to_json()
     compile_s = sum(n.measurement.compile_s for d in r.dispatches for n in d.search.tree.nodes[1:] if n.measurement)

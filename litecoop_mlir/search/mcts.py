@@ -135,6 +135,7 @@ class KernelSearch:
         self.on_event = on_event
         self.evaluated = 0  # candidates compiled and measured (cache hits excluded)
         self.cache_hits = 0
+        self.reused = 0  # known configurations measured at no budget (tuning database)
         self.reserved = 0  # compiled plus in flight
         self.rejected = 0  # refused before compiling (e.g. tiles for a dispatch a flag reshaped)
         self.calls = 0
@@ -381,8 +382,27 @@ class KernelSearch:
             self.evaluated += 1
         elif how == How.CACHED:
             self.cache_hits += 1
+        elif how == How.DATABASE:
+            self.reused += 1
         else:
             self.rejected += 1
+
+    def seed(self, script: Script, source: str, reason: str, *, free: bool) -> Node:
+        """Measure `script` now and add it under the root, as proposed by `source` (not a model:
+        e.g. the tuning database). `free`: it costs no budget (a configuration already tuned)."""
+        key = script.key(self.kernel)
+        if key in self.tree.by_key:  # e.g. seeded in an earlier session of this run
+            return self.tree.by_key[key]
+        measurement, how = self.evaluate(self.kernel, script)
+        if free and how == How.COMPILED:
+            how = How.DATABASE
+        self._count(how)
+        root = self.tree.root
+        child = self.tree.add(root, script, key, expanded_by=source, next_model=root.next_model, reasoning=reason)
+        child.measurement = measurement
+        self.tree.backpropagate(child, reward(measurement, self.baseline_ms))
+        self.on_event(Event(EventKind.CANDIDATE, source, child, how))
+        return child
 
     def restore(self, rows: list, calls: int) -> None:
         """Rebuild the tree and counters from stored node rows (store.NodeRow, root first).

@@ -108,6 +108,16 @@ def _host_features() -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def host_cpu_name() -> str:
+    """The host CPU's model name (/proc/cpuinfo), or the machine type where it has none."""
+    try:
+        m = re.search(r"^model name\s*:\s*(.*)$", Path("/proc/cpuinfo").read_text(), re.M)
+    except OSError:
+        m = None
+    return " ".join(m.group(1).split()) if m else platform.machine() or "unknown cpu"
+
+
+@functools.lru_cache(maxsize=1)
 def detect_host() -> MachineModel:
     """The running host: ISA from /proc/cpuinfo (NEON assumed on aarch64), caches from sysfs."""
     features = _host_features()
@@ -176,5 +186,5 @@ def measure_fma_peak(machine: MachineModel, repeats: int = 5) -> tuple[float, st
     return max(runs), f"C loop of {chains} independent {machine.isa} FMA chains ({lanes} f32 lanes), best of {len(runs)}"
 
 
-__all__ = ["AVX2", "AVX512", "MAX_VECTOR_BYTES", "MachineModel", "detect_host", "for_kernel", "isa_from_features",
+__all__ = ["AVX2", "AVX512", "MAX_VECTOR_BYTES", "MachineModel", "detect_host", "for_kernel", "host_cpu_name", "isa_from_features",
            "measure_fma_peak"]

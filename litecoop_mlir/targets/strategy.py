@@ -18,7 +18,7 @@ from typing import ClassVar
 from litecoop_mlir.iree.process import Limits, run_limited
 from litecoop_mlir.iree.targets import Target
 from litecoop_mlir.iree.tools import tool_path
-from litecoop_mlir.targets.machine import MachineModel, for_kernel
+from litecoop_mlir.targets.machine import MachineModel, for_kernel, host_cpu_name
 from litecoop_mlir.workload import Kernel
 
 CPU_LEVELS = (
@@ -79,6 +79,10 @@ class TargetStrategy:
             return f"--iree-codegen-tuning-spec-path={spec_path}"
         return f"--iree-codegen-transform-dialect-library={spec_path}@__kernel_config"
 
+    def device_name(self, target: Target) -> str:
+        """What timings on `target` were taken on, as the tuning database keys them."""
+        return f"{self.name}:{target.arch or 'default'}"
+
     def device_available(self, target: Target) -> tuple[bool, str]:
         """Whether modules for `target` can run here, with a reason when not."""
         return _listed_device(target, self.missing_device)
@@ -116,6 +120,9 @@ class CpuStrategy(TargetStrategy):
 
     def device_available(self, target: Target) -> tuple[bool, str]:
         return True, ""
+
+    def device_name(self, target: Target) -> str:
+        return f"{target.arch}:{host_cpu_name()}" if target.arch != "host" else host_cpu_name()
 
 
 @dataclass(frozen=True)

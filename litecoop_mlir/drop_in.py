@@ -1,0 +1,241 @@
+"""What the tuning database gives builds that do not search.
+
+- `compile_tuned`: a drop-in for `iree-compile`. The module's dispatches are formed under the
+  user's own flags, each is looked up in the database by fingerprint, and the best known
+  configurations are exported as one tuning spec (linked with a spec the user passes, by
+  IREE's own linker), checked to reach IREE (else the executable is substituted), and the
+  module is compiled with the user's flags plus those. It says which dispatches were tuned.
+- `export_db`: one merged spec and flags for everything the database holds for a target, for
+  builds that call iree-compile themselves (CLI, `iree.compiler`, CMake `iree_bytecode_module`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from litecoop_mlir.apply import merge_flags
+from litecoop_mlir.errors import LitecoopError
+from litecoop_mlir.iree.compiler import compile_module
+from litecoop_mlir.iree.process import Limits
+from litecoop_mlir.iree.targets import Target
+from litecoop_mlir.iree.tools import compiler_version
+from litecoop_mlir.records import dumps
+from litecoop_mlir.reuse import dispatch_key
+from litecoop_mlir.spec import assemble_spec, export_spec, link_specs, with_usage
+from litecoop_mlir.targets.strategy import make_target, strategy_for
+from litecoop_mlir.transforms import IllegalTransform, Script, validate_step
+from litecoop_mlir.tuning_db import MATCHER_PLACEHOLDER, TunedEntry, TuningDB
+from litecoop_mlir.workload import BASELINE_FLAGS, Kernel, Workload, load_module
+
+#: iree-compile flags that choose the device / backend, and the target each value means.
+_TARGET_FLAGS = ("--iree-hal-target-device", "--iree-hal-local-target-device-backends", "--iree-hal-target-backends")
+_TARGET_VALUES = {"local": "llvm-cpu", "llvm-cpu": "llvm-cpu", "vulkan": "vulkan-spirv", "vulkan-spirv": "vulkan-spirv",
+                  "cuda": "cuda"}
+_ARCH_FLAGS = {"--iree-llvmcpu-target-cpu": "llvm-cpu", "--iree-cuda-target": "cuda", "--iree-vulkan-target": "vulkan-spirv"}
+_SPEC_FLAG = "--iree-codegen-tuning-spec-path"
+
+
+def split_target(flags: Sequence[str], default: str = "llvm-cpu", default_arch: str = "") -> tuple[Target | None, list[str]]:
+    """The target the iree-compile `flags` select (their own target flags kept verbatim), and
+    the other flags. Without target flags: `default` with `default_arch`, at O3 as the search
+    compiles (unless the flags set an opt level). None: a target this
+    tool does not tune (several devices, or another backend)."""
+    names: set[str] = set()
+    arch: dict[str, str] = {}
+    target_flags, rest = [], []
+    for f in flags:
+        name, _, value = f.partition("=")
+        if name in _TARGET_FLAGS:
+            names.update(_TARGET_VALUES.get(v.strip(), f"?{v.strip()}") for v in value.split(","))
+            target_flags.append(f)
+        elif name in _ARCH_FLAGS:
+            arch[_ARCH_FLAGS[name]] = value
+            target_flags.append(f)
+        else:
+            rest.append(f)
+    if not names:  # our own flags: the search's (the target's, at --iree-opt-level=O3 unless the user set one)
+        opt = [] if any(f.startswith("--iree-opt-level=") for f in rest) else list(BASELINE_FLAGS)
+        return make_target(default, default_arch or arch.get(default, "")), [*opt, *rest]
+    if len(names) != 1 or next(iter(names)).startswith("?"):
+        return None, [*target_flags, *rest]
+    name = next(iter(names))
+    made = make_target(name, arch.get(name, ""))
+    return dataclasses.replace(made, compile_flags=tuple(target_flags), arch=arch.get(name, "")), rest
+
+
+@dataclass
+class DispatchUse:
+    """One dispatch of the compiled module and what the database gave it."""
+
+    executable: str
+    kernel: str
+    status: str  # tuned | default-best | not-tuned | left-out
+    detail: str = ""
+    saved_ms: float | None = None
+    route: str = ""  # spec | substitution (tuned ones)
+
+    def line(self) -> str:
+        saved = f", saved {self.saved_ms:.3f} ms where tuned" if self.saved_ms else ""
+        route = f" [{self.route}]" if self.route else ""
+        return f"{self.executable:<20} {self.kernel:<48} {self.status}{route}{saved}{': ' + self.detail if self.detail else ''}"
+
+
+@dataclass
+class CompileReport:
+    """What `compile_tuned` built and from what."""
+
+    output: Path
+    flags: list[str]
+    dispatches: list[DispatchUse] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def tuned(self) -> int:
+        return sum(1 for d in self.dispatches if d.status == "tuned")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"output": str(self.output), "flags": self.flags, "tuned": self.tuned,
+                "dispatches": [dataclasses.asdict(d) for d in self.dispatches], "notes": self.notes}
+
+
+def _choose(db: TuningDB, workload: Workload, kernels: list[Kernel]) -> tuple[dict[Kernel, Script], dict[str, DispatchUse]]:
+    """The best known script of every dispatch the database holds; where two need different
+    values of one module-wide flag, the one that saved more time is kept."""
+    uses = {k.executable: DispatchUse(k.executable, k.summary(), "not-tuned") for k in kernels}
+    found: list[tuple[Kernel, TunedEntry]] = []
+    for k in kernels:
+        e = db.best(dispatch_key(workload, k))
+        if e is None:
+            continue
+        u = uses[k.executable]
+        u.saved_ms, u.detail = e.saved_ms, f"from {e.executable} of {e.module}"
+        if not e.script:
+            u.status = "default-best"
+        else:
+            found.append((k, e))
+    scripts: dict[Kernel, Script] = {}
+    for k, e in sorted(found, key=lambda ke: -ke[1].saved_ms):
+        u = uses[k.executable]
+        try:
+            script = validate_step(k, Script(), Script.from_json(e.script).transforms, workload.target)
+            merge_flags({**scripts, k: script})
+        except IllegalTransform as exc:
+            u.status, u.detail = "left-out", str(exc)
+            continue
+        scripts[k] = script
+        u.status = "tuned"
+    return scripts, uses
+
+
+def compile_tuned(source: str, output: Path, iree_flags: Sequence[str], db: TuningDB, *, target: str = "llvm-cpu",
+                  arch: str = "", limits: Limits = Limits(), keep_dir: Path | None = None) -> CompileReport:
+    """Compile `source` like `iree-compile SOURCE <iree_flags> -o OUTPUT`, with the best known
+    configuration of every dispatch the database holds (see module doc)."""
+    chosen, rest = split_target(iree_flags, target, arch)
+    user_spec = [f.partition("=")[2] for f in rest if f.startswith(_SPEC_FLAG + "=")]
+    rest = [f for f in rest if not f.startswith(_SPEC_FLAG + "=")]
+    with tempfile.TemporaryDirectory(prefix="litecoop-compile-") as tmp:
+        work = Path(keep_dir) if keep_dir else Path(tmp)
+        if chosen is None:
+            report = CompileReport(output, [*rest, *(f"{_SPEC_FLAG}={p}" for p in user_spec)],
+                                   notes=["these flags select a target litecoop-mlir does not tune: compiled as given"])
+            workload = None
+        else:
+            workload = load_module(source, chosen, (*chosen.compile_flags, *rest), limits)
+            report = _tuned_flags(db, workload, work, user_spec, output)
+        text = workload.source if workload is not None else load_module(source, make_target(target), (), limits).source
+        res = compile_module(text, report.flags, work / "build", limits, name=Path(output).stem or "module")
+        if not res.ok:
+            raise LitecoopError(f"error: iree-compile failed ({res.status.value}): {res.error}")
+        output.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(res.vmfb, output)  # type: ignore[arg-type]
+    return report
+
+
+def _tuned_flags(db: TuningDB, workload: Workload, work: Path, user_spec: list[str], output: Path) -> CompileReport:
+    """Flags that build `workload` with the database's configurations (and the user's spec)."""
+    kernels = workload.kernels()
+    scripts, uses = _choose(db, workload, kernels)
+    flags = list(workload.base_flags)
+    report = CompileReport(output, flags, list(uses.values()))
+    if not scripts:
+        flags += [f"{_SPEC_FLAG}={p}" for p in user_spec]
+        return report
+    export = export_spec(workload, scripts, work / "tuning")
+    report.notes += export.notes
+    for k, script in scripts.items():
+        route = "spec" if k.executable in export.applied else "substitution" if k.executable in export.substitutions else ""
+        uses[k.executable].route = "flags" if not script.changes_codegen() else route or "spec (reshaped dispatch)"
+    ours = export.compile_flags(workload.target)
+    strategy = strategy_for(workload.target)
+    if user_spec and export.applied and strategy.tuning_spec_honoured:  # one spec flag only: link the user's first
+        texts = [Path(p).read_text() for p in user_spec] + [export.spec_path.read_text()]
+        linked = work / "tuning" / "linked_spec.mlir"
+        linked.write_text(link_specs(texts))
+        ours = [strategy.spec_flag(linked) if f == strategy.spec_flag(export.spec_path) else f for f in ours]
+        report.notes.append(f"your tuning spec ({', '.join(user_spec)}) was linked before the database's; it wins where both match")
+    elif user_spec:
+        ours += [f"{_SPEC_FLAG}={p}" for p in user_spec]
+    flags += ours
+    return report
+
+
+def _matcher_signature(matcher: str) -> str:
+    """What a matcher matches (its text without the configuration it yields)."""
+    return "\n".join(line for line in matcher.splitlines() if "transform.param.constant" not in line)
+
+
+def export_db(db: TuningDB, target: str, out_dir: Path, *, device: str | None = None,
+              only: set[str] | None = None) -> dict[str, Any]:
+    """Write `spec.mlir` (every spec-routable configuration the database keeps for `target`, or
+    for the dispatches fingerprinted in `only`, linked by IREE), `flags.txt` (the module-wide
+    flags they need: a configuration made of flags alone is applied by them only),
+    `compile_flags.txt` and `manifest.json` into `out_dir`. Where two dispatches' matchers
+    match the same ops (same root op and sizes, other fused ops: a spec cannot tell them
+    apart), the one that saved more is kept and the other is listed as left out."""
+    strategy_for(target)  # an unknown target fails here
+    entries = [e for e in db.best_per_dispatch(target, compiler_version(), device) if only is None or e.key.fingerprint in only]
+    out_dir = out_dir.resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    flags: dict[str, str] = {}
+    specs, used, left = [], [], []
+    matched: dict[str, str] = {}
+    for e in sorted(entries, key=lambda e: -e.saved_ms):
+        if not e.script:
+            continue  # IREE's default was best: nothing to export
+        mine = dict(f.split("=", 1) for f in e.flags if "=" in f)
+        clash = sorted(n for n, v in mine.items() if flags.get(n, v) != v)
+        flags_only = all(t.get("op") == "flag" for t in e.script)
+        why = ("IREE does not apply a tuning spec to it; `litecoop-mlir-opt compile` configures it by executable substitution"
+               if not e.matcher and not flags_only else f"needs {', '.join(clash)} set otherwise than dispatches that saved more"
+               if clash else f"its matcher also matches {matched[_matcher_signature(e.matcher)]}, which saved more and is kept"
+               if e.matcher and _matcher_signature(e.matcher) in matched else "")
+        if why:
+            left.append({**e.to_json(), "why": why})
+            continue
+        flags.update(mine)
+        used.append({**e.to_json(), "applied_by": "flags" if flags_only else "spec"})
+        if flags_only:
+            continue
+        matched[_matcher_signature(e.matcher)] = f"{e.executable} of {e.module}"
+        name = f"match_{e.key.fingerprint}"
+        specs.append(assemble_spec([(name, e.matcher.replace(MATCHER_PLACEHOLDER, "@" + name))],
+                                   {name: f"{e.kernel}: {e.executable} of {e.module}, saved {e.saved_ms:.3f} ms"}))
+    spec = link_specs(specs) if specs else assemble_spec([])
+    flag_list = [f"{n}={v}" for n, v in flags.items()]
+    spec_flag = strategy_for(target).spec_flag(out_dir / "spec.mlir")
+    (out_dir / "spec.mlir").write_text(with_usage(spec, [*flag_list, spec_flag]))
+    (out_dir / "flags.txt").write_text("".join(f + "\n" for f in flag_list))
+    (out_dir / "compile_flags.txt").write_text("".join(f + "\n" for f in [*flag_list, spec_flag]))
+    manifest = {"target": target, "device": device, "compiler": compiler_version(), "database": str(db.path),
+                "dispatches": used, "left_out": left, "compile_flags": [*flag_list, spec_flag]}
+    (out_dir / "manifest.json").write_text(dumps(manifest, indent=1) + "\n")
+    return manifest
+
+
+__all__ = ["CompileReport", "DispatchUse", "compile_tuned", "export_db", "split_target"]
