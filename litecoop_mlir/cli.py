@@ -41,6 +41,7 @@ examples:
   litecoop-mlir-opt kernels/matmul_512.mlir --target llvm-cpu --baseline-only
   litecoop-mlir-opt kernels/mlp.mlir --baseline-only --json
   litecoop-mlir-opt kernels/matmul_512.mlir --apply script.json -o spec.mlir
+  litecoop-mlir-opt --print-prompt runs/mm 0:4 --model big --models rosters/openai.toml
   litecoop-mlir-opt compile kernels/mlp.mlir -o mlp.vmfb --iree-hal-target-device=local \
       --iree-hal-local-target-device-backends=llvm-cpu --iree-llvmcpu-target-cpu=host --iree-opt-level=O3
   litecoop-mlir-opt export --target llvm-cpu -o tuned/     (one spec + flags for all tuned dispatches)
@@ -67,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--function", help="entry function (default: the module's only public function)")
     p.add_argument("--baseline-only", action="store_true", help="print dispatches, IREE's default configs and the O3 baseline latency")
     p.add_argument("--show", nargs="+", metavar=("DIR", "NODE"), help="print a stored run (DIR), or one node of it (ID or DISPATCH:ID): its script, measurement and configured MLIR")
+    p.add_argument("--print-prompt", nargs=2, metavar=("DIR", "NODE"),
+                   help="print the exact messages a model would get at a node of a stored run (the model with --model, "
+                        "default the one the node names; sizes and prices from --models)")
+    p.add_argument("--model", help="with --print-prompt: the model asked")
     p.add_argument("--apply", metavar="SCRIPT.json", help="apply a script (JSON list of transforms, or {\"dispatches\": {EXECUTABLE: [...]}}), print each configured dispatch and write the spec")
     p.add_argument("--select", metavar="PARETO.json", help="pick one point of a saved Pareto set (no search) and write its spec")
     p.add_argument("--max-error", type=float, metavar="E",
@@ -165,6 +170,13 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
             show_node(args.show[0], args.show[1], out)
         else:
             show_run(args.show[0], out)
+        return 0
+    if args.print_prompt:
+        from litecoop_mlir.models.pool import load_roster
+        from litecoop_mlir.show import print_prompt
+
+        roster = list(load_roster(args.models)) if args.models else None
+        print_prompt(args.print_prompt[0], args.print_prompt[1], out, args.model, roster)
         return 0
     _check_output(args.output)
     if args.select:

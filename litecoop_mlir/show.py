@@ -1,4 +1,5 @@
-"""`litecoop-mlir-opt --show DIR [NODE]`: a stored run, or one node of it, at a terminal."""
+"""`litecoop-mlir-opt --show DIR [NODE]`: a stored run, or one node of it, at a terminal; and
+`--print-prompt DIR NODE`: the messages a model would get at that node."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from rich.table import Table
 
 from litecoop_mlir.apply import build_candidate, extract_executable
 from litecoop_mlir.errors import LitecoopError, UsageError
+from litecoop_mlir.models.pool import ModelPool, ModelSpec
+from litecoop_mlir.models.prompt import render_messages
+from litecoop_mlir.models.request import NodeView, ProposalRequest
 from litecoop_mlir.records import fmt_ms
 from litecoop_mlir.store import NodeRow, RunStore
-from litecoop_mlir.targets.strategy import make_target
+from litecoop_mlir.targets.strategy import make_target, strategy_for
 from litecoop_mlir.transforms import IllegalTransform, Script
 from litecoop_mlir.workload import Workload, load_workload
 
@@ -112,3 +116,59 @@ def show_node(work_dir: str, spec: str, console: Console) -> None:
     configured = cand.source if cand.configured else w.configured_ir(script.global_flags())
     console.print(f"// configured {names[d]}" + (f" (flags: {' '.join(cand.flags)})" if cand.flags else ""), markup=False)
     console.print(extract_executable(configured, names[d]), markup=False, highlight=False, soft_wrap=True)
+
+
+def _view(r: NodeRow | None) -> NodeView | None:
+    return None if r is None else NodeView(Script.from_json(r.script), r.median_ms, r.status)
+
+
+def prompt_messages(work_dir: str, spec: str, model: str | None = None,
+                    roster: list[ModelSpec] | None = None) -> tuple[str, list[dict[str, str]]]:
+    """The exact messages the model `model` (default: the one the node names to expand it next)
+    would get at node `spec` of the stored run now: (model, messages). The roster is the run's
+    (`roster`, else the names it stored, sizes and prices unknown)."""
+    store = _open(work_dir)
+    try:
+        names = {i: exe for i, exe, _ in store.dispatches()}
+        d, nid = _parse_node(spec, names)
+        rows = {r.id: r for r in store.nodes(d)}
+        if nid not in rows:
+            raise LitecoopError(f"error: dispatch {names.get(d, d)} has no node {nid} (0..{max(rows, default=0)})")
+        meta = store.meta()
+        calls = [c for c in store.calls() if c["dispatch"] == d]
+        w = _workload(store, work_dir)
+    finally:
+        store.close()
+    specs = roster or [ModelSpec(n, "openai", n, base_url="http://unknown") for n in (meta.get("options") or {}).get("models", [])]
+    pool = ModelPool(specs or [ModelSpec("model", "openai", "model", base_url="http://unknown")])
+    r = rows[nid]
+    asked = model or r.next_model or pool.names[0]
+    if asked not in pool.by_name:
+        raise UsageError(f"error: no model {asked!r} in the roster (have {', '.join(pool.names)})")
+    kernel = next((k for k in w.kernels() if k.executable == names[d]), None)
+    if kernel is None:
+        raise LitecoopError(f"error: the input no longer forms dispatch {names[d]}")
+    parent = rows.get(r.parent) if r.parent is not None else None
+    ok = [x for x in rows.values() if x.median_ms is not None]
+    best = min(ok, key=lambda x: x.median_ms) if ok else None  # type: ignore[arg-type,return-value]
+    request = ProposalRequest(
+        kernel=kernel, target=w.target.name, machine=strategy_for(w.target).machine(kernel), node=_view(r),  # type: ignore[arg-type]
+        baseline_ms=rows[0].median_ms or float("nan"), model=asked, roster=pool.roster_for_prompt(), budget_left=0,
+        parent=_view(parent), grandparent=_view(rows.get(parent.parent) if parent and parent.parent is not None else None),
+        children=tuple(_view(c) for c in rows.values() if c.parent == nid),  # type: ignore[misc]
+        best=_view(best), tried=frozenset(x.key for x in rows.values()), context_tokens=pool.by_name[asked].context_tokens,
+        tried_nodes=tuple(_view(x) for x in rows.values() if x.id != 0),  # type: ignore[misc]
+        feedback=(f"{calls[-1]['model']}: {calls[-1]['error']}",) if calls and calls[-1]["error"] else ())
+    return asked, render_messages(request)
+
+
+def print_prompt(work_dir: str, spec: str, console: Console, model: str | None = None,
+                 roster: list[ModelSpec] | None = None) -> None:
+    """Print `prompt_messages` as the chat messages they are."""
+    asked, messages = prompt_messages(work_dir, spec, model, roster)
+    size = sum(len(m["content"]) for m in messages)
+    console.print(f"// messages for {asked} at {spec} of {work_dir}: {len(messages)} messages, {size} characters "
+                  f"(~{size // 4} tokens)", markup=False)
+    for m in messages:
+        console.print(f"----- {m['role']} -----", markup=False)
+        console.print(m["content"], markup=False, highlight=False, soft_wrap=True)

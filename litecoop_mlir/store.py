@@ -46,6 +46,12 @@ def source_hash(source: str) -> str:
     return hashlib.sha256(source.encode()).hexdigest()
 
 
+def _call_error(outcome: Any) -> str:
+    """Why a model turn failed, or why steps of its reply were rejected (what the next prompt feeds back)."""
+    rejected = getattr(outcome.proposal, "rejected", ()) if outcome.proposal is not None else ()
+    return outcome.error or ("rejected " + "; ".join(rejected) if rejected else "")
+
+
 @dataclass(frozen=True)
 class NodeRow:
     """One stored node."""
@@ -193,7 +199,7 @@ class RunStore:
             "INSERT INTO calls (dispatch, node, model, status, prompt_tokens, completion_tokens, cost_usd, latency_s, "
             "retries, error, reply_excerpt, t) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (dispatch, node, model, outcome.status, outcome.prompt_tokens, outcome.completion_tokens, cost_usd,
-             outcome.latency_s, outcome.retries, redact(outcome.error)[:500], redact(outcome.reply_excerpt)[:500], time.time()),
+             outcome.latency_s, outcome.retries, redact(_call_error(outcome))[:500], redact(outcome.reply_excerpt)[:500], time.time()),
         )
 
     def calls(self) -> Iterator[dict[str, Any]]:

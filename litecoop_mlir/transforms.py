@@ -59,12 +59,16 @@ class FlagSpec:
     targets: tuple[str, ...] = ("llvm-cpu",)
     reshapes: tuple[str, ...] = ()  # values that turn the root op into another op (mmt4d, im2col + matmul)
     implies: tuple[str, ...] = ()  # flags that go with any value but the first (which means "off")
+    doc: str = ""  # one line of meaning, for prompts
+    off: str = ""  # a value that means "flag not given" (IREE has no spelling for it)
 
     def render(self, value: str) -> str:
         return f"{self.flag}={value}"
 
     def render_all(self, value: str) -> tuple[str, ...]:
-        """The flag and the flags it implies for this value."""
+        """The flag and the flags it implies for this value (none for the `off` value)."""
+        if self.off and value == self.off:
+            return ()
         return (self.render(value), *(self.implies if value != self.values[0] else ()))
 
 
@@ -74,21 +78,33 @@ def render_flags(items: Iterable[tuple[str, str]]) -> tuple[str, ...]:
 
 
 FLAGS: dict[str, FlagSpec] = {
-    "data_tiling": FlagSpec("--iree-opt-data-tiling", ("true", "false"), "global", ("contraction",), reshapes=("true",)),
-    "im2col": FlagSpec("--iree-global-opt-use-im2col-for-convs", ("true", "false"), "global", ("convolution",), reshapes=("true",)),
-    "opt_level": FlagSpec("--iree-opt-level", ("O1", "O2", "O3"), "global", numerics=True, targets=("llvm-cpu", "vulkan-spirv", "cuda")),
-    "ukernels": FlagSpec("--iree-llvmcpu-enable-ukernels", ("none", "all", "mmt4d"), "codegen", ("contraction",)),
-    "reassociate_fp": FlagSpec("--iree-llvmcpu-reassociate-fp-reductions", ("true", "false"), "codegen", numerics=True),
-    "vector_width": FlagSpec("--iree-llvmcpu-target-vector-width-in-bytes", ("16", "32", "64"), "global"),
-    "loop_unrolling": FlagSpec("--iree-llvmcpu-loop-unrolling", ("true", "false"), "codegen"),
-    "slp_vectorization": FlagSpec("--iree-llvmcpu-slp-vectorization", ("true", "false"), "codegen"),
-    "reorder_workgroups": FlagSpec("--iree-codegen-reorder-workgroups-strategy", ("none", "transpose"), "codegen"),
-    "fuse_horizontal": FlagSpec("--iree-dispatch-creation-enable-fuse-horizontal-contractions", ("true", "false"), "global"),
-    "propagate_transposes": FlagSpec("--iree-opt-aggressively-propagate-transposes", ("true", "false"), "global"),
+    "data_tiling": FlagSpec("--iree-opt-data-tiling", ("true", "false"), "global", ("contraction",), reshapes=("true",),
+                  doc="packs matmul operands into cache- and register-sized tiles (the op becomes mmt4d); often the biggest win on f32 matmuls"),
+    "im2col": FlagSpec("--iree-global-opt-use-im2col-for-convs", ("true", "false"), "global", ("convolution",), reshapes=("true",),
+                  doc="rewrites a convolution as im2col + matmul; often much faster for convolutions with many channels or strides"),
+    "opt_level": FlagSpec("--iree-opt-level", ("O1", "O2", "O3"), "global", numerics=True, targets=("llvm-cpu", "vulkan-spirv", "cuda"),
+                  doc="IREE's optimization level for the whole module (O3 is the baseline; lower levels may change rounding)"),
+    "ukernels": FlagSpec("--iree-llvmcpu-enable-ukernels", ("none", "all", "mmt4d"), "codegen", ("contraction",),
+                  doc="uses IREE's hand-written microkernels (with data tiling: mmt4d); 'none' generates code"),
+    "reassociate_fp": FlagSpec("--iree-llvmcpu-reassociate-fp-reductions", ("true", "false"), "codegen", numerics=True,
+                  doc="lets LLVM reorder float additions in reductions (faster reductions, other rounding)"),
+    "vector_width": FlagSpec("--iree-llvmcpu-target-vector-width-in-bytes", ("16", "32", "64"), "global",
+                  doc="the vector width IREE configures for, in bytes (16 = SSE, 32 = AVX2, 64 = AVX-512)"),
+    "loop_unrolling": FlagSpec("--iree-llvmcpu-loop-unrolling", ("true", "false"), "codegen",
+                  doc="LLVM loop unrolling of the generated code"),
+    "slp_vectorization": FlagSpec("--iree-llvmcpu-slp-vectorization", ("true", "false"), "codegen",
+                  doc="LLVM's SLP vectorizer on the generated code (straight-line vector packing)"),
+    "reorder_workgroups": FlagSpec("--iree-codegen-reorder-workgroups-strategy", ("none", "transpose"), "codegen",
+                  doc="the order workgroups run in ('transpose' can improve cache reuse between tiles)"),
+    "fuse_horizontal": FlagSpec("--iree-dispatch-creation-enable-fuse-horizontal-contractions", ("true", "false"), "global",
+                  doc="fuses independent contractions that share an operand into one dispatch"),
+    "propagate_transposes": FlagSpec("--iree-opt-aggressively-propagate-transposes", ("true", "false"), "global",
+                  doc="moves transposes through other ops so they fold into contractions"),
     # Lower-precision contraction inputs: a numerics/speed trade-off where the target computes in them.
     "demote_contractions": FlagSpec("--iree-global-opt-demote-contraction-inputs-type", ("none", "bf16", "f16"), "global",
                                     ("contraction", "convolution"), numerics=True, targets=("llvm-cpu", "vulkan-spirv", "cuda"),
-                                    implies=("--iree-global-opt-demote-contraction-inputs-operations=all",)),
+                                    implies=("--iree-global-opt-demote-contraction-inputs-operations=all",), off="none",
+                  doc="computes contractions with bf16/f16 inputs (faster where supported; changes numerics)"),
 }
 
 
@@ -561,7 +577,8 @@ def _check_transform(kernel: Kernel, script: Script, transform: Transform, targe
         spec = transform.spec
         if target.name not in spec.targets:
             raise IllegalTransform(f"flag {transform.name} does not apply to {target}")
-        if spec.kinds and kernel.kind not in spec.kinds:
+        kinds = {kernel.kind, effective_kernel(kernel, script).kind}  # after im2col a convolution is a matmul
+        if spec.kinds and not kinds & set(spec.kinds):
             raise IllegalTransform(f"flag {transform.name} applies to {'/'.join(spec.kinds)} kernels, not {kernel.kind}")
         if spec.scope == "global" and script.changes_codegen():
             raise IllegalTransform(f"{transform.name} re-configures the module; set it before any tiling or pipeline transform")
@@ -716,6 +733,72 @@ def _grid(choices: tuple[tuple[int, ...], ...], cap: int) -> Iterator[tuple[int,
     yield from rec(0, [])
 
 
+def legal_tile_sizes(kernel: Kernel, script: Script, level: str, target: TargetLike = "llvm-cpu", *,
+                     machine: MachineModel | None = None, cap: int = 48) -> tuple[list[tuple[int, ...]], int]:
+    """The tile-size tuples of `level` that are legal after `script`, jointly (every rule at
+    once), up to `cap`, and how many legal ones were found. Small grids are enumerated whole;
+    large ones (many loops) as the current tuple with one or two loops changed."""
+    space = next((sp for sp in move_spaces(kernel, script, target) if sp.op == "tile" and sp.level == level), None)
+    if space is None:
+        return [], 0
+    current = script.resolve(effective_kernel(kernel, script)).tile_map.get(level) or tuple(c[0] for c in space.choices)
+    if math.prod(len(c) for c in space.choices) <= 512:
+        candidates: Iterable[tuple[int, ...]] = _grid(space.choices, 512)
+    else:
+        candidates = _neighbours(current, space.choices)
+    legal: list[tuple[int, ...]] = []
+    for sizes in candidates:
+        if sizes == current:
+            continue
+        try:
+            validate(kernel, script, SetTileSizes(level, sizes), target, machine)
+        except IllegalTransform:
+            continue
+        legal.append(sizes)
+    return legal[:cap], len(legal)
+
+
+def _neighbours(current: tuple[int, ...], choices: tuple[tuple[int, ...], ...]) -> Iterator[tuple[int, ...]]:
+    """`current` with one loop changed to each of its choices, then with two loops changed."""
+    free = [i for i, c in enumerate(choices) if len(c) > 1]
+    for i in free:
+        for v in choices[i]:
+            yield current[:i] + (v,) + current[i + 1:]
+    for a in range(len(free)):
+        for b in range(a + 1, len(free)):
+            i, j = free[a], free[b]
+            for v in choices[i]:
+                for w in choices[j]:
+                    t = list(current)
+                    t[i], t[j] = v, w
+                    yield tuple(t)
+
+
+def tile_rules(kernel: Kernel, level: str, machine: MachineModel, target: TargetLike = "llvm-cpu") -> str:
+    """The rules a `level` tuple must meet for `kernel`, in words and numbers."""
+    strat = strategy_for(target)
+    n = kernel.num_loops
+    bounds = "x".join(map(str, kernel.loop_bounds))
+    rules = [f"{n} integers, one per loop (bounds {bounds}), each at most its loop bound; 0 leaves a loop untiled"]
+    if not strat.cpu_tile_rules:
+        return "; ".join(rules)
+    if level in _PARALLEL_ONLY:
+        rules.append("0 on reduction loops " + str([i for i, t in enumerate(kernel.iterator_types) if t == "reduction"]))
+    if level in _REDUCTION_ONLY:
+        rules.append("0 on parallel loops " + str([i for i, t in enumerate(kernel.iterator_types) if t == "parallel"]))
+    if level == "distribution":
+        rules.append("each entry divides its loop bound (or enable_loop_peeling)")
+    if level.startswith("vector"):
+        lanes = machine.lanes(element_bytes(kernel))
+        rules.append("each entry divides the enclosing cache_parallel/distribution tile (or enable_loop_peeling)")
+        rules.append(f"the vector tile (product of the vector levels' sizes x {element_bytes(kernel)} B) stays under "
+                     f"{machine.max_vector_bytes} B; the innermost parallel size is a power of two")
+        if kernel.kind == "contraction":
+            rules.append(f"register tile m x n: n a multiple of {lanes} lanes, powers of two on N/K dims, and "
+                         f"m*ceil(n/{lanes}) + ceil(n/{lanes}) + 1 <= {machine.vector_registers} vector registers")
+    return "; ".join(rules)
+
+
 #: How often a random proposer picks each family of moves (tiles matter most on CPU).
 _FAMILY_WEIGHTS = {"tile": 6.0, "flag": 2.0, "option": 1.0, "pipeline": 0.5, "workgroup_size": 1.0}
 
@@ -771,9 +854,11 @@ __all__ = [
     "effective_kernel",
     "default_config",
     "legal_moves",
+    "legal_tile_sizes",
     "machine_for",
     "move_spaces",
     "sample_move",
+    "tile_rules",
     "element_bytes",
     "transform_aspect",
     "transform_from_json",

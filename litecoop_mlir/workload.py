@@ -84,6 +84,8 @@ class Kernel:
     fingerprint: str = ""
     #: the root op's structure without its shapes (op, maps, types): dispatches whose configurations may carry over
     family: str = ""
+    #: the root op as IR, without its configuration and shortened (for prompts)
+    root_ir: str = field(default="", hash=False, compare=False, repr=False)
     #: flags -> the dispatch reshaping flags (im2col, data tiling) make of this one (set by Workload.kernels)
     reshape: Callable[[tuple[str, ...]], "Kernel | None"] | None = field(default=None, hash=False, compare=False, repr=False)
 
@@ -151,6 +153,16 @@ def canonical_executable(exe: ir.Operation) -> str:
         text = re.sub(r"@" + re.escape(n) + r"\b", f"@dispatch{i}", text)
     text = _STRIDED.sub("", _OFFSET.sub("offset(%offset)", text))
     return _INDEX_CONST.sub(lambda m: "" if text.count(m.group(1)) == 1 else m.group(0), text)
+
+
+_CONFIG_TEXT = re.compile(r",?\s*(?:lowering_config|root_op) = #[\w.]+<[^>]*>")
+
+
+def root_op_ir(root: ir.Operation, limit: int = 1600) -> str:
+    """The root op's text (its body too: what it computes per point) without configuration attributes."""
+    text = _CONFIG_TEXT.sub("", root.get_asm(large_elements_limit=8)).replace("{}", "")
+    text = re.sub(r"attrs =\s+(?=\{\n)", "", text).strip()
+    return text if len(text) <= limit else text[:limit] + "\n  ... (cut)"
 
 
 def _fingerprint(text: str) -> str:
@@ -275,6 +287,7 @@ def kernels_from_configured(module: ir.Module) -> list[Kernel]:
             Kernel(
                 fingerprint=_fingerprint(canonical_executable(exe)),
                 family=_family(root, kind, iterators, maps, target_attr),
+                root_ir=root_op_ir(root),
                 index=len(kernels),
                 executable=exe_name,
                 function=str_attr(func, "sym_name"),
@@ -363,7 +376,10 @@ class Workload:
         dispatch that changed (else None: which one to configure cannot be told)."""
         key = (kernel.executable, tuple(flags))
         if key not in self._reshaped:  # asked for every move validated after a reshaping flag
-            self._reshaped[key] = self._find_reshaped(kernel, tuple(flags))
+            try:
+                self._reshaped[key] = self._find_reshaped(kernel, tuple(flags))
+            except InputError:  # IREE rejects these flags for this module: nothing to configure
+                self._reshaped[key] = None
         return self._reshaped[key]
 
     def _find_reshaped(self, kernel: Kernel, flags: tuple[str, ...]) -> Kernel | None:

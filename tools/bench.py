@@ -11,9 +11,12 @@ Then every configuration's best module is re-measured side by side (interleaved 
 local-sync), so drift hits all alike; speedups are over the O3 module of that same pass.
 
 SIMULATION: the simulated models are served by the local OpenAI-compatible test server and
-go through the real client. Each has a stated quality q (how often it proposes the move the
-built-in cost model ranks best; otherwise a random legal move), a stated rate of invalid
-replies, a price and a reply delay. They measure the collaboration mechanism, not real models.
+go through the real client. They read only the prompt text (its context block), like a model
+that follows it: with a stated quality q they take the first suggested step the prompt lists
+that was not tried yet, otherwise a move the prompt lists as legal, at random; they never
+repeat a script the prompt lists as tried; and they reply with prose instead of JSON at a
+stated rate. Each has a price and a reply delay. They measure the prompt and the collaboration
+mechanism, not real models.
 
 Peak: single-core f32 FMA throughput of this host with the widest vectors it has (detected:
 AVX-512 or AVX2), measured by a small C loop of independent FMA chains, best of 5 before and
@@ -29,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import shutil
 import statistics
 import sys
@@ -42,20 +44,17 @@ sys.path.insert(0, str(REPO))
 
 from litecoop_mlir.iree.runner import benchmark_interleaved  # noqa: E402
 from litecoop_mlir.measure import Evaluator  # noqa: E402
-from litecoop_mlir.models.builtin import ranked_steps  # noqa: E402
 from litecoop_mlir.models.pool import ModelSpec, load_roster  # noqa: E402
 from litecoop_mlir.records import Candidate, dumps  # noqa: E402
 from litecoop_mlir.targets.machine import detect_host, measure_fma_peak  # noqa: E402
 from litecoop_mlir.targets.strategy import make_target  # noqa: E402
 from litecoop_mlir.testing.openai_server import (  # noqa: E402
     OpenAIServer,
-    prompt_context,
-    random_legal_responder,
+    prompt_following_responder,
     write_roster,
 )
-from litecoop_mlir.transforms import Script, machine_for, transform_to_json  # noqa: E402
 from litecoop_mlir.tune import OptimizeOptions, optimize  # noqa: E402
-from litecoop_mlir.workload import Kernel, load_workload  # noqa: E402
+from litecoop_mlir.workload import load_workload  # noqa: E402
 
 #: SIMULATED models: name, params (B), USD/input token, USD/output token, reply delay (s), quality q, invalid rate
 SIM_MODELS = (
@@ -76,34 +75,6 @@ FLAG_SETS = {
 }
 FULL = ["matmul_512", "conv2d_nhwc_b1", "softmax", "mlp", "attention"]
 QUICK = ["matmul_512", "softmax"]
-
-
-def sim_responder(kernels: list[Kernel], quality: float, invalid: float):
-    """A SIMULATED model: the cost model's best move with probability `quality`, else a random
-    legal move; an unparseable reply with probability `invalid`."""
-
-    def respond(body: dict[str, Any], rng: random.Random) -> str:
-        if rng.random() < invalid:
-            return "I think you should tile it more. {not json"
-        ctx = prompt_context(body)
-        kern = ctx.get("kernel", {})
-        kernel = next((k for k in kernels if list(k.loop_bounds) == kern.get("loop_bounds") and k.kind == kern.get("kind")), None)
-        names = [m["name"] if isinstance(m, dict) else str(m) for m in ctx.get("models", [])]
-        if kernel is None or rng.random() >= quality:
-            return random_legal_responder(body, rng)
-        try:
-            script = Script.from_json(ctx.get("current", {}).get("script", []))
-            steps = ranked_steps(kernel, script, "llvm-cpu", machine_for(kernel))
-        except Exception:  # noqa: BLE001 - a simulation falls back to a random move
-            return random_legal_responder(body, rng)
-        if not steps:
-            return random_legal_responder(body, rng)
-        _, _, moves = steps[0]
-        nxt = rng.choice(names[: max(1, len(names) // 2)]) if names else ""  # prefers the cheaper half
-        return json.dumps({"steps": [{"transforms": [transform_to_json(t) for t in moves], "after": "$0"}],
-                           "next_model": nxt, "reasoning": "simulated: cost model's top move"})
-
-    return respond
 
 
 def measure_peak_gflops() -> tuple[float, str]:
@@ -145,7 +116,7 @@ def bench_kernel(name: str, budget: int, out: Path, server: OpenAIServer, sim_ro
     w = load_workload(str(path), target)
     kernels = w.kernels()
     for m in SIM_MODELS:
-        server.responders[m[0]] = sim_responder(kernels, m[5], m[6])
+        server.responders[m[0]] = prompt_following_responder(m[5], m[6])
     ev = Evaluator(w, out / name / "flags", repetitions=5, min_time_s=0.05)
     base = ev.baseline()
     rows: dict[str, dict[str, Any]] = {"O3": {"vmfb": base.vmfb, "wall_s": 0.0, "candidates": 0}}

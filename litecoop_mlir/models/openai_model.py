@@ -1,6 +1,7 @@
 """A proposer behind any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, llama.cpp, LiteLLM).
 
-Asks for a JSON reply matching the proposal schema (`response_format` json_schema, falling
+A roster entry may record every reply to a cassette, or replay one instead of calling the
+endpoint (`models.cassette`). Asks for a JSON reply matching the proposal schema (`response_format` json_schema, falling
 back to json_object and then to plain text for servers that reject it), validates it, and
 re-asks once with the reason when it is invalid. Retries 429/5xx, timeouts and connection
 errors with exponential backoff; when they persist the endpoint is reported unavailable.
@@ -17,6 +18,7 @@ from typing import Any
 import openai
 
 from litecoop_mlir.models.base import OnStep, Proposer
+from litecoop_mlir.models.cassette import Cassette
 from litecoop_mlir.models.pool import ModelSpec
 from litecoop_mlir.models.prompt import corrective_message, render_messages
 from litecoop_mlir.models.proposal import (
@@ -47,6 +49,7 @@ class OpenAIProposer(Proposer):
         self.spec = spec
         self._format = 0
         self._client: openai.OpenAI | None = None
+        self.cassette = Cassette.open(spec.cassette, spec.cassette_mode) if spec.cassette else None
 
     def _api_key(self) -> str:
         if not self.spec.api_key_env:
@@ -93,6 +96,23 @@ class OpenAIProposer(Proposer):
 
     def _complete(self, messages: list[dict[str, Any]], out: CallOutcome, stream: StepStream | None = None,
                   on_step: OnStep | None = None) -> str:
+        """One chat completion (from the cassette when replaying; recorded when recording)."""
+        if self.cassette is not None and self.cassette.mode == "replay":
+            out.requests += 1
+            row = self.cassette.replay(self.spec.model, messages)
+            if row is None:
+                raise EndpointUnavailable(f"the cassette {self.spec.cassette} has no more replies for {self.spec.model}")
+            out.prompt_tokens += int(row.get("prompt_tokens") or 0)
+            out.completion_tokens += int(row.get("completion_tokens") or 0)
+            return str(row.get("reply") or "")
+        tokens = (out.prompt_tokens, out.completion_tokens)
+        text = self._complete_live(messages, out, stream, on_step)
+        if self.cassette is not None:
+            self.cassette.record(self.spec.model, messages, text, out.prompt_tokens - tokens[0], out.completion_tokens - tokens[1])
+        return text
+
+    def _complete_live(self, messages: list[dict[str, Any]], out: CallOutcome, stream: StepStream | None = None,
+                       on_step: OnStep | None = None) -> str:
         """One chat completion with retries; returns the reply text (may be empty)."""
         attempt = 0
         while True:
@@ -101,7 +121,8 @@ class OpenAIProposer(Proposer):
                 kwargs.update(stream=True, stream_options={"include_usage": True})
             fmt = RESPONSE_FORMATS[self._format]
             if fmt == "json_schema":
-                kwargs["response_format"] = {"type": "json_schema", "json_schema": {"name": "proposal", "schema": reply_schema()}}
+                kwargs["response_format"] = {"type": "json_schema",
+                                             "json_schema": {"name": "proposal", "strict": True, "schema": reply_schema()}}
             elif fmt == "json_object":
                 kwargs["response_format"] = {"type": "json_object"}
             out.requests += 1

@@ -39,6 +39,11 @@ class ModelSpec:
         temperature: sampling temperature sent to the endpoint.
         stream: stream replies, so that each step's candidate starts compiling while
             later steps are still arriving (with --concurrency > 1).
+        context_tokens: the model's context size; its prompt is fitted within it (a compact
+            prompt for small contexts and cheap models, the full one for the largest).
+        cassette: a JSONL file of recorded replies (request digest -> reply); with
+            `cassette_mode` "record" every reply is appended to it, with "replay" replies
+            come from it and the endpoint is never called.
     """
 
     name: str
@@ -53,6 +58,9 @@ class ModelSpec:
     max_retries: int = 2
     temperature: float = 0.7
     stream: bool = False
+    context_tokens: int = 32768
+    cassette: str = ""
+    cassette_mode: str = ""
 
     def __post_init__(self) -> None:
         if not self.name or not self.name.replace("-", "").replace("_", "").replace(".", "").replace(":", "").isalnum():
@@ -68,6 +76,10 @@ class ModelSpec:
                 raise ValueError(f"model {self.name}: {f} must be >= 0")
         if self.timeout_s <= 0 or self.max_retries < 0:
             raise ValueError(f"model {self.name}: timeout_s must be > 0 and max_retries >= 0")
+        if self.context_tokens < 1024:
+            raise ValueError(f"model {self.name}: context_tokens must be at least 1024")
+        if self.cassette_mode not in ("", "record", "replay") or bool(self.cassette) != bool(self.cassette_mode):
+            raise ValueError(f"model {self.name}: a cassette needs cassette_mode 'record' or 'replay' (and the reverse)")
 
     def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
         return prompt_tokens * self.input_cost_per_token + completion_tokens * self.output_cost_per_token

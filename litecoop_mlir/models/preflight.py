@@ -12,6 +12,7 @@ import os
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Sequence
 
 from litecoop_mlir.models.pool import ModelSpec
@@ -47,6 +48,8 @@ def check_roster(specs: Sequence[ModelSpec], timeout_s: float = PROBE_TIMEOUT_S)
 
 
 def _problem(spec: ModelSpec, probed: dict[tuple[str, str], str], timeout_s: float) -> str:
+    if spec.cassette_mode == "replay":  # answered from the cassette: no key, no endpoint
+        return "" if Path(spec.cassette).is_file() else f"its cassette {spec.cassette} does not exist"
     if spec.kind != "openai":
         return ""
     key = ""

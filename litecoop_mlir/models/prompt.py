@@ -1,77 +1,187 @@
-"""The chat messages sent to an endpoint model: instructions plus one JSON context block."""
+"""The chat messages sent to an endpoint model: instructions, the reply schema with an example,
+and one JSON context block.
+
+The context gives a model what it needs to propose legal, useful steps: the dispatch (its root
+op as IR, loops, dims, types) and the machine; the current configuration (as IREE attributes
+too); for every tiling level the tuples that are legal from here, jointly (enumerated, or the
+first ones with the rules in words and numbers when there are many); flags, options and
+pipelines with one line of meaning each; the built-in cost model's best untried steps
+(estimates); what was tried with its latency; the best script so far; and why steps of the
+previous reply were rejected.
+
+Prompt budgets: the largest model of the roster gets the full prompt; the others a compact one
+(fewer listed tuples, tried scripts and suggestions; no IR). Either shrinks further until it
+fits within a quarter of the model's context size (`ModelSpec.context_tokens`).
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
+from litecoop_mlir.apply import render_lowering_config, render_translation_info
+from litecoop_mlir.iree.mlir import new_context
+from litecoop_mlir.models.builtin import ranked_steps
+from litecoop_mlir.models.proposal import reply_schema
 from litecoop_mlir.models.request import ProposalRequest
-from litecoop_mlir.transforms import effective_kernel, move_spaces
+from litecoop_mlir.targets.strategy import DOCS
+from litecoop_mlir.transforms import FLAGS, effective_kernel, legal_tile_sizes, move_spaces, tile_rules, transform_to_json
 
 CONTEXT_OPEN, CONTEXT_CLOSE = "<context>", "</context>"
+CHARS_PER_TOKEN = 4
 
 SYSTEM = """\
 You tune IREE codegen configurations for one dispatch of an MLIR module. Several models of \
 different size and price take turns on one search tree; you expand one node: propose the next \
-transforms, and name the model (from the roster) that should expand next. Cheap models should \
-do routine steps; name a larger model only when a hard decision is due.
+transforms, and name the model (from `models`) that should expand next. Cheap models should do \
+routine steps; name a larger model only when a hard decision is due.
 
-Reply with ONE JSON object and nothing else:
-{"steps": [{"transforms": [TRANSFORM, ...], "after": "$0"}, ...],
- "next_model": "<a roster name>", "reasoning": "<one or two sentences>"}
+Reply with ONE JSON object and nothing else, matching this JSON schema:
+{schema}
+Example (a matmul; two children of the current node and one built on the first):
+{example}
 Each step is a child of the current node ("after": "$0") or of an earlier step of your reply \
-("after": "$1" = step 1). TRANSFORM is one of:
-  {"op": "tile", "level": LEVEL, "sizes": [one integer per loop, 0 = untiled]}
-  {"op": "pipeline", "pipeline": NAME}
-  {"op": "option", "name": "enable_loop_peeling" | "enable_decomposition", "enabled": true | false}
-  {"op": "flag", "name": FLAG, "value": VALUE}
-  {"op": "workgroup_size", "size": [x, y, z]}
-Only the levels, names and values listed under legal_moves are allowed. Rules: reduction loops \
-get 0 in parallel levels and parallel loops get 0 in reduction levels; a vector tile must stay \
-under 16 KB and within the register file (accumulators m x n/lanes plus operands); contiguous \
-vector widths are powers of two that fill whole SIMD registers; inner tiles divide the outer \
-tile unless loop peeling is on; module-wide flags come before any tiling. Do not repeat a \
-script listed under children or tried."""
+("after": "$1" = step 1). Use only what `legal_moves` lists: for a tile level, a tuple from \
+`legal_sizes` (these are legal from the current node, all rules checked together); where \
+`more_legal` says more exist, other tuples must meet the level's `rules`. Flags, options and \
+pipelines take the listed values. Module-wide flags come before any tiling. \
+`suggested_steps` are a cost model's estimates, not measurements. Do not propose a script \
+listed under `tried`. `feedback` says why steps of the previous reply were rejected."""
+
+_EXAMPLE = {"steps": [{"transforms": [{"op": "tile", "level": "vector_common_parallel", "sizes": [8, 32, 0]}], "after": "$0"},
+                      {"transforms": [{"op": "flag", "name": "data_tiling", "value": "true"}], "after": "$0"},
+                      {"transforms": [{"op": "tile", "level": "vector_reduction", "sizes": [0, 0, 4]}], "after": "$1"}],
+            "next_model": "small-model", "reasoning": "8x32 register tile uses 25 of 32 registers; data tiling packs B"}
 
 
-def context(request: ProposalRequest) -> dict[str, Any]:
-    """The JSON context of one request (what the model needs, nothing else)."""
+@dataclass(frozen=True)
+class Budget:
+    """How much of each section a prompt carries."""
+
+    name: str
+    tuples: int  # listed legal tuples per tile level
+    tried: int  # tried scripts listed
+    suggestions: int
+    ir: bool  # the root op's IR and the configuration as IREE attributes
+    ancestors: bool  # parent and grandparent
+    words: bool  # a line of meaning per level, flag and option, and each level's rules
+
+
+FULL = Budget("full", 32, 40, 6, True, True, True)
+COMPACT = Budget("compact", 8, 12, 3, False, False, False)
+MINIMAL = Budget("minimal", 4, 4, 2, False, False, False)
+
+
+def budget_for(request: ProposalRequest) -> Budget:
+    """The full prompt for the largest (most expensive) model of the roster, else the compact one."""
+    ranked = sorted(request.roster, key=lambda m: (m.get("usd_per_1k_tokens", 0), m.get("params_b", 0)))
+    largest = ranked[-1]["name"] if ranked else request.model
+    return FULL if request.model == largest or len(ranked) <= 1 else COMPACT
+
+
+def _legal_moves(request: ProposalRequest, budget: Budget) -> list[dict[str, Any]]:
+    k, script = request.kernel, request.node.script
+    ck = effective_kernel(k, script)
+    current = script.resolve(ck)
+    out: list[dict[str, Any]] = []
+    for sp in move_spaces(k, script, request.target):
+        entry: dict[str, Any]
+        if sp.op == "tile":
+            legal, total = legal_tile_sizes(k, script, sp.level, request.target, machine=request.machine, cap=budget.tuples)
+            entry = {"op": "tile", "level": sp.level, "meaning": DOCS.get(sp.level, ""),
+                     "current": list(current.tile_map.get(sp.level, ())), "legal_sizes": [list(t) for t in legal]}
+            if total > len(legal):
+                entry["more_legal"] = total - len(legal)
+                entry["rules"] = tile_rules(ck, sp.level, request.machine, request.target)
+        elif sp.op == "flag":
+            entry = {"op": "flag", "name": sp.name, "values": list(sp.values), "meaning": FLAGS[sp.name].doc}
+        elif sp.op == "option":
+            entry = {"op": "option", "name": sp.name, "values": [True, False], "meaning": DOCS.get(sp.name, "")}
+        elif sp.op == "pipeline":
+            entry = {"op": "pipeline", "values": list(sp.values), "meaning": {p: DOCS.get(p, "") for p in sp.values}}
+        else:
+            entry = {**sp.to_json(), "meaning": "GPU workgroup size (x, y, z); x*y*z <= 1024"}
+        if not budget.words:  # compact: the moves alone (only listed tuples are offered)
+            entry = {key: v for key, v in entry.items() if key not in ("meaning", "rules", "more_legal")}
+        out.append(entry)
+    return out
+
+
+def _suggestions(request: ProposalRequest, n: int) -> list[dict[str, Any]]:
+    ranked = ranked_steps(request.kernel, request.node.script, request.target, request.machine, request.tried)
+    return [{"transforms": [transform_to_json(t) for t in moves], "estimate": round(est, 3)} for est, _, moves in ranked[:n]]
+
+
+def _config_ir(request: ProposalRequest) -> dict[str, str]:
+    k = effective_kernel(request.kernel, request.node.script)
+    cfg = request.node.script.resolve(k)
+    try:
+        return {"lowering_config": render_lowering_config(k, cfg), "translation_info": render_translation_info(k, cfg, new_context())}
+    except Exception:  # noqa: BLE001 - a kernel without IREE attributes (tests): leave it out
+        return {}
+
+
+def context(request: ProposalRequest, budget: Budget = FULL) -> dict[str, Any]:
+    """The JSON context of one request at `budget` (what the model needs, nothing else)."""
     k, r = request.kernel, request
     b = r.baseline_ms
     cfg = r.node.script.resolve(effective_kernel(k, r.node.script))
-    return {
-        "kernel": {
-            "kind": k.kind, "root_op": k.root_op, "loop_bounds": list(k.loop_bounds),
-            "iterator_types": list(k.iterator_types), "dims": {n: list(v) for n, v in k.dims.items()},
-            "element_type": k.element_type, "operand_types": list(k.operand_types),
-            "iree_default": {"pipeline": k.pipeline, "tiles": {n: list(v) for n, v in k.default_tiles.items()}},
-        },
+    kernel: dict[str, Any] = {
+        "kind": k.kind, "root_op": k.root_op, "loop_bounds": list(k.loop_bounds), "iterator_types": list(k.iterator_types),
+        "dims": {n: list(v) for n, v in k.dims.items()}, "element_type": k.element_type, "operand_types": list(k.operand_types),
+        "iree_default": {"pipeline": k.pipeline, "tiles": {n: list(v) for n, v in k.default_tiles.items()}},
+    }
+    current = {**r.node.to_json(b), "config": cfg.canonical()}
+    if budget.ir:
+        kernel["ir"] = k.root_ir
+        current["config_ir"] = _config_ir(request)
+    tried = sorted(r.tried_nodes, key=lambda v: (v.latency_ms is None, v.latency_ms or 0.0))[: budget.tried]
+    ctx: dict[str, Any] = {
+        "kernel": kernel,
         "target": r.target,
         "machine": {"isa": r.machine.isa, "vector_registers": r.machine.vector_registers,
                     "native_vector_bytes": r.machine.native_vector_bytes, "l1_bytes": r.machine.l1_bytes,
                     "l2_bytes": r.machine.l2_bytes, "l3_bytes": r.machine.l3_bytes},
         "baseline_ms": round(b, 4),
-        "current": {**r.node.to_json(b), "config": cfg.canonical()},
-        "parent": r.parent.to_json(b) if r.parent else None,
-        "grandparent": r.grandparent.to_json(b) if r.grandparent else None,
+        "current": current,
         "best_so_far": r.best.to_json(b) if r.best else None,
+        "feedback": list(r.feedback),
+        "legal_moves": _legal_moves(request, budget),
+        "suggested_steps": _suggestions(request, budget.suggestions),
+        "tried": [v.to_json(b) for v in tried],
         "children": [c.to_json(b) for c in r.children[-8:]],
-        "legal_moves": [s.to_json() for s in move_spaces(k, r.node.script, r.target)],
         "models": r.roster,
         "you_are": r.model,
+        "prompt": budget.name,
         "budget_left": r.budget_left,
         "steps_wanted": r.steps_wanted,
     }
+    if budget.ancestors:
+        ctx["parent"] = r.parent.to_json(b) if r.parent else None
+        ctx["grandparent"] = r.grandparent.to_json(b) if r.grandparent else None
+    return ctx
 
 
-def render_messages(request: ProposalRequest) -> list[dict[str, str]]:
-    ctx = json.dumps(context(request), separators=(",", ":"))
-    user = (
-        f"Propose {request.steps_wanted} step(s) for the current node.\n"
-        f"{CONTEXT_OPEN}\n{ctx}\n{CONTEXT_CLOSE}"
-    )
-    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+def system_prompt() -> str:
+    return SYSTEM.format(schema=json.dumps(reply_schema(), separators=(",", ":")), example=json.dumps(_EXAMPLE))
+
+
+def render_messages(request: ProposalRequest, budget: Budget | None = None) -> list[dict[str, str]]:
+    """The messages for `request`: at `budget` (default: by the model's rank), shrunk until they
+    fit within a quarter of the model's context size."""
+    chosen = budget or budget_for(request)
+    limit = (request.context_tokens or 1 << 30) * CHARS_PER_TOKEN // 4
+    for b in (chosen, COMPACT, MINIMAL) if chosen is FULL else (chosen, MINIMAL):
+        ctx = json.dumps(context(request, b), separators=(",", ":"))
+        user = f"Propose {request.steps_wanted} step(s) for the current node.\n{CONTEXT_OPEN}\n{ctx}\n{CONTEXT_CLOSE}"
+        messages = [{"role": "system", "content": system_prompt()}, {"role": "user", "content": user}]
+        if sum(len(m["content"]) for m in messages) <= limit:
+            break
+    return messages
 
 
 def corrective_message(reason: str) -> dict[str, str]:
-    return {"role": "user", "content": f"Your reply was rejected: {reason[:600]}. Reply again with one valid JSON object only."}
+    """The re-ask after an invalid reply: the exact error, and the schema again."""
+    return {"role": "user", "content": f"Your reply was rejected: {reason[:600]}\nReply again with one JSON object only, "
+                                       f"matching: {json.dumps(reply_schema(), separators=(',', ':'))}"}

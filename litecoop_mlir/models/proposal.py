@@ -100,8 +100,10 @@ class _ProposalReply(BaseModel):
 def _transform_schema() -> dict[str, Any]:
     variants = []
     for op, cls in TRANSFORM_TYPES.items():
-        props: dict[str, Any] = {"op": {"const": op}}
+        props: dict[str, Any] = {"op": {"type": "string", "enum": [op]}}
         for f in cls.__dataclass_fields__.values():
+            if f.name == "op":
+                continue
             t = str(f.type)
             props[f.name] = ({"type": "array", "items": {"type": "integer"}} if "tuple" in t
                              else {"type": "boolean"} if "bool" in t else {"type": "string"})

@@ -35,7 +35,10 @@ class ProposalRequest:
         node, parent, grandparent: the node to expand and its ancestors, with latencies.
         children: what was already proposed from this node (so a model does not repeat it).
         best: the best node of this dispatch's tree so far.
-        tried: canonical keys of every script already in the tree.
+        tried: canonical keys of every script already in the tree; tried_nodes: those nodes
+            (script, latency, status) as a model sees them.
+        feedback: why steps of the previous reply (at this dispatch) were rejected, or why it was invalid.
+        context_tokens: the asked model's context size (0: unknown), which the prompt must fit.
         roster: the models with live statistics (ModelPool.roster_for_prompt()).
         budget_left: candidates left for this dispatch; steps_wanted: children to propose.
         model: the name of the model being asked.
@@ -57,6 +60,9 @@ class ProposalRequest:
     best: NodeView | None = None
     tried: frozenset[str] = field(default_factory=frozenset)
     seed: int = 0
+    context_tokens: int = 0
+    tried_nodes: tuple[NodeView, ...] = ()
+    feedback: tuple[str, ...] = ()
 
     @property
     def roster_names(self) -> list[str]:

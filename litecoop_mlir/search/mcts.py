@@ -142,6 +142,7 @@ class KernelSearch:
         self.regressions = 0
         self.course_alterations = 0
         self.stop_reason = ""
+        self.feedback: tuple[str, ...] = ()  # the previous reply's rejected steps (or why it was invalid)
 
     # ----------------------------------------------------------------------------------
 
@@ -233,6 +234,10 @@ class KernelSearch:
 
     def _on_call(self, node: Node, model: str, out: CallOutcome, token: int = 0) -> None:
         self.on_event(Event(EventKind.CALL, model, node, outcome=out))
+        if out.proposal is not None:
+            self.feedback = tuple(f"{model}: {r}" for r in out.proposal.rejected)
+        elif out.status == "invalid":
+            self.feedback = (f"{model}: the whole reply was invalid: {out.error[:300]}",)
         early = self._early.pop(token, [])
         started = sum(1 for e in early for st in e.state if st != "waiting")
         if early and out.proposal is not None:  # children made from streamed steps take the reply's next model
@@ -357,6 +362,9 @@ class KernelSearch:
             best=view(best),
             tried=frozenset(self.tree.by_key),
             seed=self.config.seed * 1_000_003 + node.id * 7919 + node.expansions,
+            context_tokens=self.pool.by_name[model].context_tokens if model in self.pool.by_name else 0,
+            tried_nodes=tuple(NodeView(n.script, n.latency_ms, n.status) for n in self.tree.nodes[1:]),
+            feedback=self.feedback,
         )
 
     def _unproductive(self, node: Node, model: str) -> None:

@@ -33,6 +33,24 @@ GPU_LEVELS = ("workgroup", "thread", "reduction")
 CPU_PIPELINES = ("DoubleTilingExpert", "ConvTileAndDecomposeExpert", "Mmt4dTilingExpert", "Default")
 GPU_PIPELINES = ("TileAndFuse", "VectorDistribute", "BaseVectorize", "MatmulPromoteVectorize", "BaseDistribute")
 TRANSLATION_OPTIONS = ("enable_loop_peeling", "enable_decomposition")
+#: One line of meaning per tiling level, pipeline and option (for prompts).
+DOCS = {
+    "distribution": "workgroup tile: the iteration space each workgroup (thread of work) gets; parallel loops only",
+    "cache_parallel": "a second tile of the parallel loops inside the workgroup tile, sized for the caches",
+    "cache_reduction": "a tile of the reduction loops sized for the caches (K blocking)",
+    "vector_common_parallel": "the register tile of the parallel loops: the vector shape the inner loop computes (m x n)",
+    "vector_reduction": "the register tile of the reduction loops: how many K steps one vector iteration covers",
+    "vector_inner_parallel": "an inner vector tile of parallel loops (elementwise ops fused into the dispatch)",
+    "workgroup": "GPU workgroup tile (one workgroup computes this block)",
+    "thread": "GPU per-thread tile inside the workgroup tile",
+    "reduction": "GPU reduction tile (K step per iteration)",
+    "DoubleTilingExpert": "tile twice (workgroup, then registers) and vectorize: IREE's general CPU pipeline",
+    "ConvTileAndDecomposeExpert": "tiles a convolution and decomposes it into 1-D convolutions before vectorizing",
+    "Mmt4dTilingExpert": "the pipeline for data-tiled (mmt4d) matmuls",
+    "Default": "IREE's fallback pipeline (little tiling)",
+    "enable_loop_peeling": "peels loop remainders, so inner tiles need not divide the enclosing tile",
+    "enable_decomposition": "decompose convolutions into lower-dimensional ones before vectorizing",
+}
 
 
 @dataclass(frozen=True)
@@ -198,5 +216,5 @@ def _listed_device(target: Target, what: str) -> tuple[bool, str]:
     return False, f"no {what} found by iree-run-module --list_devices (compile-only)"
 
 
-__all__ = ["CPU_LEVELS", "CPU_PIPELINES", "GPU_LEVELS", "GPU_PIPELINES", "STRATEGIES", "TARGET_NAMES", "TRANSLATION_OPTIONS",
+__all__ = ["CPU_LEVELS", "CPU_PIPELINES", "DOCS", "GPU_LEVELS", "GPU_PIPELINES", "STRATEGIES", "TARGET_NAMES", "TRANSLATION_OPTIONS",
            "TargetStrategy", "device_available", "make_target", "strategy_for"]

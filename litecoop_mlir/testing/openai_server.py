@@ -3,7 +3,8 @@
 Each model id gets a queue of scripted actions (consumed one per request; when it is empty
 the action is `ok`) and a responder that writes the `ok` reply from the request. The
 default responder reads the JSON context block of litecoop's prompt and proposes random
-tile moves from its legal moves, so the whole client path runs without any real model.
+tile moves from its legal moves, so the whole client path runs without any real model;
+`prompt_following_responder` is a simulated model that reads only the prompt and follows it.
 
 Actions: ok, malformed (not JSON), schema (JSON of the wrong shape), illegal (well-formed
 but illegal transforms), hostile (shell / MLIR text in fields), empty (null content),
@@ -57,25 +58,92 @@ def prompt_context(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def random_legal_responder(request: dict[str, Any], rng: random.Random) -> str:
-    """Propose tile moves that change one or two loops of the current configuration."""
+    """Propose tile moves the prompt lists (legal tuples, or per-loop choices), at random."""
     ctx = prompt_context(request)
-    spaces = [s for s in ctx.get("legal_moves", []) if s.get("op") == "tile"]
-    current = (ctx.get("current") or {}).get("config", {}).get("tiles", {})
     names = [m["name"] for m in ctx.get("models", [])] or ["unknown"]
-    steps = []
-    for _ in range(max(1, int(ctx.get("steps_wanted", 1)))):
-        if not spaces:
-            break
-        sp = rng.choice(spaces)
-        choices = sp["per_loop_choices"]
-        sizes = list(current.get(sp["level"]) or [c[0] for c in choices])
-        for _ in range(rng.choice((1, 2))):
-            i = rng.randrange(len(choices))
-            sizes[i] = rng.choice(choices[i])
-        steps.append({"transforms": [{"op": "tile", "level": sp["level"], "sizes": sizes}], "after": "$0"})
+    tiles = [t for t in _listed_moves(ctx, rng) if t["op"] == "tile"]
+    steps = [{"transforms": [rng.choice(tiles)], "after": "$0"} for _ in range(max(1, int(ctx.get("steps_wanted", 1))))
+             if tiles]
     if not steps:
         steps = [{"transforms": [{"op": "option", "name": "enable_loop_peeling", "enabled": True}], "after": "$0"}]
     return json.dumps({"steps": steps, "next_model": rng.choice(names), "reasoning": "simulated: random legal tiles"})
+
+
+def _aspect(t: dict[str, Any]) -> tuple[str, str]:
+    return str(t.get("op")), str(t.get("level") or t.get("name") or "")
+
+
+def _canonical(script: list[dict[str, Any]]) -> str:
+    """A script as the prompt shows it, reduced to what it sets (a later transform overwrites
+    an earlier one of the same aspect), so two listings of one configuration compare equal."""
+    last = {_aspect(t): t for t in script}
+    return json.dumps(sorted(last.values(), key=lambda t: _aspect(t)), sort_keys=True)
+
+
+def _listed_moves(ctx: dict[str, Any], rng: random.Random) -> list[dict[str, Any]]:
+    """Every transform the prompt lists as legal from the current node: enumerated tile tuples
+    where it gives them, else tuples built from its per-loop choice lists (one or two loops of
+    the current tiles changed), and each value of every listed flag, option and pipeline."""
+    current = (ctx.get("current") or {}).get("config", {})
+    tiles = current.get("tiles", {})
+    out: list[dict[str, Any]] = []
+    for sp in ctx.get("legal_moves", []):
+        op = sp.get("op")
+        if op == "tile" and "legal_sizes" in sp:
+            out += [{"op": "tile", "level": sp["level"], "sizes": list(s)} for s in sp["legal_sizes"]]
+        elif op == "tile" and sp.get("per_loop_choices"):
+            choices = sp["per_loop_choices"]
+            for _ in range(4):
+                sizes = list(tiles.get(sp["level"]) or [c[0] for c in choices])
+                for _ in range(rng.choice((1, 2))):
+                    i = rng.randrange(len(choices))
+                    sizes[i] = rng.choice(choices[i])
+                out.append({"op": "tile", "level": sp["level"], "sizes": sizes})
+        elif op == "flag":
+            out += [{"op": "flag", "name": sp["name"], "value": v} for v in sp.get("values", [])]
+        elif op == "option":
+            out += [{"op": "option", "name": sp["name"], "enabled": v in (True, "true")} for v in sp.get("values", [])]
+        elif op == "pipeline":
+            out += [{"op": "pipeline", "pipeline": v} for v in sp.get("values", [])]
+    return out
+
+
+def prompt_following_responder(quality: float, invalid_rate: float = 0.0) -> Responder:
+    """A SIMULATED model that reads only the prompt: its context block's legal moves, the
+    suggested steps, the current script and the scripts already tried. With probability
+    `quality` it takes the first suggested step not yet tried; otherwise, or when none is
+    left, a move the prompt lists as legal, at random; never a script the prompt lists as
+    tried. With probability `invalid_rate` it replies with prose instead of JSON."""
+
+    def respond(request: dict[str, Any], rng: random.Random) -> str:
+        ctx = prompt_context(request)
+        models = sorted(ctx.get("models", []), key=lambda m: (m.get("usd_per_1k_tokens", 0), m.get("params_b", 0)))
+        names = [m["name"] for m in models] or ["unknown"]
+        if rng.random() < invalid_rate:
+            return "I would tile the loops more aggressively and enable data tiling."
+        base = list((ctx.get("current") or {}).get("script", []))
+        tried = {_canonical(t.get("script", [])) for t in ctx.get("tried", [])}
+        tried |= {_canonical(c.get("script", [])) for c in ctx.get("children", [])}
+        tried.add(_canonical(base))
+        suggested = [list(s.get("transforms", [])) for s in ctx.get("suggested_steps", [])]
+        listed = [[t] for t in _listed_moves(ctx, rng)]
+        rng.shuffle(listed)
+        steps: list[dict[str, Any]] = []
+        for _ in range(max(1, int(ctx.get("steps_wanted", 1)))):
+            pool = suggested if suggested and rng.random() < quality else listed
+            for moves in [*pool, *listed]:
+                key = _canonical(base + moves)
+                if key not in tried:
+                    tried.add(key)
+                    steps.append({"transforms": moves, "after": "$0"})
+                    break
+        if not steps:
+            return json.dumps({"steps": [], "next_model": names[0], "reasoning": "nothing left to try"})
+        cheap = names[: max(1, len(names) // 2)]
+        nxt = rng.choice(names if rng.random() < 0.2 else cheap)
+        return json.dumps({"steps": steps, "next_model": nxt, "reasoning": "simulated: follows the prompt"})
+
+    return respond
 
 
 _CANNED = {
