@@ -20,16 +20,16 @@ from typing import Any, Sequence
 
 from litecoop_mlir.apply import merge_flags
 from litecoop_mlir.errors import LitecoopError
-from litecoop_mlir.iree.compiler import compile_module
+from litecoop_mlir.iree.compiler import CompileResult, compile_module
 from litecoop_mlir.iree.process import Limits
 from litecoop_mlir.iree.targets import Target
 from litecoop_mlir.iree.tools import compiler_version
 from litecoop_mlir.records import dumps
-from litecoop_mlir.reuse import dispatch_key
+from litecoop_mlir.reuse import dispatch_key, module_key
 from litecoop_mlir.spec import assemble_spec, export_spec, link_specs, with_usage
 from litecoop_mlir.targets.strategy import make_target, strategy_for
-from litecoop_mlir.transforms import IllegalTransform, Script, validate_step
-from litecoop_mlir.tuning_db import MATCHER_PLACEHOLDER, TunedEntry, TuningDB
+from litecoop_mlir.transforms import IllegalTransform, Script, SetFlag, validate_step
+from litecoop_mlir.tuning_db import MATCHER_PLACEHOLDER, TuningDB
 from litecoop_mlir.workload import BASELINE_FLAGS, Kernel, Workload, load_module
 
 #: iree-compile flags that choose the device / backend, and the target each value means.
@@ -104,25 +104,33 @@ class CompileReport:
 
 
 def _choose(db: TuningDB, workload: Workload, kernels: list[Kernel]) -> tuple[dict[Kernel, Script], dict[str, DispatchUse]]:
-    """The best known script of every dispatch the database holds; where two need different
-    values of one module-wide flag, the one that saved more time is kept."""
+    """What to apply: a finished run's kept composition of this very module (input and flags)
+    where there is one, as it was measured; else the best known script of every dispatch the
+    database holds, where two need different values of one module-wide flag the one that saved
+    more time kept."""
     uses = {k.executable: DispatchUse(k.executable, k.summary(), "not-tuned") for k in kernels}
-    found: list[tuple[Kernel, TunedEntry]] = []
+    key = dispatch_key(workload, kernels[0]) if kernels else None
+    whole = db.best_module(module_key(workload), key.target, key.device, key.compiler) if key else None
+    found: list[tuple[Kernel, list[dict[str, Any]], float]] = []
     for k in kernels:
-        e = db.best(dispatch_key(workload, k))
-        if e is None:
-            continue
         u = uses[k.executable]
-        u.saved_ms, u.detail = e.saved_ms, f"from {e.executable} of {e.module}"
-        if not e.script:
-            u.status = "default-best"
+        if whole is not None:
+            script = whole[0].get(k.fingerprint, [])
+            u.detail = f"this module's kept result ({whole[1] / whole[2]:.2f}x as measured)"
         else:
-            found.append((k, e))
+            e = db.best(dispatch_key(workload, k))
+            if e is None:
+                continue
+            script, u.saved_ms, u.detail = e.script, e.saved_ms, f"from {e.executable} of {e.module}"
+        if script:
+            found.append((k, script, u.saved_ms or 0.0))
+        else:
+            u.status = "default-best"
     scripts: dict[Kernel, Script] = {}
-    for k, e in sorted(found, key=lambda ke: -ke[1].saved_ms):
+    for k, raw, _ in sorted(found, key=lambda f: -f[2]):
         u = uses[k.executable]
         try:
-            script = validate_step(k, Script(), Script.from_json(e.script).transforms, workload.target)
+            script = validate_step(k, Script(), Script.from_json(raw).transforms, workload.target)
             merge_flags({**scripts, k: script})
         except IllegalTransform as exc:
             u.status, u.detail = "left-out", str(exc)
@@ -135,21 +143,22 @@ def _choose(db: TuningDB, workload: Workload, kernels: list[Kernel]) -> tuple[di
 def compile_tuned(source: str, output: Path, iree_flags: Sequence[str], db: TuningDB, *, target: str = "llvm-cpu",
                   arch: str = "", limits: Limits = Limits(), keep_dir: Path | None = None) -> CompileReport:
     """Compile `source` like `iree-compile SOURCE <iree_flags> -o OUTPUT`, with the best known
-    configuration of every dispatch the database holds (see module doc)."""
+    configuration of every dispatch the database holds (see module doc). Where that combination
+    does not compile (configurations tuned apart, in other modules), the scripts that set
+    module-wide flags are dropped, then all of them, and the report says so."""
     chosen, rest = split_target(iree_flags, target, arch)
     user_spec = [f.partition("=")[2] for f in rest if f.startswith(_SPEC_FLAG + "=")]
     rest = [f for f in rest if not f.startswith(_SPEC_FLAG + "=")]
     with tempfile.TemporaryDirectory(prefix="litecoop-compile-") as tmp:
         work = Path(keep_dir) if keep_dir else Path(tmp)
         if chosen is None:
+            workload = load_module(source, make_target(target), tuple(rest), limits)
             report = CompileReport(output, [*rest, *(f"{_SPEC_FLAG}={p}" for p in user_spec)],
                                    notes=["these flags select a target litecoop-mlir does not tune: compiled as given"])
-            workload = None
+            res = compile_module(workload.source, report.flags, work / "build", limits, name=Path(output).stem or "module")
         else:
             workload = load_module(source, chosen, (*chosen.compile_flags, *rest), limits)
-            report = _tuned_flags(db, workload, work, user_spec, output)
-        text = workload.source if workload is not None else load_module(source, make_target(target), (), limits).source
-        res = compile_module(text, report.flags, work / "build", limits, name=Path(output).stem or "module")
+            report, res = _build(db, workload, work, user_spec, output, limits)
         if not res.ok:
             raise LitecoopError(f"error: iree-compile failed ({res.status.value}): {res.error}")
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -157,16 +166,33 @@ def compile_tuned(source: str, output: Path, iree_flags: Sequence[str], db: Tuni
     return report
 
 
-def _tuned_flags(db: TuningDB, workload: Workload, work: Path, user_spec: list[str], output: Path) -> CompileReport:
-    """Flags that build `workload` with the database's configurations (and the user's spec)."""
-    kernels = workload.kernels()
-    scripts, uses = _choose(db, workload, kernels)
+def _build(db: TuningDB, workload: Workload, work: Path, user_spec: list[str], output: Path,
+           limits: Limits) -> tuple[CompileReport, CompileResult]:
+    """Compile with the chosen scripts; where that fails, without the scripts that set
+    module-wide flags, then with none (see `compile_tuned`)."""
+    scripts, uses = _choose(db, workload, workload.kernels())
+    no_flags = {k: s for k, s in scripts.items() if not any(isinstance(t, SetFlag) for t in s.transforms)}
+    attempts = [scripts] + ([no_flags] if no_flags != scripts else []) + ([{}] if scripts else [])
+    for i, attempt in enumerate(attempts):
+        report = _tuned_flags(workload, attempt, uses, work / f"attempt{i}", user_spec, output)
+        res = compile_module(workload.source, report.flags, work / "build", limits, name=Path(output).stem or "module")
+        if res.ok or i == len(attempts) - 1:
+            break
+        for k in set(attempt) - set(attempts[i + 1]):
+            u = uses[k.executable]
+            u.status, u.route, u.detail = "left-out", "", f"with the others it did not compile ({res.error[:160]})"
+    return report, res
+
+
+def _tuned_flags(workload: Workload, scripts: dict[Kernel, Script], uses: dict[str, DispatchUse], work: Path,
+                 user_spec: list[str], output: Path) -> CompileReport:
+    """Flags that build `workload` with `scripts` (and the user's spec)."""
     flags = list(workload.base_flags)
     report = CompileReport(output, flags, list(uses.values()))
     if not scripts:
         flags += [f"{_SPEC_FLAG}={p}" for p in user_spec]
         return report
-    export = export_spec(workload, scripts, work / "tuning")
+    export = export_spec(workload, scripts, work)
     report.notes += export.notes
     for k, script in scripts.items():
         route = "spec" if k.executable in export.applied else "substitution" if k.executable in export.substitutions else ""
@@ -175,7 +201,7 @@ def _tuned_flags(db: TuningDB, workload: Workload, work: Path, user_spec: list[s
     strategy = strategy_for(workload.target)
     if user_spec and export.applied and strategy.tuning_spec_honoured:  # one spec flag only: link the user's first
         texts = [Path(p).read_text() for p in user_spec] + [export.spec_path.read_text()]
-        linked = work / "tuning" / "linked_spec.mlir"
+        linked = work / "linked_spec.mlir"
         linked.write_text(link_specs(texts))
         ours = [strategy.spec_flag(linked) if f == strategy.spec_flag(export.spec_path) else f for f in ours]
         report.notes.append(f"your tuning spec ({', '.join(user_spec)}) was linked before the database's; it wins where both match")

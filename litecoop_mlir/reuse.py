@@ -4,6 +4,9 @@ and a finished run records what it kept for every dispatch it searched.
 - A dispatch already tuned (same fingerprint, target, device, compiler) is not searched
   again: its best known configuration is measured once in this module, at no budget, and
   joins the composition like any candidate (`--retune` searches it anyway, from that seed).
+  In a module of several dispatches only a configuration of that dispatch alone counts (one
+  that needs a module-wide flag, e.g. data tiling, acts on every dispatch of the new module:
+  it is measured first, from the budget, and the dispatch is searched).
 - A dispatch of the same family (root op, loops, maps, types; other sizes or fused ops)
   seeds the tree: the best configurations kept for its relatives are measured first, where
   they are legal here, from the budget.
@@ -11,6 +14,7 @@ and a finished run records what it kept for every dispatch it searched.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -20,7 +24,7 @@ from litecoop_mlir.iree.tools import compiler_version
 from litecoop_mlir.search.mcts import KernelSearch
 from litecoop_mlir.spec import SpecExport, render_matcher
 from litecoop_mlir.targets.strategy import strategy_for
-from litecoop_mlir.transforms import IllegalTransform, Script, validate_step
+from litecoop_mlir.transforms import IllegalTransform, Script, SetFlag, validate_step
 from litecoop_mlir.tuning_db import MATCHER_PLACEHOLDER, DispatchKey, TunedEntry, TuningDB
 from litecoop_mlir.workload import Kernel, Workload
 
@@ -33,6 +37,11 @@ def dispatch_key(workload: Workload, kernel: Kernel) -> DispatchKey:
     target = workload.target
     return DispatchKey(kernel.fingerprint, target.name, strategy_for(target).device_name(target), compiler_version(),
                        kernel.family)
+
+
+def module_key(workload: Workload) -> str:
+    """A whole module as built: its text and every flag of the build."""
+    return hashlib.sha256("\0".join([workload.source, *workload.base_flags]).encode()).hexdigest()[:32]
 
 
 @dataclass
@@ -59,23 +68,26 @@ class Reuse:
                 "seeds": self.seeds, "refused": self.refused}
 
 
-def consult(db: TuningDB, workload: Workload, kernel: Kernel, search: KernelSearch, *, run: str, retune: bool) -> Reuse | None:
-    """Ask the database about `kernel` before its search; measure what it knows into the tree."""
+def consult(db: TuningDB, workload: Workload, kernel: Kernel, search: KernelSearch, *, run: str, retune: bool,
+            alone: bool = True) -> Reuse | None:
+    """Ask the database about `kernel` before its search; measure what it knows into the tree.
+    `alone`: the module has no other dispatch (module-wide flags then act on this one only)."""
     key = dispatch_key(workload, kernel)
-    tuned = db.best(key, exclude_run=run)
+    tuned = db.best(key, exclude_run=run, local=not alone)
     reuse = Reuse(kernel.executable, tuned, searched=tuned is None or retune)
     entries = [tuned] if tuned is not None and tuned.script else []
     if reuse.searched:
-        entries += db.similar(key, exclude_run=run)
+        wide = None if alone else db.best(key, exclude_run=run)
+        entries += [e for e in [wide, *db.similar(key, exclude_run=run)] if e is not None and e.script and e not in entries]
     for e in entries:
-        reason = f"{'tuned' if e is tuned else 'similar'}: kept for {e.executable} of {e.module} ({e.kernel}), saved {e.saved_ms:.3f} ms"
+        reason = f"{'tuned' if e.key.fingerprint == kernel.fingerprint else 'similar'}: kept for {e.executable} of {e.module} ({e.kernel}), saved {e.saved_ms:.3f} ms"
         try:
             script = validate_step(kernel, Script(), Script.from_json(e.script).transforms, workload.target, search.machine)
         except IllegalTransform as exc:
             reuse.refused.append(f"{e.executable} of {e.module}: {exc}")
             continue
         node = search.seed(script, DB_PROPOSER, reason, free=e is tuned and not retune)
-        reuse.seeds.append({"node": node.id, "from": f"{e.executable} of {e.module}", "same_dispatch": e is tuned,
+        reuse.seeds.append({"node": node.id, "from": f"{e.executable} of {e.module}", "same_dispatch": e.key.fingerprint == kernel.fingerprint,
                             "ms": node.latency_ms, "status": node.status})
     return reuse if tuned is not None or reuse.seeds or reuse.refused else None
 
@@ -91,28 +103,46 @@ def matcher_for(workload: Workload, kernel: Kernel, script: Script) -> str:
 
 
 def record_kept(db: TuningDB, workload: Workload, searched: Mapping[int, KernelSearch], kept: Mapping[Kernel, Script],
-                export: SpecExport, *, run: str) -> int:
-    """Record, for each dispatch searched in this run, the script the kept result gives it
-    (empty: IREE's default) and the time it saved alone in this module; returns the rows written."""
+                export: SpecExport, *, run: str, baseline_ms: float, best_ms: float) -> int:
+    """Record the kept composition of the whole module, and for each dispatch searched in this
+    run the script the kept result gives it (empty: IREE's default) and the time it saved alone
+    in this module; returns the dispatch rows written."""
+    key = dispatch_key(workload, next(iter(kept))) if kept else None
+    if key is not None:
+        db.record_module(module_key(workload), key.target, key.device, key.compiler,
+                         {k.fingerprint: s.to_json() for k, s in kept.items()}, baseline_ms, best_ms,
+                         module=workload.filename, run=run)
     written = 0
     for search in searched.values():
         kernel = search.kernel
         script = kept.get(kernel, Script())
-        node = search.tree.by_key.get(script.key(kernel))
-        ms = node.latency_ms if node is not None and node.ok and node.latency_ms else search.baseline_ms
-        try:
-            matcher = matcher_for(workload, kernel, script)
-            target_exe = codegen_target(workload, kernel, script, script.global_flags()).executable
-        except IllegalTransform:
-            matcher, target_exe = "", ""
-        if matcher and not export.applied.get(target_exe):
-            matcher = ""  # IREE dropped the spec for it here: only `compile` (by substitution) applies it
-        g, c = merge_flags({kernel: script})
-        db.record_tuned(TunedEntry(dispatch_key(workload, kernel), kernel.summary(), script.to_json(), [*g, *c], matcher,
-                                   search.baseline_ms, ms, search.evaluated, script.changes_numerics(), workload.filename,
-                                   kernel.executable, run))
+        db.record_tuned(_entry(workload, search, script, export, run))
         written += 1
+        if any(isinstance(t, SetFlag) for t in script.transforms):  # also its best configuration of its own
+            local = [n for n in search.tree.nodes[1:] if n.ok and n.latency_ms and n.latency_ms < search.baseline_ms
+                     and not n.script.changes_numerics() and not any(isinstance(t, SetFlag) for t in n.script.transforms)]
+            if local:
+                db.record_tuned(_entry(workload, search, min(local, key=lambda n: n.latency_ms).script, None, run))
+                written += 1
     return written
 
 
-__all__ = ["DB_PROPOSER", "Reuse", "consult", "dispatch_key", "matcher_for", "record_kept"]
+def _entry(workload: Workload, search: KernelSearch, script: Script, export: SpecExport | None, run: str) -> TunedEntry:
+    """The database row of `script` for the dispatch of `search`, with what it measured there.
+    `export`: the run's export of it, which says whether IREE applied it by the spec."""
+    kernel = search.kernel
+    node = search.tree.by_key.get(script.key(kernel))
+    ms = node.latency_ms if node is not None and node.ok and node.latency_ms else search.baseline_ms
+    try:
+        matcher = matcher_for(workload, kernel, script)
+        target_exe = codegen_target(workload, kernel, script, script.global_flags()).executable
+    except IllegalTransform:
+        matcher, target_exe = "", ""
+    if matcher and export is not None and not export.applied.get(target_exe):
+        matcher = ""  # IREE dropped the spec for it here: only `compile` (by substitution) applies it
+    g, c = merge_flags({kernel: script})
+    return TunedEntry(dispatch_key(workload, kernel), kernel.summary(), script.to_json(), [*g, *c], matcher, search.baseline_ms,
+                      ms, search.evaluated, script.changes_numerics(), workload.filename, kernel.executable, run)
+
+
+__all__ = ["DB_PROPOSER", "Reuse", "consult", "dispatch_key", "matcher_for", "module_key", "record_kept"]

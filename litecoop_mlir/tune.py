@@ -506,7 +506,8 @@ def _consult_db(run: _Run, plans: list[DispatchPlan], searches: dict[int, Kernel
     for plan in plans:
         if plan.skipped:
             continue
-        reuse = consult(run.db, run.workload, plan.kernel, searches[plan.index], run=run.run_id, retune=run.options.retune)
+        reuse = consult(run.db, run.workload, plan.kernel, searches[plan.index], run=run.run_id, retune=run.options.retune,
+                        alone=len(plans) == 1)
         if reuse is None:
             continue
         run.reuse[plan.index] = reuse
@@ -679,7 +680,8 @@ def _record_kept(run: _Run, searched: _Searched, final: _Final) -> None:
         return
     mine = {p.index: searched.searches[p.index] for p in searched.plans
             if not p.skipped and not p.reused and searched.searches[p.index].evaluated > 0}
-    written = record_kept(run.db, run.workload, mine, final.scripts, final.export, run=run.run_id)
+    written = record_kept(run.db, run.workload, mine, final.scripts, final.export, run=run.run_id,
+                          baseline_ms=final.baseline_ms, best_ms=final.best_ms)
     run.db_summary = {
         "path": str(run.db.path), "dispatches_recorded": written,
         "reused": [r.to_json() for r in run.reuse.values() if not r.searched],

@@ -10,7 +10,9 @@ tables:
   the baseline it was measured against), appended as the search goes;
 - `tuned`: what a finished run kept for each dispatch it searched (possibly IREE's default),
   with the saving it measured, the flags it needs and the tuning-spec matcher that applies
-  it to any module. These are what later searches reuse and what `compile` / `export` apply.
+  it to any module. These are what later searches reuse and what `compile` / `export` apply;
+- `modules`: a finished run's kept composition of a whole module (input and flags hashed), so
+  `compile` rebuilds a tuned module exactly as it was measured.
 
 Rows of another compiler version are kept (so an upgrade can be compared) but never
 returned by the lookups that apply configurations.
@@ -49,6 +51,11 @@ CREATE TABLE IF NOT EXISTS tuned (
   changes_numerics INTEGER NOT NULL, module TEXT NOT NULL, executable TEXT NOT NULL, run TEXT NOT NULL, t REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS tuned_key ON tuned (fingerprint, target, device, compiler);
 CREATE INDEX IF NOT EXISTS tuned_family ON tuned (family, target, device, compiler);
+CREATE TABLE IF NOT EXISTS modules (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, module_key TEXT NOT NULL, target TEXT NOT NULL, device TEXT NOT NULL,
+  compiler TEXT NOT NULL, scripts TEXT NOT NULL, baseline_ms REAL NOT NULL, ms REAL NOT NULL, module TEXT NOT NULL,
+  run TEXT NOT NULL, t REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS modules_key ON modules (module_key, target, device, compiler);
 """
 
 
@@ -174,14 +181,30 @@ class TuningDB:
              e.baseline_ms, e.ms, e.saved_ms, e.candidates, int(e.changes_numerics), e.module, e.executable, e.run,
              e.t or time.time()))
 
+    def record_module(self, module_key: str, target: str, device: str, compiler: str, scripts: dict[str, list[dict[str, Any]]],
+                      baseline_ms: float, ms: float, *, module: str, run: str) -> None:
+        """Append a finished run's kept result for a whole module: the script of each dispatch
+        (by fingerprint), as composed and measured together."""
+        self._write("INSERT INTO modules (module_key, target, device, compiler, scripts, baseline_ms, ms, module, run, t) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (module_key, target, device, compiler, dumps(scripts), baseline_ms, ms, module, run, time.time()))
+
+    def best_module(self, module_key: str, target: str, device: str, compiler: str) -> tuple[dict[str, Any], float, float] | None:
+        """The fastest kept composition of this module (scripts by fingerprint, baseline ms, ms)."""
+        rows = self._read("SELECT scripts, baseline_ms, ms FROM modules WHERE module_key = ? AND target = ? AND device = ? "
+                          "AND compiler = ? ORDER BY ms / baseline_ms, t DESC LIMIT 1", (module_key, target, device, compiler))
+        return (json.loads(rows[0][0]), rows[0][1], rows[0][2]) if rows else None
+
     # -- lookups (this compiler version only, as the key says) ------------------------------
 
-    def best(self, key: DispatchKey, *, exclude_run: str = "", allow_numerics: bool = False) -> TunedEntry | None:
-        """The kept configuration of `key` that saved the most time (None: never tuned)."""
+    def best(self, key: DispatchKey, *, exclude_run: str = "", allow_numerics: bool = False,
+             local: bool = False) -> TunedEntry | None:
+        """The kept configuration of `key` that saved the most time (None: never tuned); with
+        `local`, only configurations that need no module-wide flag (they act on that dispatch alone)."""
         rows = self._read(
             f"SELECT {_TUNED_COLS} FROM tuned WHERE fingerprint = ? AND target = ? AND device = ? AND compiler = ? AND run != ? "
-            "AND (changes_numerics = 0 OR ?) ORDER BY saved_ms DESC, t DESC LIMIT 1",
-            (key.fingerprint, key.target, key.device, key.compiler, exclude_run, int(allow_numerics)))
+            "AND (changes_numerics = 0 OR ?) AND (flags = '[]' OR NOT ?) ORDER BY saved_ms DESC, t DESC LIMIT 1",
+            (key.fingerprint, key.target, key.device, key.compiler, exclude_run, int(allow_numerics), int(local)))
         return _entry(rows[0]) if rows else None
 
     def similar(self, key: DispatchKey, limit: int = 3, *, exclude_run: str = "") -> list[TunedEntry]:
@@ -219,10 +242,10 @@ class TuningDB:
         """Counts per table, per target and device, and how many rows another compiler wrote."""
         out: dict[str, Any] = {"path": str(self.path), "compiler": compiler,
                                "size_bytes": self.path.stat().st_size if self.path.exists() else 0}
-        for table in ("measured", "tuned"):
-            total, other, dispatches = self._read(
-                f"SELECT COUNT(*), COALESCE(SUM(compiler != ?), 0), COUNT(DISTINCT fingerprint) FROM {table}", (compiler,))[0]
-            out[table] = {"rows": total, "other_compiler_rows": other, "dispatches": dispatches}
+        for table, what in (("measured", "fingerprint"), ("tuned", "fingerprint"), ("modules", "module_key")):
+            total, other, distinct = self._read(
+                f"SELECT COUNT(*), COALESCE(SUM(compiler != ?), 0), COUNT(DISTINCT {what}) FROM {table}", (compiler,))[0]
+            out[table] = {"rows": total, "other_compiler_rows": other, "dispatches" if what == "fingerprint" else "modules": distinct}
         out["by_target"] = [
             {"target": t, "device": d, "compiler": c, "dispatches_tuned": n, "modules": m}
             for t, d, c, n, m in self._read("SELECT target, device, compiler, COUNT(DISTINCT fingerprint), "
@@ -234,7 +257,7 @@ class TuningDB:
         """Delete failed measurements, rows of other compiler versions (with `other_compilers`),
         and all but the `keep` fastest measurements per dispatch (0: no limit); `tuned` rows are
         kept unless they are another compiler's. Returns the rows deleted per table."""
-        deleted = {"measured": 0, "tuned": 0}
+        deleted = {"measured": 0, "tuned": 0, "modules": 0}
         with self._lock:
             cur = self._db.cursor()
             cur.execute("BEGIN IMMEDIATE")

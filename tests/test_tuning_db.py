@@ -72,11 +72,15 @@ def test_other_compiler_versions_are_kept_but_never_applied(tmp_path: Path) -> N
     assert db.best(DispatchKey("a", "llvm-cpu", "cpu", "3.13.0"), exclude_run="r") is None  # a run never reuses itself
     assert db.best(DispatchKey("a", "llvm-cpu", "other cpu", "3.13.0")) is None
     assert [e.saved_ms for e in db.best_per_dispatch("llvm-cpu", "3.13.0")] == [pytest.approx(0.3)]
+    wide = _entry("a", "3.13.0", 0.4)
+    db.record_tuned(TunedEntry(**{**wide.__dict__, "flags": ["--iree-opt-data-tiling=true"]}))
+    assert db.best(DispatchKey("a", "llvm-cpu", "cpu", "3.13.0")).flags == ["--iree-opt-data-tiling=true"]
+    assert db.best(DispatchKey("a", "llvm-cpu", "cpu", "3.13.0"), local=True).saved_ms == pytest.approx(0.3)
     stats = db.stats("3.13.0")
-    assert stats["tuned"]["rows"] == 3 and stats["tuned"]["other_compiler_rows"] == 1 and stats["integrity"] == "ok"
+    assert stats["tuned"]["rows"] == 4 and stats["tuned"]["other_compiler_rows"] == 1 and stats["integrity"] == "ok"
     assert db.prune("3.13.0")["tuned"] == 0  # kept by default
     assert db.prune("3.13.0", other_compilers=True)["tuned"] == 1
-    assert db.stats("3.13.0")["tuned"]["rows"] == 2
+    assert db.stats("3.13.0")["tuned"]["rows"] == 3
 
 
 def _write_rows(path: str, writer: int, n: int) -> None:
@@ -123,8 +127,9 @@ def test_two_concurrent_searches_write_every_row(tmp_path: Path) -> None:
             "SELECT COUNT(*) FROM nodes WHERE how = 'compiled' AND id > 0").fetchone()[0]
         assert n == stored > 0
         assert sum(1 for r in rows if r["run"] == str((tmp_path / s.stem).resolve())) == stored
-    tuned = sqlite3.connect(db).execute("SELECT COUNT(*) FROM tuned").fetchone()[0]
-    assert tuned == 2 and TuningDB(db).stats("x")["integrity"] == "ok"
+    runs = sqlite3.connect(db).execute("SELECT COUNT(DISTINCT run), COUNT(DISTINCT fingerprint) FROM tuned").fetchone()
+    assert runs == (2, 2) and TuningDB(db).stats("x")["integrity"] == "ok"
+    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM modules").fetchone()[0] == 2
 
 
 def test_a_tuned_dispatch_is_reused_compiled_and_exported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
