@@ -106,7 +106,9 @@ def record_kept(db: TuningDB, workload: Workload, searched: Mapping[int, KernelS
                 export: SpecExport, *, run: str, baseline_ms: float, best_ms: float) -> int:
     """Record the kept composition of the whole module, and for each dispatch searched in this
     run the script the kept result gives it (empty: IREE's default) and the time it saved alone
-    in this module; returns the dispatch rows written."""
+    in this module; where that script is empty or sets module-wide flags (which act on the
+    other dispatches too), also the fastest configuration of that dispatch alone the search
+    measured, if it beat the baseline. Returns the dispatch rows written."""
     key = dispatch_key(workload, next(iter(kept))) if kept else None
     if key is not None:
         db.record_module(module_key(workload), key.target, key.device, key.compiler,
@@ -118,7 +120,8 @@ def record_kept(db: TuningDB, workload: Workload, searched: Mapping[int, KernelS
         script = kept.get(kernel, Script())
         db.record_tuned(_entry(workload, search, script, export, run))
         written += 1
-        if any(isinstance(t, SetFlag) for t in script.transforms):  # also its best configuration of its own
+        if not script.transforms or any(isinstance(t, SetFlag) for t in script.transforms):
+            # also its best configuration of its own, for modules where the kept flags are not set
             local = [n for n in search.tree.nodes[1:] if n.ok and n.latency_ms and n.latency_ms < search.baseline_ms
                      and not n.script.changes_numerics() and not any(isinstance(t, SetFlag) for t in n.script.transforms)]
             if local:
