@@ -22,7 +22,7 @@ from typing import Any
 
 from litecoop_mlir.apply import render_lowering_config, render_translation_info
 from litecoop_mlir.iree.mlir import new_context
-from litecoop_mlir.models.builtin import ranked_steps
+from litecoop_mlir.models.builtin import probe_steps, ranked_steps
 from litecoop_mlir.models.proposal import reply_schema
 from litecoop_mlir.models.request import ProposalRequest
 from litecoop_mlir.targets.strategy import DOCS
@@ -109,8 +109,14 @@ def _legal_moves(request: ProposalRequest, budget: Budget) -> list[dict[str, Any
 
 
 def _suggestions(request: ProposalRequest, n: int) -> list[dict[str, Any]]:
-    ranked = ranked_steps(request.kernel, request.node.script, request.target, request.machine, request.tried)
-    return [{"transforms": [transform_to_json(t) for t in moves], "estimate": round(est, 3)} for est, _, moves in ranked[:n]]
+    """The module-wide flags known to transform this class of kernel, untried, then the cost
+    model's best-estimated steps."""
+    r = request
+    probes = [{"transforms": [transform_to_json(t) for t in moves], "why": "known to transform this kind of kernel; untried"}
+              for moves in probe_steps(r.kernel, r.node.script, r.target, r.machine, r.tried)]
+    ranked = ranked_steps(r.kernel, r.node.script, r.target, r.machine, r.tried)
+    return (probes + [{"transforms": [transform_to_json(t) for t in moves], "estimate": round(est, 3)}
+                      for est, _, moves in ranked])[:n]
 
 
 def _config_ir(request: ProposalRequest) -> dict[str, str]:
