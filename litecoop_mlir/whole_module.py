@@ -197,9 +197,16 @@ def collect_options(workload: Workload, plans: list[DispatchPlan], searches: dic
             continue
         nodes = [n for n in searches[p.index].tree.nodes[1:] if n.script.transforms and _timed(n.measurement)
                  and n.measurement.median_ms < baseline_ms * 1.05]  # type: ignore[union-attr]
-        front = pareto_front(nodes, lambda n: (n.measurement.median_ms, n.measurement.numerical_error, n.measurement.size_bytes))
+        def front(ns: list[Any]) -> list[Any]:
+            objectives = lambda n: (n.measurement.median_ms, n.measurement.numerical_error, n.measurement.size_bytes)  # noqa: E731
+            return sorted(pareto_front(ns, objectives), key=lambda n: n.measurement.median_ms)[:per_dispatch]
+
+        # numerics-preserving options first: a script that changes rounding may dominate them
+        # (same measured error, faster) yet win only under --max-error
+        chosen = front([n for n in nodes if not n.script.changes_numerics()])
+        chosen += [n for n in front(nodes) if n not in chosen]
         opts = []
-        for n in sorted(front, key=lambda n: n.measurement.median_ms)[:per_dispatch]:
+        for n in chosen:
             m = n.measurement
             try:
                 cand = build_candidate(workload, {p.kernel: n.script})
