@@ -28,8 +28,8 @@ from litecoop_mlir.records import dumps
 from litecoop_mlir.reuse import dispatch_key, module_key
 from litecoop_mlir.spec import assemble_spec, export_spec, link_specs, with_usage
 from litecoop_mlir.targets.strategy import make_target, strategy_for
-from litecoop_mlir.transforms import IllegalTransform, Script, SetFlag, validate_step
-from litecoop_mlir.tuning_db import MATCHER_PLACEHOLDER, TuningDB
+from litecoop_mlir.transforms import FLAGS, IllegalTransform, Script, SetFlag, validate_step
+from litecoop_mlir.tuning_db import MATCHER_PLACEHOLDER, TunedEntry, TuningDB
 from litecoop_mlir.workload import BASELINE_FLAGS, Kernel, Workload, load_module
 
 #: iree-compile flags that choose the device / backend, and the target each value means.
@@ -132,6 +132,10 @@ def _choose(db: TuningDB, workload: Workload, kernels: list[Kernel]) -> tuple[di
         try:
             script = validate_step(k, Script(), Script.from_json(raw).transforms, workload.target)
             merge_flags({**scripts, k: script})
+            wide = [s.global_flags() for s in scripts.values()][:1]
+            if whole is None and wide and script.global_flags() != wide[0]:  # measured under other module-wide flags
+                raise IllegalTransform(f"it was tuned under module-wide flags {list(script.global_flags()) or 'none'}, "
+                                       f"the dispatches that saved more under {list(wide[0]) or 'none'}")
         except IllegalTransform as exc:
             u.status, u.detail = "left-out", str(exc)
             continue
@@ -211,6 +215,31 @@ def _tuned_flags(workload: Workload, scripts: dict[Kernel, Script], uses: dict[s
     return report
 
 
+_SCOPE = {spec.flag: spec.scope for spec in FLAGS.values()}
+
+
+def _module_wide(flags: dict[str, str]) -> dict[str, str]:
+    """The flags that re-form or re-configure the module (not the codegen-only ones)."""
+    return {n: v for n, v in flags.items() if _SCOPE.get(n, "global") == "global"}
+
+
+def _left_out_why(e: TunedEntry, mine: dict[str, str], flags: dict[str, str], wide: dict[str, str] | None,
+                  matched: dict[str, str]) -> str:
+    """Why the export cannot take `e` next to what it has taken ("" if it can): its configuration
+    was measured under its own module-wide flags, so every entry must share them."""
+    if not e.matcher and not all(t.get("op") == "flag" for t in e.script):
+        return "IREE does not apply a tuning spec to it; `litecoop-mlir-opt compile` configures it by executable substitution"
+    if wide is not None and _module_wide(mine) != wide:
+        return (f"it was tuned under module-wide flags {_module_wide(mine) or 'none'}, the dispatches that saved more "
+                f"under {wide or 'none'}")
+    clash = sorted(n for n, v in mine.items() if flags.get(n, v) != v)
+    if clash:
+        return f"needs {', '.join(clash)} set otherwise than dispatches that saved more"
+    if e.matcher and _matcher_signature(e.matcher) in matched:
+        return f"its matcher also matches {matched[_matcher_signature(e.matcher)]}, which saved more and is kept"
+    return ""
+
+
 def _matcher_signature(matcher: str) -> str:
     """What a matcher matches (its text without the configuration it yields)."""
     return "\n".join(line for line in matcher.splitlines() if "transform.param.constant" not in line)
@@ -229,22 +258,20 @@ def export_db(db: TuningDB, target: str, out_dir: Path, *, device: str | None = 
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     flags: dict[str, str] = {}
+    wide: dict[str, str] | None = None  # the module-wide flags of the first entry kept: all must share them
     specs, used, left = [], [], []
     matched: dict[str, str] = {}
     for e in sorted(entries, key=lambda e: -e.saved_ms):
         if not e.script:
             continue  # IREE's default was best: nothing to export
         mine = dict(f.split("=", 1) for f in e.flags if "=" in f)
-        clash = sorted(n for n, v in mine.items() if flags.get(n, v) != v)
-        flags_only = all(t.get("op") == "flag" for t in e.script)
-        why = ("IREE does not apply a tuning spec to it; `litecoop-mlir-opt compile` configures it by executable substitution"
-               if not e.matcher and not flags_only else f"needs {', '.join(clash)} set otherwise than dispatches that saved more"
-               if clash else f"its matcher also matches {matched[_matcher_signature(e.matcher)]}, which saved more and is kept"
-               if e.matcher and _matcher_signature(e.matcher) in matched else "")
+        why = _left_out_why(e, mine, flags, wide, matched)
         if why:
             left.append({**e.to_json(), "why": why})
             continue
+        wide = _module_wide(mine) if wide is None else wide
         flags.update(mine)
+        flags_only = all(t.get("op") == "flag" for t in e.script)
         used.append({**e.to_json(), "applied_by": "flags" if flags_only else "spec"})
         if flags_only:
             continue

@@ -181,13 +181,16 @@ def test_export_merges_by_saving_and_says_what_it_left_out(tmp_path: Path) -> No
     db.record_tuned(entry("a", tiles, [], matcher, 0.3))
     db.record_tuned(entry("b", tiles, [], matcher, 0.1))  # matches the same ops as a: a spec cannot tell them apart
     dt = Script((SetFlag("data_tiling", "true"),))
-    db.record_tuned(entry("c", dt, ["--iree-opt-data-tiling=true"], "", 0.2))  # flags alone
-    db.record_tuned(entry("d", Script((SetFlag("data_tiling", "false"),)), ["--iree-opt-data-tiling=false"], "", 0.05))
+    db.record_tuned(entry("c", dt, ["--iree-opt-data-tiling=true"], "", 0.2))  # module-wide: a was tuned without it
+    unroll = Script((SetFlag("loop_unrolling", "true"),))
+    db.record_tuned(entry("d", unroll, ["--iree-llvmcpu-loop-unrolling=true"], "", 0.15))  # codegen flags alone
+    db.record_tuned(entry("e", Script((SetFlag("loop_unrolling", "false"),)), ["--iree-llvmcpu-loop-unrolling=false"], "", 0.05))
     manifest = export_db(db, "llvm-cpu", tmp_path / "out")
-    assert [(d["fingerprint"], d["applied_by"]) for d in manifest["dispatches"]] == [("a", "spec"), ("c", "flags")]
+    assert [(d["fingerprint"], d["applied_by"]) for d in manifest["dispatches"]] == [("a", "spec"), ("d", "flags")]
     why = {d["fingerprint"]: d["why"] for d in manifest["left_out"]}
-    assert set(why) == {"b", "d"} and "also matches exe_a" in why["b"] and "--iree-opt-data-tiling" in why["d"]
-    assert (tmp_path / "out" / "flags.txt").read_text().split() == ["--iree-opt-data-tiling=true"]
+    assert set(why) == {"b", "c", "e"} and "also matches exe_a" in why["b"]
+    assert "module-wide" in why["c"] and "--iree-llvmcpu-loop-unrolling" in why["e"]
+    assert (tmp_path / "out" / "flags.txt").read_text().split() == ["--iree-llvmcpu-loop-unrolling=true"]
     spec = (tmp_path / "out" / "spec.mlir").read_text()
     parse_module(spec, "spec.mlir", new_context())
     assert spec.count("transform.iree.match.contraction") == 1
