@@ -12,7 +12,6 @@ from litecoop_mlir.errors import LitecoopError, UsageError
 from litecoop_mlir.iree.process import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, Limits
 from litecoop_mlir.records import dumps
 from litecoop_mlir.targets.strategy import TARGET_NAMES
-from litecoop_mlir.workload import BASELINE_FLAGS
 
 SUBCOMMANDS = ("compile", "export", "db")
 
@@ -46,7 +45,9 @@ def _parsers() -> dict[str, argparse.ArgumentParser]:
     _db_arg(e)
     e.add_argument("--target", default="llvm-cpu", choices=TARGET_NAMES)
     e.add_argument("--device", help="only entries timed on this device (as `db stats` lists them; default: any)")
-    e.add_argument("--for", dest="module", metavar="INPUT", help="only the dispatches of this module (formed for --target at O3)")
+    e.add_argument("--for", dest="module", metavar="INPUT",
+                   help="what `compile` would apply to this module (formed for --target at O3): its kept composition "
+                        "where it was tuned as a whole, else each dispatch's best known configuration")
     e.add_argument("-o", "--output", required=True, metavar="DIR", help="directory to write")
     d = argparse.ArgumentParser(prog="litecoop-mlir-opt db", allow_abbrev=False, description="Inspect or clean the tuning database.")
     d.add_argument("action", choices=("stats", "prune"))
@@ -109,14 +110,16 @@ def _export(args: argparse.Namespace, db, err: Console) -> int:
     out_dir = Path(args.output)
     if out_dir.exists() and not out_dir.is_dir():
         raise LitecoopError(f"{out_dir}: error: -o names a file; export writes a directory")
-    only = None
-    if args.module:
-        from litecoop_mlir.targets.strategy import make_target
-        from litecoop_mlir.workload import load_module
+    if args.module:  # what `compile` would apply to that module
+        from litecoop_mlir.drop_in import export_module
 
-        target = make_target(args.target)
-        only = {k.fingerprint for k in load_module(args.module, target, (*target.compile_flags, *BASELINE_FLAGS)).kernels()}
-    manifest = export_db(db, args.target, out_dir, device=args.device, only=only)
+        manifest = export_module(db, args.module, args.target, out_dir)
+        tuned = sum(1 for d in manifest["dispatches"] if d["status"] == "tuned")
+        err.file.write(f"wrote {out_dir}/spec.mlir, flags.txt, compile_flags.txt, manifest.json: {tuned} of "
+                       f"{len(manifest['dispatches'])} dispatches of {args.module} tuned\nbuild with: iree-compile "
+                       + " ".join([args.module, *manifest["build_flags"], *manifest["compile_flags"]]) + "\n")
+        return 0
+    manifest = export_db(db, args.target, out_dir, device=args.device)
     err.file.write(f"wrote {out_dir}/spec.mlir, flags.txt, compile_flags.txt, manifest.json: {len(manifest['dispatches'])} "
                    f"dispatches configured, {len(manifest['left_out'])} left out (see manifest.json)\n"
                    "build with: iree-compile <your flags> " + " ".join(manifest["compile_flags"]) + "\n")

@@ -30,9 +30,10 @@ KERNELS = Path(__file__).resolve().parent.parent / "kernels"
 CLI = [sys.executable, "-m", "litecoop_mlir.cli"]
 
 
-def _tune(kernel: str, out: Path, budget: int, db: str) -> dict:
+def _tune(kernel: str, out: Path, budget: int, db: str, again: bool = False) -> dict:
     work = out / (Path(kernel).stem + ("" if db else "-nodb"))
-    optimize(str(KERNELS / kernel), work, OptimizeOptions(budget=budget, db=db))
+    if not (again and (work / "summary.json").exists()):
+        optimize(str(KERNELS / kernel), work, OptimizeOptions(budget=budget, db=db))
     return json.loads((work / "summary.json").read_text()) | {"work_dir": str(work)}
 
 
@@ -58,9 +59,16 @@ def _builds(kernel: str, summary: dict, db: str, out: Path, rounds: int, repetit
     dropin = d / "compile.vmfb"
     subprocess.run([*CLI, "compile", str(KERNELS / kernel), "-o", str(dropin), *w.base_flags], check=True, env=env)
     subprocess.run([*CLI, "export", "--for", str(KERNELS / kernel), "-o", str(d / "export")], check=True, env=env)
-    flags = (d / "export" / "compile_flags.txt").read_text().split()
+    flags = (d / "export" / "compile_flags.txt").read_text().split()  # what `compile` applies to this module
     api = d / "python-api.vmfb"
-    ireec.compile_file(str(KERNELS / kernel), output_file=str(api), extra_args=[*w.base_flags, *flags])
+    for attempt in range(3):  # iree-compile is not always deterministic (a stack allocation at its limit)
+        try:
+            ireec.compile_file(str(KERNELS / kernel), output_file=str(api), extra_args=[*w.base_flags, *flags])
+            break
+        except ireec.CompilerToolError as exc:
+            print(f"  iree.compiler attempt {attempt + 1} failed: {str(exc).splitlines()[4][:160]}")
+    else:
+        return ["  the iree.compiler build failed 3 times"]
     vmfbs = {"O3 baseline": Path(base.vmfb), "best.vmfb": Path(summary["work_dir"]) / "best.vmfb",
              "litecoop-mlir-opt compile": dropin, "iree.compiler + export": api}
     lines = []
@@ -84,20 +92,21 @@ def main() -> int:
     ap.add_argument("--compare", action="store_true", help="also tune encoder_layer without the database")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--repetitions", type=int, default=10)
+    ap.add_argument("--builds-only", action="store_true", help="reuse the runs already in --out; build and time again")
     args = ap.parse_args()
     out = Path(args.out)
-    if out.exists() and any(out.iterdir()):
+    if out.exists() and any(out.iterdir()) and not args.builds_only:
         print(f"{out} is not empty: choose a fresh --out", file=sys.stderr)
         return 2
     db = str(out / "tuning.db")
-    mlp = _tune("mlp.mlir", out, args.budget, db)
-    enc = _tune("encoder_layer.mlir", out, args.budget, db)
+    mlp = _tune("mlp.mlir", out, args.budget, db, args.builds_only)
+    enc = _tune("encoder_layer.mlir", out, args.budget, db, args.builds_only)
     reused = (enc.get("tuning_db") or {}).get("dispatches_reused", 0)
     print(f"mlp: {mlp['speedup']:.2f}x ({mlp['candidates']} candidates); encoder_layer: {enc['speedup']:.2f}x "
           f"({enc['candidates']} candidates), {reused} dispatch(es) reused from the database")
     print("\n".join(_where_budget_went(enc)))
     if args.compare:
-        alone = _tune("encoder_layer.mlir", out, args.budget, "")
+        alone = _tune("encoder_layer.mlir", out, args.budget, "", args.builds_only)
         print(f"encoder_layer without the database, same budget: {alone['speedup']:.2f}x ({alone['candidates']} candidates)")
         print("\n".join(_where_budget_went(alone)))
     for kernel, summary in (("mlp.mlir", mlp), ("encoder_layer.mlir", enc)):
