@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,12 @@ from litecoop_mlir.workload import Kernel, Workload, load_workload
 
 REPO = Path(__file__).resolve().parent.parent
 KERNELS = REPO / "kernels"
+
+def pytest_configure(config: pytest.Config) -> None:
+    """No test ever reads or writes the user's tuning database (module-scoped fixtures run
+    before the per-test one below)."""
+    os.environ["LITECOOP_DB"] = os.path.join(tempfile.mkdtemp(prefix="litecoop-test-db-"), "tuning.db")
+
 
 @pytest.fixture(autouse=True)
 def _own_tuning_db(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:

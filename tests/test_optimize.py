@@ -11,6 +11,7 @@ import pytest
 from litecoop_mlir.cli import main
 from litecoop_mlir.models.openai_model import OpenAIProposer
 from litecoop_mlir.models.pool import load_roster
+from litecoop_mlir.search.mcts import SearchConfig
 from litecoop_mlir.testing.openai_server import OpenAIServer, write_roster
 from litecoop_mlir.tune import OptimizeOptions, optimize
 
@@ -46,7 +47,8 @@ def test_three_models_on_test_server_survive_garbage(small_matmul_path: Path, tm
               "mid": ["500", "illegal"], "big": ["drop", "drop", "ok", "empty"]}
     with OpenAIServer(script=script, seed=3) as server:
         roster = load_roster(_roster(tmp_path / "roster.toml", server.base_url))
-        opts = OptimizeOptions(budget=8, roster=tuple(roster), **FAST)
+        # one step per reply: the budget takes 8 good replies, so the turn passes between models
+        opts = OptimizeOptions(budget=8, roster=tuple(roster), search=SearchConfig(children_per_expansion=1), **FAST)
         result = optimize(str(small_matmul_path), tmp_path / "run", opts)
     s = result.to_json()
     called = [m for m, st in s["models"].items() if st["calls"]]

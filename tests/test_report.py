@@ -24,7 +24,7 @@ def run_dir(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("report")
     src = tmp / "small.mlir"
     src.write_text(SMALL_CONV_S2)  # im2col, probed first, wins ~3.5x on AVX2 and AVX-512 code
-    optimize(str(src), tmp / "run", OptimizeOptions(budget=3, search_repetitions=2, repetitions=2, final_rounds=1))
+    optimize(str(src), tmp / "run", OptimizeOptions(budget=3, search_repetitions=2, repetitions=2, final_rounds=1, db=""))
     return tmp / "run"
 
 
