@@ -130,15 +130,16 @@ def _choose(db: TuningDB, workload: Workload, kernels: list[Kernel]) -> tuple[di
         else:
             u.status = "default-best"
     scripts: dict[Kernel, Script] = {}
+    wide: tuple[str, ...] | None = None  # the module-wide flags of the first script kept
     for k, raw, _ in sorted(found, key=lambda f: -f[2]):
         u = uses[k.executable]
         try:
             script = validate_step(k, Script(), Script.from_json(raw).transforms, workload.target)
             merge_flags({**scripts, k: script})
-            wide = [s.global_flags() for s in scripts.values()][:1]
-            if whole is None and wide and script.global_flags() != wide[0]:  # measured under other module-wide flags
+            if whole is None and wide is not None and script.global_flags() != wide:  # measured under other flags
                 raise IllegalTransform(f"it was tuned under module-wide flags {list(script.global_flags()) or 'none'}, "
-                                       f"the dispatches that saved more under {list(wide[0]) or 'none'}")
+                                       f"the dispatches that saved more under {list(wide) or 'none'}")
+            wide = script.global_flags() if wide is None else wide
         except IllegalTransform as exc:
             u.status, u.detail = "left-out", str(exc)
             continue

@@ -97,7 +97,10 @@ def matcher_for(workload: Workload, kernel: Kernel, script: Script) -> str:
     configures its compilation_info in any module ("" if the script changes no codegen attribute)."""
     if not script.changes_codegen():
         return ""
-    target_kernel = codegen_target(workload, kernel, script, script.global_flags())
+    return _matcher(codegen_target(workload, kernel, script, script.global_flags()), script)
+
+
+def _matcher(target_kernel: Kernel, script: Script) -> str:
     info = render_compilation_info(target_kernel, script.resolve(target_kernel), new_context())
     return render_matcher(target_kernel, MATCHER_PLACEHOLDER.lstrip("@"), info)
 
@@ -136,11 +139,13 @@ def _entry(workload: Workload, search: KernelSearch, script: Script, export: Spe
     kernel = search.kernel
     node = search.tree.by_key.get(script.key(kernel))
     ms = node.latency_ms if node is not None and node.ok and node.latency_ms else search.baseline_ms
-    try:
-        matcher = matcher_for(workload, kernel, script)
-        target_exe = codegen_target(workload, kernel, script, script.global_flags()).executable
-    except IllegalTransform:
-        matcher, target_exe = "", ""
+    matcher, target_exe = "", ""
+    if script.changes_codegen():
+        try:
+            target_kernel = codegen_target(workload, kernel, script, script.global_flags())
+            matcher, target_exe = _matcher(target_kernel, script), target_kernel.executable
+        except IllegalTransform:
+            pass
     if matcher and export is not None and not export.applied.get(target_exe):
         matcher = ""  # IREE dropped the spec for it here: only `compile` (by substitution) applies it
     g, c = merge_flags({kernel: script})

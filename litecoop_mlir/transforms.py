@@ -734,11 +734,13 @@ def _grid(choices: tuple[tuple[int, ...], ...], cap: int) -> Iterator[tuple[int,
 
 
 def legal_tile_sizes(kernel: Kernel, script: Script, level: str, target: TargetLike = "llvm-cpu", *,
-                     machine: MachineModel | None = None, cap: int = 48) -> tuple[list[tuple[int, ...]], int]:
+                     machine: MachineModel | None = None, cap: int = 48,
+                     space: MoveSpace | None = None) -> tuple[list[tuple[int, ...]], int]:
     """The tile-size tuples of `level` that are legal after `script`, jointly (every rule at
     once), up to `cap`, and how many legal ones were found. Small grids are enumerated whole;
-    large ones (many loops) as the current tuple with one or two loops changed."""
-    space = next((sp for sp in move_spaces(kernel, script, target) if sp.op == "tile" and sp.level == level), None)
+    large ones (many loops) as the current tuple with one or two loops changed. `space`: the
+    level's move space, where the caller has it already."""
+    space = space or next((sp for sp in move_spaces(kernel, script, target) if sp.op == "tile" and sp.level == level), None)
     if space is None:
         return [], 0
     current = script.resolve(effective_kernel(kernel, script)).tile_map.get(level) or tuple(c[0] for c in space.choices)

@@ -88,7 +88,8 @@ def _legal_moves(request: ProposalRequest, budget: Budget) -> list[dict[str, Any
     for sp in move_spaces(k, script, request.target):
         entry: dict[str, Any]
         if sp.op == "tile":
-            legal, total = legal_tile_sizes(k, script, sp.level, request.target, machine=request.machine, cap=budget.tuples)
+            legal, total = legal_tile_sizes(k, script, sp.level, request.target, machine=request.machine, cap=budget.tuples,
+                                            space=sp)
             entry = {"op": "tile", "level": sp.level, "meaning": DOCS.get(sp.level, ""),
                      "current": list(current.tile_map.get(sp.level, ())), "legal_sizes": [list(t) for t in legal]}
             if total > len(legal):
