@@ -102,7 +102,7 @@ def write_compile_script(work: Path, workload: Workload, flags: Sequence[str]) -
              "# the compiler (default: iree-compile on PATH, the version named in summary.json).",
              "set -euo pipefail", 'here="$(cd "$(dirname "$0")" && pwd)"',
              '"${IREE_COMPILE:-iree-compile}" "$here/input.mlir" \\',
-             *[f"  {arg(f)} \\" for f in (*workload.base_flags, *flags)],
+             *[f"  {arg(f)} \\" for f in (*workload.baseline_flags, *flags)],
              '  -o "${1:-$here/rebuilt.vmfb}"']
     path = work / "compile.sh"
     path.write_text("\n".join(lines) + "\n")

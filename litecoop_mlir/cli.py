@@ -41,6 +41,8 @@ examples:
   litecoop-mlir-opt kernels/matmul_512.mlir --target llvm-cpu --baseline-only
   litecoop-mlir-opt kernels/mlp.mlir --baseline-only --json
   litecoop-mlir-opt kernels/matmul_512.mlir --apply script.json -o spec.mlir
+  litecoop-mlir-opt kernels/mlp.mlir --pipeline data-tiling          (build under pipelines/data-tiling.pipeline, time it)
+  litecoop-mlir-opt kernels/mlp.mlir --search-pipelines --budget 48 --work-dir runs/mlp-p
   litecoop-mlir-opt --print-prompt runs/mm 0:4 --model big --models rosters/openai.toml
   litecoop-mlir-opt compile kernels/mlp.mlir -o mlp.vmfb --iree-hal-target-device=local \
       --iree-hal-local-target-device-backends=llvm-cpu --iree-llvmcpu-target-cpu=host --iree-opt-level=O3
@@ -85,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--models", metavar="ROSTER.toml", default=os.environ.get("LITECOOP_ROSTER"),
                    help="model roster (default: $LITECOOP_ROSTER, else the built-in offline proposers)")
     s.add_argument("--resume", action="store_true", help="continue the run stored in --work-dir (same input and target)")
-    s.add_argument("--budget", type=int, default=64, help="candidates to compile and measure (default %(default)s)")
+    s.add_argument("--budget", type=int, help="candidates to compile and measure (default 64)")
     s.add_argument("--time-budget", type=float, metavar="SECONDS", help="stop the search after this long")
     s.add_argument("--lambda", dest="lam", type=float, default=UCTConfig.lam, help="bias toward cheap models in [0,1] (default %(default)s)")
     s.add_argument("--exploration", type=float, default=UCTConfig.exploration, help="UCT exploration constant C (default %(default)s)")
@@ -107,6 +109,19 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-db", action="store_true", help="neither reuse nor record anything in a tuning database")
     s.add_argument("--retune", action="store_true", help="search dispatches the tuning database has tuned already "
                    "(their best known configuration is measured first)")
+    pl = p.add_argument_group("pass pipelines")
+    pl.add_argument("--pipeline", metavar="FILE|NAME",
+                    help="a pass pipeline file, or the name of one in pipelines/ (see --list-pipelines): alone, build the "
+                         "module under it, check it against IREE's default and time both side by side; with --budget, "
+                         "search codegen under it; with --search-pipelines, the pipeline search starts from it")
+    pl.add_argument("--search-pipelines", action="store_true",
+                    help="search pass pipelines first (at most --pipeline-share of the budget), then codegen under the best")
+    pl.add_argument("--pipeline-share", type=float, default=0.35, metavar="F",
+                    help="with --search-pipelines: the largest share of the budget pipelines may take (default %(default)s)")
+    pl.add_argument("--pipeline-branches", type=int, default=2, metavar="K",
+                    help="with --search-pipelines: pipelines that get a codegen subtree (probed side by side, the best "
+                         "continued; default %(default)s)")
+    pl.add_argument("--list-pipelines", action="store_true", help="list the shipped pipelines and exit")
     s.add_argument("--cost-basis", choices=("params", "price"), default="params", help="what makes a model expensive (default %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="seed for inputs and search (default 0)")
     p.add_argument("--repetitions", type=int, default=10, help="benchmark repetitions for final numbers (default 10)")
@@ -178,6 +193,8 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         roster = list(load_roster(args.models)) if args.models else None
         print_prompt(args.print_prompt[0], args.print_prompt[1], out, args.model, roster)
         return 0
+    if args.list_pipelines:
+        return _list_pipelines(out)
     _check_output(args.output)
     if args.select:
         return _select(args, out, err)
@@ -191,6 +208,8 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     target = make_target(args.target, args.arch)
     if args.apply:
         return _apply(args, target, limits, out, err)
+    if args.pipeline and args.budget is None and not args.search_pipelines and not args.baseline_only:
+        return _apply_pipeline(args, limits, out, err)
     if not args.baseline_only:
         return _search(args, limits, out, err)
     with tempfile.TemporaryDirectory(prefix="litecoop-") as tmp:
@@ -266,6 +285,56 @@ def _apply(args: argparse.Namespace, target, limits: Limits, out: Console, err: 
     return 0
 
 
+def _pipeline(args: argparse.Namespace):
+    from litecoop_mlir.pipeline import IllegalPipeline, resolve_pipeline
+
+    if not args.pipeline:
+        return None
+    try:
+        return resolve_pipeline(args.pipeline)
+    except IllegalPipeline as exc:
+        raise LitecoopError(f"error: {exc}") from None
+
+
+def _list_pipelines(out: Console) -> int:
+    from litecoop_mlir.pipeline import load_pipeline, shipped_pipelines
+
+    table = Table(title="shipped pass pipelines (pipelines/)")
+    for col in ("name", "what it is for", "targets", "applies to", "flags"):
+        table.add_column(col, overflow="fold")
+    for name, path in shipped_pipelines().items():
+        p = load_pipeline(path)
+        table.add_row(name, p.doc, " ".join(p.targets) or "any", " ".join(p.applies_to), "\n".join(p.flags()) or "(none)")
+    out.print(table)
+    return 0
+
+
+def _apply_pipeline(args: argparse.Namespace, limits: Limits, out: Console, err: Console) -> int:
+    from litecoop_mlir.pipeline import IllegalPipeline
+    from litecoop_mlir.pipeline_level import apply_pipeline
+
+    pipeline = _pipeline(args)
+    work_dir = Path(args.work_dir or "litecoop-out")
+    try:
+        with err.status(f"building {args.input} under {pipeline.name or 'the pipeline'} and IREE's default"):
+            summary = apply_pipeline(args.input, work_dir, pipeline, target=args.target, arch=args.arch, function=args.function,
+                                     limits=limits, seed=args.seed, rounds=3, repetitions=args.repetitions)
+    except IllegalPipeline as exc:
+        raise LitecoopError(f"{args.pipeline}: error: {exc}") from None
+    if summary["status"] != "ok":
+        raise LitecoopError(f"{args.input}: error: under {args.pipeline} the module {summary['status']}: {summary['error']}")
+    err.print(f"{pipeline.describe()}: {fmt_ms(summary['pipeline_ms'])} ms against IREE's default {fmt_ms(summary['default_ms'])} ms "
+              f"(x{summary['speedup']:.3f}, side by side); dispatches {summary['dispatches_default']} -> "
+              f"{summary['dispatches_pipeline']}; max rel. error {summary['max_rel_error']:.2g}")
+    err.print(f"artifacts in {work_dir}/: pipeline.txt, compile_flags.txt, best.vmfb, summary.json")
+    text = dumps(summary, indent=1) + "\n" if args.json else (work_dir / "pipeline.txt").read_text()
+    if args.output:
+        _write_output(args.output, text)
+    else:
+        out.file.write(text)
+    return 0
+
+
 def _select(args: argparse.Namespace, out: Console, err: Console) -> int:
     from litecoop_mlir.pareto import select_point
 
@@ -292,7 +361,8 @@ def _search_options(args: argparse.Namespace, limits: Limits, err: Console):
     from litecoop_mlir.models.pool import load_roster
     from litecoop_mlir.tune import OptimizeOptions
 
-    if args.budget < 1:
+    budget = 64 if args.budget is None else args.budget
+    if budget < 1:
         raise UsageError("error: --budget must be at least 1")
     roster = None
     if args.models:
@@ -307,10 +377,12 @@ def _search_options(args: argparse.Namespace, limits: Limits, err: Console):
             raise ValueError("--workers must be at least 1")
         return OptimizeOptions(
             target=args.target, arch=args.arch, function=args.function, roster=roster, cost_basis=args.cost_basis,
-            budget=args.budget, time_budget_s=args.time_budget, search=search, seed=args.seed,
+            budget=budget, time_budget_s=args.time_budget, search=search, seed=args.seed,
             repetitions=args.repetitions, limits=limits, workers=args.workers, executor=args.executor,
             ray_address=args.ray_address, min_share=args.min_share, pareto_points=args.pareto_points,
             max_error=args.max_error, db="" if args.no_db else args.db, retune=args.retune,
+            pipeline=_pipeline(args), search_pipelines=args.search_pipelines, pipeline_share=args.pipeline_share,
+            pipeline_branches=args.pipeline_branches,
         )
     except ValueError as exc:
         raise UsageError(f"error: {exc}") from None
@@ -319,11 +391,13 @@ def _search_options(args: argparse.Namespace, limits: Limits, err: Console):
 def _search(args: argparse.Namespace, limits: Limits, out: Console, err: Console) -> int:
     from litecoop_mlir.progress import SearchProgress, print_result
     from litecoop_mlir.tune import optimize
+    from litecoop_mlir.two_level import optimize_two_level
 
     options = _search_options(args, limits, err)
     work_dir = Path(args.work_dir or "litecoop-out")
-    with SearchProgress(err, args.budget) as progress:
-        result = optimize(args.input, work_dir, options, on_event=progress.on_event, resume=args.resume)
+    run = optimize_two_level if options.search_pipelines else optimize
+    with SearchProgress(err, options.budget) as progress:
+        result = run(args.input, work_dir, options, on_event=progress.on_event, resume=args.resume)
     print_result(result, err)
     if args.json:
         text = dumps(json.loads((work_dir / "summary.json").read_text()), indent=1) + "\n"
@@ -333,8 +407,9 @@ def _search(args: argparse.Namespace, limits: Limits, out: Console, err: Console
         _write_output(args.output, text)
     else:
         out.file.write(text)
+    store = f"{work_dir}/{result.pipeline['branch']}/run.db" if result.pipeline and result.pipeline.get("branch") else "run.db"
     err.print(f"artifacts in {work_dir}/: spec.mlir, compile_flags.txt, compile.sh, best.vmfb, summary.json, pareto.json, "
-              "candidates.jsonl, report.html, run.db")
+              f"candidates.jsonl, report.html, {store}")
     return 0
 
 

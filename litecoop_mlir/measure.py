@@ -144,6 +144,7 @@ class Evaluator:
     _cache_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _inflight: dict[str, threading.Event] = field(default_factory=dict, repr=False)
     _interrupted: set[str] = field(default_factory=set, repr=False)
+    preset_reference: bool = False
     _by_binary: dict[str, Measurement] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -166,8 +167,16 @@ class Evaluator:
         return self._reference
 
     def baseline(self) -> Measurement:
-        """Measure the input module at the base flags and keep its outputs as the reference."""
+        """Measure the input module at the base flags and keep its outputs as the reference
+        (with `preset_reference`: check them against it, as any candidate)."""
         return self._evaluate(Candidate(self.workload.source), reference=True)
+
+    def use_reference(self, other: Evaluator) -> None:
+        """Check every output here, the baseline's too, against `other`'s reference (same inputs):
+        a run under a pass pipeline is checked against IREE's default, not against itself."""
+        self.seed, self._inputs = other.seed, other.inputs
+        self._reference, self._reference64 = other.reference, other._reference64
+        self.preset_reference = True
 
     def interrupted(self) -> list[str]:
         """Keys of the candidates whose measuring was stopped, or is in flight now (about to be)."""
@@ -258,7 +267,7 @@ class Evaluator:
         if not run.ok:
             m.status, m.error = run.status, run.error
             return False
-        if reference:
+        if reference and not self.preset_reference:
             self._reference = run.outputs
             self._reference64 = self._float64_reference(cdir.parent / "float64")
             m.max_abs_error = m.max_rel_error = 0.0

@@ -58,6 +58,28 @@ class SearchProgress:
         self.progress.update(self.task, description=f"{exe} best {fmt_ms(self.best.get(exe))} ms")
 
 
+def _print_pipeline(p: dict | None, console: Console) -> None:
+    """The pipeline level: what it tried and chose, and default vs pipeline vs result side by side."""
+    if not p:
+        return
+    tree = p.get("searched")
+    if tree:
+        console.print(f"pipeline search: {len(tree['nodes'])} pipelines, {tree['spent']} candidates, {tree['model_calls']} "
+                      f"model calls; {tree['stop_reason']}")
+    if "default_ms" in p:
+        console.print(f"under pipeline [bold]{p['pipeline']}[/bold] (pipeline.txt; dispatches {p['dispatches_default']} -> "
+                      f"{p['dispatches_pipeline']}), side by side: IREE default {fmt_ms(p['default_ms'])} ms, pipeline "
+                      f"{fmt_ms(p['pipeline_ms'])} ms, result {fmt_ms(p['best_ms'])} ms: [bold]{p['speedup_vs_default']:.2f}x[/bold] "
+                      "over IREE's default")
+    elif tree:
+        console.print("the pipeline search kept IREE's default pipeline")
+    for b in p.get("branches") or []:
+        rounds = [x for x in b.get("probe_rounds_side_by_side_ms") or [] if x == x]
+        console.print(f"  branch {b['dir']}: {b['pipeline']}: pipeline alone {fmt_ms(b['pipeline_level_ms'])} ms, after a "
+                      f"{p['probe_budget']}-candidate codegen probe {fmt_ms(min(rounds) if rounds else b['probe_best_ms'])} ms"
+                      + ("  <- continued" if b["pipeline"] == p.get("winner") else ""))
+
+
 def print_result(result: OptimizeResult, console: Console) -> None:
     """Per-dispatch and per-model tables, and the re-measured whole-module result."""
     t = Table(title="dispatches (searched: whole module with one dispatch changed)")
@@ -88,6 +110,7 @@ def print_result(result: OptimizeResult, console: Console) -> None:
         f"whole module, re-measured side by side ({len(rounds['baseline'])} interleaved rounds): "
         f"baseline {fmt_ms(result.baseline_ms)} ms, best {fmt_ms(result.best_ms)} ms, speedup [bold]{result.speedup:.2f}x[/bold]"
     )
+    _print_pipeline(result.pipeline, console)
     whole = result.whole_module or {}
     held = whole.get("proxy_held_out") or {}
     if held.get("modules"):

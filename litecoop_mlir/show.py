@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tempfile
 from pathlib import Path
@@ -22,10 +23,37 @@ from litecoop_mlir.transforms import IllegalTransform, Script
 from litecoop_mlir.workload import Workload, load_workload
 
 
+def run_dir(work_dir: str) -> str:
+    """Where a run's store is: the directory itself, or for a two-level run (--search-pipelines)
+    the codegen branch it continued (`summary.json` → `pipeline.branch`)."""
+    top = Path(work_dir)
+    if not RunStore.exists(top) and (top / "summary.json").is_file():
+        branch = (json.loads((top / "summary.json").read_text()).get("pipeline") or {}).get("branch")
+        if branch and RunStore.exists(top / branch):
+            return str(top / branch)
+    return work_dir
+
+
 def _open(work_dir: str) -> RunStore:
     if not RunStore.exists(Path(work_dir)):
         raise LitecoopError(f"{work_dir}: error: no run store (run.db) here")
     return RunStore.in_dir(Path(work_dir))
+
+
+def _show_pipeline_tree(work_dir: str, console: Console) -> None:
+    """The pipeline level of a two-level run: every pipeline measured, with its dispatch count."""
+    path = Path(work_dir) / "pipelines" / "tree.json"
+    if not path.is_file():
+        return
+    tree = json.loads(path.read_text())
+    t = Table(title=f"pipeline level: {len(tree['nodes'])} pipelines, {tree['spent']} candidates; {tree['stop_reason']}")
+    for col in ("node", "parent", "move", "by", "status", "ms", "vs start", "dispatches"):
+        t.add_column(col, overflow="fold")
+    for n in tree["nodes"]:
+        sp = n.get("speedup_vs_start")
+        t.add_row(str(n["id"]), str(n["parent"] if n["parent"] is not None else "-"), n["move"] or "(start)", n["proposer"],
+                  n["status"], fmt_ms(n["latency_ms"]), f"{sp:.3f}x" if sp else "-", str(n["dispatches"]))
+    console.print(t)
 
 
 def _parse_node(spec: str, names: dict[int, str]) -> tuple[int, int]:
@@ -51,10 +79,16 @@ def _workload(store: RunStore, work_dir: str) -> Workload:
     if not path.exists():
         path = Path(tempfile.mkdtemp(prefix="litecoop-show-")) / Path(meta.get("input", "input.mlir")).name
         path.write_text(meta["source"])
-    return load_workload(str(path), make_target(meta["target"], meta.get("arch", "")), function=meta.get("function"))
+    w = load_workload(str(path), make_target(meta["target"], meta.get("arch", "")), function=meta.get("function"))
+    stored = tuple(meta.get("base_flags") or ())
+    if len(stored) > len(w.base_flags) and stored[: len(w.base_flags)] == w.base_flags:  # a run under a pass pipeline
+        w = dataclasses.replace(w, base_flags=stored, pipeline_flags=stored[len(w.base_flags):])
+    return w
 
 
 def show_run(work_dir: str, console: Console) -> None:
+    _show_pipeline_tree(work_dir, console)
+    work_dir = run_dir(work_dir)
     store = _open(work_dir)
     meta = store.meta()
     names = {i: exe for i, exe, _ in store.dispatches()}
@@ -83,6 +117,7 @@ def _describe(r: NodeRow) -> str:
 
 def show_node(work_dir: str, spec: str, console: Console) -> None:
     """Print a node's script, its measurement and the configured MLIR of its dispatch."""
+    work_dir = run_dir(work_dir)
     store = _open(work_dir)
     names = {i: exe for i, exe, _ in store.dispatches()}
     d, nid = _parse_node(spec, names)
@@ -127,6 +162,7 @@ def prompt_messages(work_dir: str, spec: str, model: str | None = None,
     """The exact messages the model `model` (default: the one the node names to expand it next)
     would get at node `spec` of the stored run now: (model, messages). The roster is the run's
     (`roster`, else the names it stored, sizes and prices unknown)."""
+    work_dir = run_dir(work_dir)
     store = _open(work_dir)
     try:
         names = {i: exe for i, exe, _ in store.dispatches()}

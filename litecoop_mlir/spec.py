@@ -184,7 +184,7 @@ def export_spec(workload: Workload, scripts: Mapping[Kernel, Script], out_dir: P
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     global_flags, codegen_flags = merge_flags(scripts)
-    flags = global_flags + codegen_flags
+    flags = workload.pipeline_flags + global_flags + codegen_flags
     configs: dict[Kernel, KernelConfig] = {}
     for kernel, script in scripts.items():
         if script.changes_codegen():

@@ -35,6 +35,8 @@ from litecoop_mlir.measure import Backend, Evaluator, LocalBackend
 from litecoop_mlir.models.caller import ModelCaller
 from litecoop_mlir.models.pool import OFFLINE_ROSTER, ModelPool, ModelSpec
 from litecoop_mlir.models.preflight import check_roster
+from litecoop_mlir.pipeline import Pipeline
+from litecoop_mlir.pipeline_level import final_comparison
 from litecoop_mlir.profile import ModuleProfile, Profiler
 from litecoop_mlir.records import Candidate, EventKind, How, Measurement, Status, failure
 from litecoop_mlir.reuse import Reuse, consult, dispatch_key, record_kept
@@ -90,6 +92,11 @@ class OptimizeOptions:
             result are recorded in it.
         retune: search dispatches the database has tuned already (their best known
             configuration is measured first).
+        pipeline: the pass pipeline the codegen search runs under (its flags join the base
+            flags; numbers are still checked against IREE's default); None: IREE's default.
+        search_pipelines / pipeline_share / pipeline_branches: for `two_level.optimize_two_level`:
+            search pipelines first with at most `pipeline_share` of the budget, then codegen
+            under the best `pipeline_branches` of them (`optimize` itself ignores these).
     """
 
     target: str = "llvm-cpu"
@@ -114,6 +121,10 @@ class OptimizeOptions:
     max_error: float | None = None
     db: str | None = None
     retune: bool = False
+    pipeline: Pipeline | None = None
+    search_pipelines: bool = False
+    pipeline_share: float = 0.35
+    pipeline_branches: int = 2
 
     def __post_init__(self) -> None:
         if self.budget < 1:
@@ -124,6 +135,10 @@ class OptimizeOptions:
             raise ValueError("executor must be local or ray")
         if self.repetitions < 1 or self.search_repetitions < 1 or self.final_rounds < 1 or self.finalists < 1:
             raise ValueError("repetitions, rounds and finalists must be at least 1")
+        if not 0.0 < self.pipeline_share < 1.0:
+            raise ValueError("the pipeline share of the budget must be in (0, 1)")
+        if self.pipeline_branches < 1:
+            raise ValueError("pipeline branches must be at least 1")
 
 
 @dataclass
@@ -186,6 +201,7 @@ class OptimizeResult:
     kept: str = "baseline"
     export_check: dict[str, Any] | None = None
     tuning_db: dict[str, Any] | None = None
+    pipeline: dict[str, Any] | None = None  # under a pass pipeline: it, its tree, default vs pipeline vs best
 
     @property
     def speedup(self) -> float:
@@ -230,6 +246,7 @@ class OptimizeResult:
             "kept": self.kept,
             "export_check": self.export_check,
             "tuning_db": self.tuning_db,
+            "pipeline": self.pipeline,
             "notes": self.notes,
         }
 
@@ -334,6 +351,8 @@ class _Run:
     db: TuningDB | None = None
     reuse: dict[int, Reuse] = field(default_factory=dict)
     db_summary: dict[str, Any] | None = None
+    default: Evaluator | None = None  # IREE's default build (the reference) under a pipeline
+    default_baseline: Measurement | None = None
 
     @property
     def run_id(self) -> str:
@@ -435,7 +454,8 @@ def _load(source: str, work: Path, options: OptimizeOptions, resume: bool) -> _R
     notes: list[str] = []
     roster = _usable_roster(options, notes)
     target = make_target(options.target, options.arch)
-    workload = load_workload(source, target, function=options.function, limits=options.limits)
+    workload = load_workload(source, target, function=options.function, limits=options.limits,
+                             pipeline_flags=options.pipeline.flags() if options.pipeline else ())
     kernels = workload.kernels()
     store = _open_store(work, workload, options, resume)
     (work / "input.mlir").write_text(workload.source)
@@ -456,13 +476,25 @@ def _load(source: str, work: Path, options: OptimizeOptions, resume: bool) -> _R
 
 
 def _measure_baseline(run: _Run) -> Measurement:
-    """IREE's default configuration, measured: the reference for numbers and speed."""
+    """IREE's default configuration, measured: the reference for numbers and speed. Under a
+    pass pipeline, the pipeline's module is the baseline of the codegen search, and its numbers
+    (and every candidate's) are checked against IREE's default build."""
+    if run.workload.pipeline_flags:
+        default = dataclasses.replace(run.workload, base_flags=run.workload.baseline_flags, pipeline_flags=(),
+                                      _configured={}, _kernels={}, _reshaped={})
+        reference = Evaluator(default, run.work / "eval" / "default", seed=run.options.seed, repetitions=1, backend=run.backend)
+        first = reference.baseline()
+        if not first.ok:
+            raise LitecoopError(f"error: IREE's default build, the numerical reference, did not run: {first.error}")
+        run.evaluator.use_reference(reference)
+        run.default, run.default_baseline = reference, first
     baseline = run.evaluator.baseline()
     if baseline.compile_only:
         raise LitecoopError(f"error: cannot search for {run.workload.target.name}: {baseline.error}; the search needs "
                             "timings (use --baseline-only or --apply for compile-only checks)")
     if not baseline.ok:
-        raise LitecoopError(f"error: the baseline did not run ({baseline.status.value}): {baseline.error}")
+        what = "the pipeline's build" if run.workload.pipeline_flags else "the baseline"
+        raise LitecoopError(f"error: {what} did not run ({baseline.status.value}): {baseline.error}")
     run.store.put_measurement(baseline.key, baseline)
     return baseline
 
@@ -690,6 +722,22 @@ def _record_kept(run: _Run, searched: _Searched, final: _Final) -> None:
     }
 
 
+def _pipeline_summary(run: _Run, baseline: Measurement, best_vmfb: Path) -> dict[str, Any] | None:
+    """Under a pass pipeline: the pipeline (written to pipeline.txt), its dispatch set against
+    the default's, and IREE's default, the pipeline's build and the result timed side by side."""
+    o, w = run.options, run.workload
+    if o.pipeline is None or run.default is None or run.default_baseline is None:
+        return None
+    (run.work / "pipeline.txt").write_text(o.pipeline.text() if o.pipeline.name else
+                                          Pipeline(o.pipeline.passes, o.pipeline.options, name="searched",
+                                                   doc=f"the pipeline of this run on {w.filename}").text())
+    side = final_comparison(w, run.evaluator.inputs, run.default_baseline, Path(baseline.vmfb), best_vmfb,
+                            o.final_rounds, o.repetitions)
+    out = {"pipeline": o.pipeline.describe(), "flags": list(o.pipeline.flags()), "file": "pipeline.txt",
+           "dispatches_default": len(run.default.workload.kernels()), "dispatches_pipeline": len(run.kernels), **side}
+    return out
+
+
 def _write_results(run: _Run, searched: _Searched, final: _Final, baseline: Measurement) -> OptimizeResult:
     """Export the spec and the best module, store the summary, and draw every artifact from the store."""
     w = run.workload
@@ -707,6 +755,7 @@ def _write_results(run: _Run, searched: _Searched, final: _Final, baseline: Meas
                   **(run.backend.describe() if hasattr(run.backend, "describe") else {})},
         whole_module=searched.whole, kept=final.kept, export_check=final.check.to_json(), tuning_db=run.db_summary,
     )
+    result.pipeline = _pipeline_summary(run, baseline, run.work / "best.vmfb")
     summary = result.to_json()
     summary["phases_s"] = dict(run.phases_s)  # load, baseline, search, finalize (the rest of wall_s: these artifacts)
     sessions, wall = run.store.sessions()

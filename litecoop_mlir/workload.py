@@ -9,7 +9,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from iree.compiler import ir
 from iree.compiler.dialects import iree_codegen, linalg
@@ -19,6 +19,9 @@ from litecoop_mlir.iree.compiler import configure
 from litecoop_mlir.iree.mlir import new_context, parse_module, shaped, str_attr, walk
 from litecoop_mlir.iree.process import Limits
 from litecoop_mlir.iree.targets import Target
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: Baseline flags every compile starts from (a fair baseline, see IREE_NOTES).
 BASELINE_FLAGS: tuple[str, ...] = ("--iree-opt-level=O3",)
@@ -323,7 +326,9 @@ class Workload:
         function: the entry function's name (without `@`).
         inputs / outputs: the entry function's argument and result specs.
         target: the backend it is compiled for.
-        base_flags: flags every compile of this workload uses (target flags + baseline).
+        base_flags: flags every compile of this workload uses (target flags + baseline + pipeline).
+        pipeline_flags: the part of `base_flags` a pass pipeline adds (`--pipeline`): what
+            exported artifacts must carry beyond the baseline.
     """
 
     name: str
@@ -335,9 +340,16 @@ class Workload:
     target: Target
     base_flags: tuple[str, ...]
     limits: Limits = field(default_factory=Limits)
+    pipeline_flags: tuple[str, ...] = ()
     _configured: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
     _kernels: dict[tuple[str, ...], tuple[Kernel, ...]] = field(default_factory=dict, repr=False)
     _reshaped: dict[tuple[str, tuple[str, ...]], Kernel | None] = field(default_factory=dict, repr=False)
+
+    @property
+    def baseline_flags(self) -> tuple[str, ...]:
+        """`base_flags` without the pipeline's: how IREE's default builds this module."""
+        n = len(self.pipeline_flags)
+        return self.base_flags[: len(self.base_flags) - n] if n else self.base_flags
 
     def configured_ir(self, extra_flags: tuple[str, ...] = ()) -> str:
         """The module compiled to executable-configurations under the base flags plus `extra_flags` (cached)."""
@@ -359,6 +371,14 @@ class Workload:
                 found = [dataclasses.replace(k, reshape=functools.partial(self.reshaped, k)) for k in found]
             self._kernels[key] = tuple(found)
         return list(self._kernels[key])
+
+    def dispatch_graph(self, extra_flags: tuple[str, ...] = (), shares: dict[str, float] | None = None) -> nx.DiGraph:
+        """The dispatches under `extra_flags` and the data flowing between them (read at the flow
+        phase; nodes carry root kind, loops, flops, calls and `shares` of the time where given)."""
+        from litecoop_mlir.dispatch_graph import dispatch_graph
+
+        flow = configure(self.source, self.filename, self.target, (*self.base_flags, *extra_flags), self.limits, phase="flow")
+        return dispatch_graph(flow, self.kernels(extra_flags), shares)
 
     def dispatch_under(self, kernel: Kernel, flags: tuple[str, ...]) -> Kernel | None:
         """`kernel` as configured under extra global flags, or None if the dispatch changed shape."""
@@ -435,6 +455,7 @@ def load_workload(
     function: str | None = None,
     extra_base_flags: tuple[str, ...] = (),
     limits: Limits = Limits(),
+    pipeline_flags: tuple[str, ...] = (),
 ) -> Workload:
     """Parse and verify an input module and find its entry function's static signature."""
     text, filename = read_source(path)
@@ -471,6 +492,7 @@ def load_workload(
         inputs=inputs,
         outputs=outputs,
         target=target,
-        base_flags=(*target.compile_flags, *BASELINE_FLAGS, *extra_base_flags),
+        base_flags=(*target.compile_flags, *BASELINE_FLAGS, *extra_base_flags, *pipeline_flags),
         limits=limits,
+        pipeline_flags=pipeline_flags,
     )

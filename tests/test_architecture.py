@@ -13,11 +13,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "litecoop_mlir"
 LAYERS = [
     ("records", "errors", "secrets", "__init__"),
     ("iree.*",),
-    ("workload", "targets.*"),
-    ("transforms", "apply", "spec"),
+    ("workload", "targets.*", "dispatch_graph"),
+    ("transforms", "apply", "spec", "pipeline"),
     ("measure", "executor", "ray_backend", "profile", "pareto", "store", "tuning_db", "baseline", "models.*"),
-    ("search.*", "whole_module", "reuse", "report", "show", "artifacts", "drop_in"),
-    ("tune",),
+    ("search.*", "whole_module", "reuse", "report", "show", "artifacts", "drop_in", "pipeline_level"),
+    ("tune", "two_level"),
     ("progress", "cli", "cli_db", "testing.*"),
 ]
 MAX_FUNCTION_LINES = 80

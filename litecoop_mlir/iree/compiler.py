@@ -33,8 +33,10 @@ class CompileResult:
         return self.status is Status.OK
 
 
-def configure(source: str, filename: str, target: Target, flags: Sequence[str], limits: Limits) -> str:
-    """Run IREE up to executable-configurations and return that IR (root ops marked).
+def configure(source: str, filename: str, target: Target, flags: Sequence[str], limits: Limits,
+              phase: str = "executable-configurations") -> str:
+    """Run IREE up to executable-configurations (or another `phase`, e.g. `flow`) and return
+    that IR (root ops marked when configured).
 
     Raises InputError with IREE's first diagnostic when the module does not compile.
     """
@@ -48,7 +50,7 @@ def configure(source: str, filename: str, target: Target, flags: Sequence[str], 
                 src,
                 *flags,
                 "--iree-codegen-add-tuner-attributes",
-                "--compile-to=executable-configurations",
+                f"--compile-to={phase}",
                 "-o",
                 out,
             ],

@@ -12,6 +12,7 @@ import time
 from abc import ABC, abstractmethod
 from typing import Callable
 
+from litecoop_mlir.models.pipeline_request import PipelineProposal, PipelineRequest
 from litecoop_mlir.models.proposal import Proposal, Step
 from litecoop_mlir.models.request import CallOutcome, ProposalRequest
 from litecoop_mlir.transforms import IllegalTransform
@@ -26,6 +27,10 @@ class Proposer(ABC):
     @abstractmethod
     def propose(self, request: ProposalRequest, on_step: OnStep | None = None) -> CallOutcome:
         """One turn: never raises for a bad or missing answer (that is the outcome's status)."""
+
+    def propose_pipeline(self, request: PipelineRequest) -> CallOutcome:
+        """One pipeline-level turn (`CallOutcome.pipeline`); proposers that cannot edit pipelines say `empty`."""
+        return CallOutcome(None, "empty", "this proposer does not edit pass pipelines")
 
 
 class OfflineProposer(Proposer):
@@ -44,6 +49,20 @@ class OfflineProposer(Proposer):
     @abstractmethod
     def suggest(self, request: ProposalRequest) -> Proposal:
         """The proposal; raises IllegalTransform when nothing legal and untried is left."""
+
+    def propose_pipeline(self, request: PipelineRequest) -> CallOutcome:
+        t0 = time.monotonic()
+        try:
+            p = self.suggest_pipeline(request)
+            out = CallOutcome(None, pipeline=p, reply_excerpt=p.reasoning[:500])
+        except IllegalTransform as exc:
+            out = CallOutcome(None, "empty", str(exc))
+        out.latency_s = time.monotonic() - t0
+        return out
+
+    def suggest_pipeline(self, request: PipelineRequest) -> PipelineProposal:
+        """Pipeline moves; raises IllegalTransform when this proposer has none."""
+        raise IllegalTransform("this proposer does not edit pass pipelines")
 
 
 __all__ = ["OfflineProposer", "OnStep", "Proposer"]

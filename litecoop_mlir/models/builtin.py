@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from litecoop_mlir.models.base import OfflineProposer
+from litecoop_mlir.models.pipeline_heuristic import heuristic_pipeline, random_pipeline
+from litecoop_mlir.models.pipeline_request import PipelineProposal, PipelineRequest
 from litecoop_mlir.models.proposal import Proposal, Step
 from litecoop_mlir.models.request import NodeView, ProposalRequest
 from litecoop_mlir.targets.strategy import strategy_for
@@ -384,6 +386,9 @@ class HeuristicProposer(OfflineProposer):
         steps_out = (*probes, *((*extra, *t) for _, _, t in chosen))
         return Proposal(tuple(Step(t) for t in steps_out), self._next(request, promising), reasoning)
 
+    def suggest_pipeline(self, request: PipelineRequest) -> PipelineProposal:
+        return heuristic_pipeline(request)
+
     @staticmethod
     def _next(request: ProposalRequest, promising: bool) -> str:
         """Keep the turn while the model predicts gains; otherwise pass it to the next larger model."""
@@ -400,6 +405,9 @@ class HeuristicProposer(OfflineProposer):
 
 class RandomProposer(OfflineProposer):
     """Draws random legal moves (one or two per step) and a random next model."""
+
+    def suggest_pipeline(self, request: PipelineRequest) -> PipelineProposal:
+        return random_pipeline(request)
 
     def suggest(self, request: ProposalRequest) -> Proposal:
         rng = random.Random(request.seed)

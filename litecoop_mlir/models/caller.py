@@ -8,6 +8,7 @@ from typing import Mapping
 from litecoop_mlir.models.base import OnStep, Proposer
 from litecoop_mlir.models.builtin import BUILTIN_PROPOSERS
 from litecoop_mlir.models.openai_model import OpenAIProposer
+from litecoop_mlir.models.pipeline_request import PipelineRequest
 from litecoop_mlir.models.pool import ModelPool, ModelSpec
 from litecoop_mlir.models.request import CallOutcome, ProposalRequest
 from litecoop_mlir.secrets import redact
@@ -33,7 +34,13 @@ class ModelCaller:
 
     def call(self, name: str, request: ProposalRequest, on_step: OnStep | None = None) -> CallOutcome:
         """One turn of model `name`; `on_step` gets steps early from streaming endpoints."""
-        out = self._proposers[name].propose(request, on_step)
+        return self._account(name, self._proposers[name].propose(request, on_step))
+
+    def call_pipeline(self, name: str, request: PipelineRequest) -> CallOutcome:
+        """One pipeline-level turn of model `name` (`CallOutcome.pipeline`)."""
+        return self._account(name, self._proposers[name].propose_pipeline(request))
+
+    def _account(self, name: str, out: CallOutcome) -> CallOutcome:
         out.error, out.reply_excerpt = redact(out.error), redact(out.reply_excerpt)  # a server may echo the key
         if out.proposal is not None and out.proposal.reasoning:
             out.proposal = dataclasses.replace(out.proposal, reasoning=redact(out.proposal.reasoning))

@@ -17,8 +17,10 @@ from typing import Any
 
 import openai
 
+from litecoop_mlir.models import pipeline_request
 from litecoop_mlir.models.base import OnStep, Proposer
 from litecoop_mlir.models.cassette import Cassette
+from litecoop_mlir.models.pipeline_request import PipelineRequest
 from litecoop_mlir.models.pool import ModelSpec
 from litecoop_mlir.models.prompt import corrective_message, render_messages
 from litecoop_mlir.models.proposal import (
@@ -94,8 +96,30 @@ class OpenAIProposer(Proposer):
         out.latency_s = time.monotonic() - t0
         return out
 
+    def propose_pipeline(self, request: PipelineRequest) -> CallOutcome:
+        """A pipeline-level turn: the pipeline prompt, its schema, one corrective re-ask."""
+        out = CallOutcome(None)
+        t0 = time.monotonic()
+        messages: list[dict[str, Any]] = pipeline_request.render_messages(request)
+        try:
+            for _ in range(2):
+                text = self._complete(messages, out, schema=("pipeline_proposal", pipeline_request.reply_schema()))
+                out.reply_excerpt = text[:500]
+                try:
+                    out.pipeline = pipeline_request.parse_reply(text, request)
+                    out.status, out.error = "ok", ""
+                    break
+                except InvalidReply as exc:
+                    out.status, out.error = "invalid", str(exc)
+                    messages = [*messages, {"role": "assistant", "content": text[:4000]},
+                                pipeline_request.corrective_message(str(exc))]
+        except EndpointUnavailable as exc:
+            out.status, out.error = "unavailable", str(exc)
+        out.latency_s = time.monotonic() - t0
+        return out
+
     def _complete(self, messages: list[dict[str, Any]], out: CallOutcome, stream: StepStream | None = None,
-                  on_step: OnStep | None = None) -> str:
+                  on_step: OnStep | None = None, schema: tuple[str, dict[str, Any]] | None = None) -> str:
         """One chat completion (from the cassette when replaying; recorded when recording)."""
         if self.cassette is not None and self.cassette.mode == "replay":
             out.requests += 1
@@ -106,13 +130,13 @@ class OpenAIProposer(Proposer):
             out.completion_tokens += int(row.get("completion_tokens") or 0)
             return str(row.get("reply") or "")
         tokens = (out.prompt_tokens, out.completion_tokens)
-        text = self._complete_live(messages, out, stream, on_step)
+        text = self._complete_live(messages, out, stream, on_step, schema)
         if self.cassette is not None:
             self.cassette.record(self.spec.model, messages, text, out.prompt_tokens - tokens[0], out.completion_tokens - tokens[1])
         return text
 
     def _complete_live(self, messages: list[dict[str, Any]], out: CallOutcome, stream: StepStream | None = None,
-                       on_step: OnStep | None = None) -> str:
+                       on_step: OnStep | None = None, schema: tuple[str, dict[str, Any]] | None = None) -> str:
         """One chat completion with retries; returns the reply text (may be empty)."""
         attempt = 0
         while True:
@@ -121,8 +145,8 @@ class OpenAIProposer(Proposer):
                 kwargs.update(stream=True, stream_options={"include_usage": True})
             fmt = RESPONSE_FORMATS[self._format]
             if fmt == "json_schema":
-                kwargs["response_format"] = {"type": "json_schema",
-                                             "json_schema": {"name": "proposal", "strict": True, "schema": reply_schema()}}
+                name, body = schema or ("proposal", reply_schema())
+                kwargs["response_format"] = {"type": "json_schema", "json_schema": {"name": name, "strict": True, "schema": body}}
             elif fmt == "json_object":
                 kwargs["response_format"] = {"type": "json_object"}
             out.requests += 1

@@ -137,7 +137,7 @@ def reply_schema() -> dict[str, Any]:
     }
 
 
-def _json_object(text: str) -> Any:
+def json_object(text: str) -> Any:
     """The JSON value in a reply: the whole text, a ```json fence, or the outermost {...}."""
     text = text.strip()
     fence = re.search(r"```(?:json)?\s*(.*?)```", text, re.S)
@@ -173,7 +173,7 @@ def parse_reply(
         raise InvalidReply("empty reply")
     if len(text) > MAX_REPLY_CHARS:
         raise InvalidReply(f"reply longer than {MAX_REPLY_CHARS} characters")
-    data = _json_object(text)
+    data = json_object(text)
     if isinstance(data, dict) and "transforms" in data and "steps" not in data:
         data = {**data, "steps": [{"transforms": data.pop("transforms")}]}
     try:

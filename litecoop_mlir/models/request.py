@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from litecoop_mlir.models.pipeline_request import PipelineProposal
 from litecoop_mlir.models.proposal import Proposal
 from litecoop_mlir.transforms import MachineModel, Script
 from litecoop_mlir.workload import Kernel
@@ -82,3 +83,4 @@ class CallOutcome:
     retries: int = 0
     requests: int = 0
     reply_excerpt: str = ""
+    pipeline: PipelineProposal | None = None  # a pipeline-level turn's answer

@@ -121,6 +121,8 @@ def prompt_following_responder(quality: float, invalid_rate: float = 0.0) -> Res
         names = [m["name"] for m in models] or ["unknown"]
         if rng.random() < invalid_rate:
             return "I would tile the loops more aggressively and enable data tiling."
+        if "current_pipeline" in ctx:
+            return _pipeline_reply(ctx, names, quality, rng)
         base = list((ctx.get("current") or {}).get("script", []))
         tried = {_canonical(t.get("script", [])) for t in ctx.get("tried", [])}
         tried |= {_canonical(c.get("script", [])) for c in ctx.get("children", [])}
@@ -144,6 +146,24 @@ def prompt_following_responder(quality: float, invalid_rate: float = 0.0) -> Res
         return json.dumps({"steps": steps, "next_model": nxt, "reasoning": "simulated: follows the prompt"})
 
     return respond
+
+
+def _pipeline_reply(ctx: dict[str, Any], names: list[str], quality: float, rng: random.Random) -> str:
+    """A pipeline-level turn read from the prompt alone: suggested moves with probability
+    `quality`, else listed legal moves at random (with their fields copied, meaning dropped)."""
+    legal = [{k: v for k, v in m.items() if k != "meaning"} for m in ctx.get("legal_moves", [])]
+    rng.shuffle(legal)
+    pool = [*ctx.get("suggested_moves", []), *legal] if rng.random() < quality else legal
+    steps, seen = [], set()
+    for m in pool:
+        key = json.dumps(m, sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            steps.append([m])
+        if len(steps) >= 3:
+            break
+    return json.dumps({"steps": steps or [[{"op": "set", "name": "none"}]], "next_model": rng.choice(names),
+                       "reasoning": "simulated: follows the pipeline prompt"})
 
 
 _CANNED = {
