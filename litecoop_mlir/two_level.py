@@ -86,12 +86,24 @@ def optimize_two_level(source: str, work_dir: str | Path, options: OptimizeOptio
     db = options.db if options.db != "" else str(work / "tuning.db")
     rest = max(len(chosen), options.budget - int(tree["spent"]))
     probe = max(1, rest // (2 * len(chosen))) if len(chosen) > 1 else rest
-    probes = {n["id"]: _branch(source, work, n, options, probe, db, on_event) for n in chosen}
+    probes, failed = {}, []
+    for n in chosen:  # iree-compile is not always deterministic: a pipeline that built once may fail now
+        try:
+            probes[n["id"]] = _branch(source, work, n, options, probe, db, on_event)
+        except LitecoopError as exc:
+            failed.append({"node": n["id"], "pipeline": n["pipeline"], "error": str(exc)})
+    if not probes:  # every branch failed: codegen under the start of the pipeline search
+        root = tree["nodes"][0]
+        chosen, probe = [root], rest
+        probes[root["id"]] = _branch(source, work, root, options, rest, db, on_event)
+    chosen = [n for n in chosen if n["id"] in probes]
     picked, timed = _pick(probes, chosen, options.seed)
     result = probes[picked["id"]]
-    if len(chosen) > 1:
-        result = _branch(source, work, picked, options, rest - probe * (len(chosen) - 1), db, on_event)
-    return _finish(work, result, tree, chosen, probes, picked, timed, probe)
+    final_budget = rest - probe * (len(chosen) - 1)
+    if final_budget > probe:
+        result = _branch(source, work, picked, options, final_budget, db, on_event)
+    result.notes.extend(f"branch n{f['node']} ({f['pipeline']}) was dropped: {f['error']}" for f in failed)
+    return _finish(work, result, tree, chosen, probes, picked, timed, probe, failed)
 
 
 def _pick(probes: dict[int, OptimizeResult], chosen: list[dict[str, Any]], seed: int) -> tuple[dict[str, Any], dict[str, list[float]]]:
@@ -107,7 +119,8 @@ def _pick(probes: dict[int, OptimizeResult], chosen: list[dict[str, Any]], seed:
 
 
 def _finish(work: Path, result: OptimizeResult, tree: dict[str, Any], chosen: list[dict[str, Any]],
-            probes: dict[int, OptimizeResult], picked: dict[str, Any], timed: dict[str, list[float]], probe: int) -> OptimizeResult:
+            probes: dict[int, OptimizeResult], picked: dict[str, Any], timed: dict[str, list[float]], probe: int,
+            failed: list[dict[str, Any]]) -> OptimizeResult:
     """Copy the winner's artifacts up and write the two-level summary."""
     for name in ARTIFACTS:
         src = result.work_dir / name
@@ -130,14 +143,14 @@ def _finish(work: Path, result: OptimizeResult, tree: dict[str, Any], chosen: li
                 pool.record(name, **{k: v for k, v in dataclasses.asdict(st).items()})
     summary = json.loads((result.work_dir / "summary.json").read_text())
     whole = result.to_json()
-    for key in ("models", "model_calls", "largest_model_share", "total_cost_usd"):
+    for key in ("models", "model_calls", "largest_model_share", "total_cost_usd", "notes"):
         summary[key] = whole[key]
     section = dict(summary.get("pipeline") or {})
     section.update(searched=tree, branch=str(branch), probe_budget=probe,
                    branches=[{"node": n["id"], "pipeline": n["pipeline"], "dir": f"branches/n{n['id']}",
                               "pipeline_level_ms": n["latency_ms"], "probe_best_ms": probes[n["id"]].best_ms,
                               "probe_rounds_side_by_side_ms": timed.get(f"n{n['id']}")} for n in chosen],
-                   winner=picked["pipeline"])
+                   winner=picked["pipeline"], failed_branches=failed)
     summary["pipeline"] = section
     summary["budget_spent"] = {"pipelines": tree["spent"], **{f"n{n['id']}": probes[n["id"]].to_json()["candidates"] for n in chosen},
                                "winner_total": result.to_json()["candidates"]}
