@@ -9,7 +9,8 @@
 3. Successive halving: each branch is searched with an equal probe budget; their results are
    timed side by side with IREE's default; the winner is resumed with what is left.
    Branches share a tuning database, so a dispatch a pipeline leaves unchanged (same
-   executable content) keeps the configuration another branch found for it, at no budget.
+   executable content) starts from the configuration another branch kept for it (measured
+   first) and is searched on from there.
 The winner's artifacts are copied into the work directory; `summary.json` → `pipeline`
 holds the tree, each branch's probe, the side-by-side times and the dispatch counts.
 """
@@ -70,7 +71,8 @@ def _pipeline_of(node: dict[str, Any]) -> Pipeline | None:
 def _branch(source: str, work: Path, node: dict[str, Any], o: OptimizeOptions, budget: int, db: str,
             on_event: Callable[[Kernel, Event], None]) -> OptimizeResult:
     bdir = work / "branches" / f"n{node['id']}"
-    opts = dataclasses.replace(o, pipeline=_pipeline_of(node), search_pipelines=False, budget=budget, db=db)
+    # retune: a dispatch another branch left unchanged starts from what that branch kept, and is still searched
+    opts = dataclasses.replace(o, pipeline=_pipeline_of(node), search_pipelines=False, budget=budget, db=db, retune=True)
     return optimize(source, bdir, opts, on_event=on_event, resume=RunStore.exists(bdir))
 
 
