@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import statistics
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -26,6 +25,7 @@ from litecoop_mlir.records import Candidate, Measurement, dumps
 from litecoop_mlir.search.pipelines import PipelineNode, PipelineSearch
 from litecoop_mlir.search.uct import UCTConfig
 from litecoop_mlir.targets.strategy import make_target
+from litecoop_mlir.whole_module import median_of_timed
 from litecoop_mlir.workload import Workload, load_workload
 
 
@@ -90,11 +90,6 @@ def side_by_side(workload: Workload, inputs: tuple[Path, ...], vmfbs: dict[str, 
                                  rounds=rounds, repetitions=repetitions)
 
 
-def _median(xs: list[float]) -> float:
-    ok = [x for x in xs if x == x]
-    return statistics.median(ok) if ok else float("nan")
-
-
 def apply_pipeline(source: str, work: Path, pipeline: Pipeline, *, target: str, arch: str, function: str | None,
                    limits: Limits, seed: int, rounds: int, repetitions: int) -> dict[str, Any]:
     """Build the module under `pipeline` without searching: check its numbers against IREE's
@@ -113,7 +108,7 @@ def apply_pipeline(source: str, work: Path, pipeline: Pipeline, *, target: str, 
     if m.ok and base.ok:
         timed = side_by_side(w, evaluator.inputs, {"default": Path(base.vmfb), "pipeline": Path(m.vmfb)}, rounds, repetitions)
         summary.update(dispatches_pipeline=len(w.kernels(pipeline.flags())), rounds_ms=timed,
-                       default_ms=_median(timed["default"]), pipeline_ms=_median(timed["pipeline"]),
+                       default_ms=median_of_timed(timed["default"]), pipeline_ms=median_of_timed(timed["pipeline"]),
                        measurement=f"whole module, {w.target.name} ({w.target.device}), median of {rounds} interleaved "
                                    f"rounds of {repetitions} repetitions each")
         summary["speedup"] = summary["default_ms"] / summary["pipeline_ms"]
@@ -129,7 +124,7 @@ def final_comparison(workload: Workload, inputs: tuple[Path, ...], default: Meas
     """IREE's default, the pipeline's build and the final module, timed side by side."""
     vmfbs = {"default": Path(default.vmfb), "pipeline": pipeline_vmfb, "best": best_vmfb}
     timed = side_by_side(workload, inputs, vmfbs, rounds, repetitions)
-    med = {k: _median(v) for k, v in timed.items()}
+    med = {k: median_of_timed(v) for k, v in timed.items()}
     return {"rounds_ms": timed, "default_ms": med["default"], "pipeline_ms": med["pipeline"], "best_ms": med["best"],
             "speedup_vs_default": med["default"] / med["best"], "pipeline_speedup": med["default"] / med["pipeline"],
             "measurement": f"whole module, {workload.target.name}, median of {rounds} interleaved rounds of {repetitions} "

@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
-import statistics
 from pathlib import Path
 from typing import Any, Callable
 
@@ -34,6 +33,7 @@ from litecoop_mlir.records import dumps
 from litecoop_mlir.search.mcts import Event
 from litecoop_mlir.store import RunStore
 from litecoop_mlir.tune import OptimizeOptions, OptimizeResult, _prepare_work_dir, _usable_roster, optimize
+from litecoop_mlir.whole_module import median_of_timed
 from litecoop_mlir.workload import Kernel
 
 #: Files of the winning branch copied to the top of the work directory.
@@ -116,7 +116,7 @@ def _pick(probes: dict[int, OptimizeResult], chosen: list[dict[str, Any]], seed:
     w = first.workload
     inputs = Evaluator(w, first.work_dir / "eval", seed=seed).inputs  # the inputs that branch ran on
     timed = side_by_side(w, inputs, {f"n{n['id']}": probes[n["id"]].work_dir / "best.vmfb" for n in chosen}, 3, 10)
-    med = {k: statistics.median([x for x in v if x == x] or [float("inf")]) for k, v in timed.items()}
+    med = {k: median_of_timed(v, empty=float("inf")) for k, v in timed.items()}
     return min(chosen, key=lambda n: med[f"n{n['id']}"]), timed
 
 

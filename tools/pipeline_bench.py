@@ -24,14 +24,10 @@ from litecoop_mlir.measure import Evaluator
 from litecoop_mlir.targets.strategy import make_target
 from litecoop_mlir.tune import OptimizeOptions, optimize
 from litecoop_mlir.two_level import optimize_two_level
+from litecoop_mlir.whole_module import median_of_timed
 from litecoop_mlir.workload import load_workload
 
 KERNELS = Path(__file__).resolve().parent.parent / "kernels"
-
-
-def _med(xs: list[float]) -> float:
-    ok = [x for x in xs if x == x]
-    return statistics.median(ok) if ok else float("nan")
 
 
 def _spread(xs: list[float]) -> float:
@@ -55,7 +51,7 @@ def _run(kernel: str, out: Path, budget: int, rounds: int, repetitions: int) -> 
     vmfbs = {"default": Path(base.vmfb), "codegen-only": plain / "best.vmfb", "pipeline+codegen": two / "best.vmfb",
              "pipeline+codegen rebuilt by compile.sh": rebuilt}
     timed = benchmark_interleaved(vmfbs, w.function, ev.inputs, w.target, w.limits, rounds=rounds, repetitions=repetitions)
-    med = {k: _med(v) for k, v in timed.items()}
+    med = {k: median_of_timed(v) for k, v in timed.items()}
     p = res.pipeline or {}
     tree = p.get("searched") or {}
     return {"kernel": kernel, "budget": budget, "rounds_ms": timed, "median_ms": med,

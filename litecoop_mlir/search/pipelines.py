@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -29,6 +28,7 @@ from litecoop_mlir.models.pipeline_request import PipelineRequest
 from litecoop_mlir.pipeline import IllegalPipeline, PassRegistry, Pipeline, PipelineMove, legal_pipeline_moves
 from litecoop_mlir.records import Candidate, Measurement, Status
 from litecoop_mlir.search.uct import UCTConfig, uct_score
+from litecoop_mlir.whole_module import median_of_timed
 from litecoop_mlir.workload import Workload
 
 #: A round must make the best pipeline this much faster for the level to get another round.
@@ -141,8 +141,8 @@ class PipelineSearch:
                                       w.function, self.evaluator.inputs, w.target, w.limits, rounds=rounds,
                                       repetitions=repetitions)
         for n in pick:
-            ok_rounds = [x for x in timed[str(n.id)] if x == x]
-            n.retimed_ms = statistics.median(ok_rounds) if ok_rounds else None
+            ms = median_of_timed(timed[str(n.id)])
+            n.retimed_ms = ms if ms == ms else None
 
     # ----- the loop --------------------------------------------------------------------
 
