@@ -462,6 +462,9 @@ def _violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy, machi
                 yield f"{level}[{i}] = {s} tiles a parallel loop; it must be 0"
             if bound and s > bound:
                 yield f"{level}[{i}] = {s} exceeds the loop bound {bound}"
+            default = kernel.default_tiles.get(level, ())
+            if i in kernel.packed_inner_loops and i < len(default) and s != default[i]:
+                yield f"{level}[{i}] = {s} re-tiles a packed inner loop (the data layout fixed it at {default[i]})"
     if not target.cpu_tile_rules:
         return
     # Nesting: inner tiles divide the enclosing tile (or the loop bound), unless peeled.
@@ -509,8 +512,11 @@ def _register_tile_violations(kernel: Kernel, tiles: dict[str, tuple[int, ...]],
     """A contraction's register tile: power-of-two contiguous widths that fill whole SIMD
     registers, and accumulators plus operands within the machine's vector registers."""
     par, red = tiles.get("vector_common_parallel", ()), tiles.get("vector_reduction", ())
-    m_i, n_i = kernel.dims["m"][-1], kernel.dims["n"][-1]
-    m, nn = max(par[m_i], 1), max(par[n_i], 1)
+    n_i = kernel.dims["n"][-1]
+    nn = max(par[n_i], 1)
+    # every other parallel dim multiplies the accumulator rows (mmt4d: M1 x M0, N1; batch dims)
+    rows = [d for d in (*kernel.dims.get("batch", ()), *kernel.dims["m"], *kernel.dims["n"][:-1]) if d < len(par)]
+    m = math.prod(max(par[d], 1) for d in rows)
     lanes = machine.lanes(element_bytes(kernel))
     for d in (*kernel.dims.get("n", ()), *kernel.dims.get("k", ())):
         for lvl, vals in (("vector_common_parallel", par), ("vector_reduction", red)):
@@ -631,10 +637,14 @@ def _pow2_upto(limit: int) -> list[int]:
 
 def _level_choices(kernel: Kernel, level: str) -> tuple[tuple[int, ...], ...]:
     per_loop = []
-    for it, bound in zip(kernel.iterator_types, kernel.loop_bounds):
+    fixed = kernel.packed_inner_loops
+    default = kernel.default_tiles.get(level, ())
+    for i, (it, bound) in enumerate(zip(kernel.iterator_types, kernel.loop_bounds)):
         bound = bound or 256
         allowed_here = not ((level in _PARALLEL_ONLY and it == "reduction") or (level in _REDUCTION_ONLY and it == "parallel"))
-        if not allowed_here:
+        if i in fixed:
+            per_loop.append((default[i] if i < len(default) else 0,))
+        elif not allowed_here:
             per_loop.append((0,))
         elif level.startswith("vector") or level == "thread":
             vals = [v for v in (1, 2, 3, 4, 6, 8, 12, 16, 32) if v <= bound]

@@ -55,8 +55,10 @@ def _level(source: str, work: Path, o: OptimizeOptions, resume: bool) -> dict[st
 
 
 def branches(tree: dict[str, Any], k: int) -> list[dict[str, Any]]:
-    """The nodes whose pipelines get codegen subtrees: the best and the start, else the best ones."""
-    ok = sorted((n for n in tree["nodes"] if n["latency_ms"] is not None), key=lambda n: n["latency_ms"])
+    """The nodes whose pipelines get codegen subtrees: the best and the start, else the best ones;
+    never a pipeline whose build is another node's binary."""
+    ok = sorted((n for n in tree["nodes"] if n["latency_ms"] is not None and n.get("same_build_as") is None),
+                key=lambda n: n["latency_ms"])
     root = tree["nodes"][0]
     chosen = ok[:1] + ([root] if ok and ok[0]["id"] != root["id"] else ok[1:2])
     return chosen[: max(1, k)]

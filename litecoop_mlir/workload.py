@@ -97,6 +97,14 @@ class Kernel:
         return len(self.iterator_types)
 
     @property
+    def packed_inner_loops(self) -> tuple[int, ...]:
+        """Loops whose extent a data layout fixed (an mmt4d's M0, N0, K0 inner tiles): their tile
+        sizes are IREE's, since the encoding chose them for the register tile."""
+        if self.root_op in ("linalg.mmt4d", "linalg.batch_mmt4d") and self.num_loops >= 3:
+            return tuple(range(self.num_loops - 3, self.num_loops))
+        return ()
+
+    @property
     def flops(self) -> int:
         """2 x product of loop bounds for contractions/convolutions, else the iteration count."""
         n = 1
@@ -233,6 +241,17 @@ def _classify(op: ir.Operation, iterators: tuple[str, ...]) -> tuple[str, dict[s
     return "other", {}
 
 
+#: The dims of each kind whose loops reduce (the rest are parallel).
+_REDUCTION_DIMS = {"contraction": ("k",), "convolution": ("filter_loop", "input_channel")}
+
+
+def _named_op_iterators(iterators: tuple[str, ...], kind: str, dims: dict[str, tuple[int, ...]]) -> tuple[str, ...]:
+    """Iterator types of a named op, which carries no `iterator_types` attribute: without this an
+    mmt4d's K loops would read as parallel and be offered parallel tile sizes."""
+    reduced = {d for name in _REDUCTION_DIMS.get(kind, ()) for d in dims.get(name, ())}
+    return tuple("reduction" if i in reduced else it for i, it in enumerate(iterators))
+
+
 def _parent_func(op: ir.Operation) -> ir.Operation:
     parent = op.parent
     while parent is not None and parent.name != "func.func":
@@ -276,6 +295,8 @@ def kernels_from_configured(module: ir.Module) -> list[Kernel]:
         # SPIR-V lists may be shorter than the loop nest: pad with zeros.
         tiles = {k: v + (0,) * (len(iterators) - len(v)) for k, v in tiles.items()}
         kind, dims = _classify(root, iterators)
+        if "iterator_types" not in root.attributes:  # a named op (mmt4d, conv): its reduction loops come from its dims
+            iterators = _named_op_iterators(iterators, kind, dims)
         try:
             _, elt = shaped(root.results[0].type)
         except (ValueError, TypeError, IndexError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -14,10 +15,13 @@ from litecoop_mlir.workload import Kernel, Workload, load_workload
 REPO = Path(__file__).resolve().parent.parent
 KERNELS = REPO / "kernels"
 
+
 def pytest_configure(config: pytest.Config) -> None:
     """No test ever reads or writes the user's tuning database (module-scoped fixtures run
     before the per-test one below)."""
-    os.environ["LITECOOP_DB"] = os.path.join(tempfile.mkdtemp(prefix="litecoop-test-db-"), "tuning.db")
+    session_dir = tempfile.mkdtemp(prefix="litecoop-test-db-")
+    config.add_cleanup(lambda: shutil.rmtree(session_dir, ignore_errors=True))
+    os.environ["LITECOOP_DB"] = os.path.join(session_dir, "tuning.db")
 
 
 @pytest.fixture(autouse=True)

@@ -30,6 +30,16 @@ def test_compile_verify_benchmark_small_kernel(small_matmul: Workload, tmp_path:
     assert again is m and ev.hits == 1
 
 
+def test_a_flag_that_changes_nothing_is_the_baseline(small_matmul: Workload, tmp_path: Path) -> None:
+    # compiled in its own folder, a no-op flag still gives the baseline's very binary (the input's
+    # file name, which iree-compile writes into the module, is the same for every candidate)
+    ev = Evaluator(small_matmul, tmp_path, repetitions=2, min_time_s=0.01)
+    base = ev.baseline()
+    same = ev.evaluate(Candidate(small_matmul.source, ("--iree-dispatch-creation-fuse-multi-use=true",)))
+    assert same.ok and same.binary == base.binary and same.median_ms == base.median_ms
+    assert "same binary" in same.error and same.key != base.key
+
+
 def test_wrong_numbers_are_detected(small_matmul: Workload, tmp_path: Path) -> None:
     ev = Evaluator(small_matmul, tmp_path, repetitions=2, min_time_s=0.01)
     assert ev.baseline().ok

@@ -214,6 +214,10 @@ def test_pipeline_search_with_a_model_on_the_test_server(tmp_path: Path) -> None
     assert len({n.pipeline for n in search.nodes}) == len(search.nodes)  # nothing identical measured twice
     assert all(n.ok or n.measurement is not None for n in search.nodes[1:])
     assert best.latency_ms <= base.median_ms and search.nodes[0].graph[0]["root"] == "contraction"
+    for n in search.nodes[1:]:  # a pipeline that builds an earlier node's binary is that node, never a finalist
+        twin = next((o.id for o in search.nodes[: n.id] if o.ok and o.measurement.binary == n.measurement.binary), None)
+        assert n.same_build_as == (twin if n.ok else None)
+    assert best.same_build_as is None
 
 
 def test_codegen_under_a_pipeline_is_checked_against_irees_default(tmp_path: Path) -> None:

@@ -206,12 +206,22 @@ def test_codegen_after_im2col_configures_the_matmul_it_made() -> None:
     cand = build_candidate(w, {conv: s})
     assert cand.configured and "--iree-global-opt-use-im2col-for-convs=true" in cand.flags
     assert "vector_common_parallel = [4, 16, 0]" in cand.source
-    # data tiling makes an mmt4d whose loops are not read: only codegen flags follow it
-    mmk = load_workload(str(KERNELS / "matmul_unaligned.mlir"), make_target("llvm-cpu", "znver3")).kernels()[0]
+    # data tiling makes an mmt4d: its K loops reduce, its packed inner loops (M0, N0, K0) keep the
+    # layout's tiles, and an M1 x M0 x N0 register tile past the register file is refused
+    w2 = load_workload(str(KERNELS / "matmul_512.mlir"), make_target("llvm-cpu", "znver3"))
+    mmk = w2.kernels()[0]
     dt = Script((SetFlag("data_tiling", "true"),))
-    with pytest.raises(IllegalTransform, match="only codegen flags"):
-        validate(mmk, dt, SetTileSizes("vector_common_parallel", (4, 16, 0)), machine=AVX2)
-    assert all(isinstance(t, SetFlag) for t in legal_moves(mmk, dt, machine=AVX2))
+    m4 = codegen_kernel(mmk, dt)
+    assert m4.root_op == "linalg.mmt4d" and m4.iterator_types == ("parallel", "parallel", "reduction") * 2
+    assert m4.packed_inner_loops == (3, 4, 5)
+    with pytest.raises(IllegalTransform, match="packed inner loop"):
+        validate(mmk, dt, SetTileSizes("distribution", (16, 4, 0, 4, 0, 0)), machine=AVX2)
+    with pytest.raises(IllegalTransform, match="register tile 32x8"):
+        validate(mmk, dt, SetTileSizes("vector_common_parallel", (4, 1, 0, 8, 8, 0)), machine=AVX2)
+    unroll_k = SetTileSizes("vector_reduction", (0, 0, 2, 0, 0, 1))
+    assert unroll_k in legal_moves(mmk, dt, machine=AVX2)
+    cand = build_candidate(w2, {mmk: validate(mmk, dt, unroll_k, machine=AVX2)})
+    assert cand.configured and "vector_reduction = [0, 0, 2, 0, 0, 1]" in cand.source
 
 
 def test_a_register_tile_never_exceeds_its_enclosing_tile() -> None:

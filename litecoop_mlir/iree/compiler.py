@@ -81,20 +81,24 @@ def compile_module(
     repro = out_dir / f"{name}.repro.mlir"
     src.write_text(source)
     vmfb.unlink(missing_ok=True)
+    # The source comes in on stdin: iree-compile writes the input's file name into the module,
+    # so the same program compiled in two candidate folders would give two binaries that differ
+    # in that name only, and a candidate that builds the baseline's binary would not be seen as it.
     res: ProcResult = run_limited(
         [
             tool_path("iree-compile"),
-            src,
+            "-",
             *flags,
             f"--mlir-pass-pipeline-crash-reproducer={repro}",
             "-o",
             vmfb,
         ],
         limits,
+        stdin_path=src,
     )
     reproducer = repro if repro.exists() else None
     if res.ok and vmfb.exists() and vmfb.stat().st_size > 0:
         return CompileResult(Status.OK, vmfb, vmfb.stat().st_size, res.wall_s, "", reproducer)
     status = res.status if res.status is not Status.OK else Status.COMPILE_ERROR
     error = res.first_error_line() if res.status is not Status.OK else "iree-compile exited 0 but wrote no module"
-    return CompileResult(status, None, 0, res.wall_s, error.replace(str(src), f"{name}.mlir"), reproducer)
+    return CompileResult(status, None, 0, res.wall_s, error.replace("<stdin>", f"{name}.mlir"), reproducer)

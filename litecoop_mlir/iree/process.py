@@ -174,6 +174,7 @@ def run_limited(
     cwd: str | Path | None = None,
     env: dict[str, str] | None = None,
     failure_status: Status = Status.COMPILE_ERROR,
+    stdin_path: Path | None = None,
 ) -> ProcResult:
     """Run `cmd` under `limits`; never raises for the child's failures.
 
@@ -182,17 +183,22 @@ def run_limited(
     The child gets its own session so a timeout kills it and everything it spawned.
     A non-zero exit maps to `failure_status`, a signal to CRASH (or MEMORY when the
     child said it ran out of memory), and running past the deadline to TIMEOUT.
+    `stdin_path` is given to the child as its standard input (else it reads nothing).
     """
     args = [str(c) for c in cmd]
     start = time.monotonic()
     if _STOPPING.is_set():
         return ProcResult(Status.INTERRUPTED, None, "", "error: interrupted before it started", 0.0)
     try:
+        stdin = open(stdin_path, "rb") if stdin_path is not None else None  # noqa: SIM115 - closed below
+    except OSError as exc:
+        return ProcResult(Status.CRASH, None, "", f"error: cannot read {stdin_path}: {exc}", 0.0)
+    try:
         proc = subprocess.Popen(
             args,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
+            stdin=stdin if stdin is not None else subprocess.DEVNULL,
             cwd=cwd,
             env=env,
             text=True,
@@ -202,6 +208,9 @@ def run_limited(
         )
     except OSError as exc:
         return ProcResult(Status.CRASH, None, "", f"error: cannot start {args[0]}: {exc}", 0.0)
+    finally:
+        if stdin is not None:
+            stdin.close()  # the child holds its own descriptor
     with _LIVE_LOCK:
         _LIVE.add(proc.pid)
     try:

@@ -55,6 +55,7 @@ class PipelineNode:
     children: list[int] = field(default_factory=list)
     exhausted: bool = False
     retimed_ms: float | None = None  # re-measured side by side with the other finalists (machine drift)
+    same_build_as: int | None = None  # an earlier node whose build is this very binary (the pipeline changed nothing)
 
     @property
     def ok(self) -> bool:
@@ -84,7 +85,7 @@ class PipelineNode:
                 "retimed_ms": self.retimed_ms, "spread": m.spread if self.ok else None,
                 "speedup_vs_start": round(start_ms / self.latency_ms, 4) if self.ok else None,
                 "max_rel_error": m.max_rel_error if m else None, "dispatches": self.dispatches,
-                "error": self.error or (m.error if m and not self.ok else "")}
+                "same_build_as": self.same_build_as, "error": self.error or (m.error if m and not self.ok else "")}
 
 
 @dataclass
@@ -119,7 +120,7 @@ class PipelineSearch:
     # ----- results ---------------------------------------------------------------------
 
     def best(self) -> PipelineNode:
-        ok = [n for n in self.nodes if n.ok]
+        ok = [n for n in self.nodes if n.ok and n.same_build_as is None]  # a copy's time is its original's
         return min(ok, key=lambda n: n.latency_ms) if ok else self.nodes[0]
 
     def to_json(self) -> dict[str, Any]:
@@ -132,7 +133,7 @@ class PipelineSearch:
     def retime(self, finalists: int = 3, rounds: int = 3, repetitions: int = 10) -> None:
         """Time the start and the `finalists` fastest pipelines again, side by side in interleaved
         rounds: each was timed once when it was made, and the machine drifts between those times."""
-        ok = sorted((n for n in self.nodes[1:] if n.ok), key=lambda n: n.latency_ms)[:finalists]
+        ok = sorted((n for n in self.nodes[1:] if n.ok and n.same_build_as is None), key=lambda n: n.latency_ms)[:finalists]
         pick = [n for n in [self.nodes[0], *ok] if n.ok]
         if len(pick) < 2:
             return
@@ -246,6 +247,9 @@ class PipelineSearch:
         node.fingerprints = tuple(sorted(k.fingerprint for k in kernels))
         node.graph = graph_summary(graph)
         node.measurement = self.baseline if not flags else self.evaluator.evaluate(Candidate(self.workload.source, flags))
+        if node.ok and node.measurement.binary:
+            node.same_build_as = next((n.id for n in self.nodes if n.ok and n.same_build_as is None
+                                       and n.measurement.binary == node.measurement.binary), None)  # type: ignore[union-attr]
 
     def _backpropagate(self, node: PipelineNode) -> None:
         r = min(self.baseline.median_ms / node.latency_ms, 4.0) / 4.0 if node.ok else 0.0
