@@ -44,6 +44,7 @@ examples:
   litecoop-mlir-opt kernels/mlp.mlir --pipeline data-tiling          (build under pipelines/data-tiling.pipeline, time it)
   litecoop-mlir-opt kernels/mlp.mlir --search-pipelines --budget 48 --work-dir runs/mlp-p
   litecoop-mlir-opt --print-prompt runs/mm 0:4 --model big --models rosters/openai.toml
+  litecoop-mlir-opt --print-prompt runs/mlp-p p2        (the messages at pipeline node 2)
   litecoop-mlir-opt compile kernels/mlp.mlir -o mlp.vmfb --iree-hal-target-device=local \
       --iree-hal-local-target-device-backends=llvm-cpu --iree-llvmcpu-target-cpu=host --iree-opt-level=O3
   litecoop-mlir-opt export --target llvm-cpu -o tuned/     (one spec + flags for all tuned dispatches)
@@ -71,8 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline-only", action="store_true", help="print dispatches, IREE's default configs and the O3 baseline latency")
     p.add_argument("--show", nargs="+", metavar=("DIR", "NODE"), help="print a stored run (DIR), or one node of it (ID or DISPATCH:ID): its script, measurement and configured MLIR")
     p.add_argument("--print-prompt", nargs=2, metavar=("DIR", "NODE"),
-                   help="print the exact messages a model would get at a node of a stored run (the model with --model, "
-                        "default the one the node names; sizes and prices from --models)")
+                   help="print the exact messages a model would get at a node of a stored run (ID or DISPATCH:ID; pN: "
+                        "pipeline node N of a --search-pipelines run), the model with --model, default the one the node "
+                        "names; sizes and prices from --models")
     p.add_argument("--model", help="with --print-prompt: the model asked")
     p.add_argument("--apply", metavar="SCRIPT.json", help="apply a script (JSON list of transforms, or {\"dispatches\": {EXECUTABLE: [...]}}), print each configured dispatch and write the spec")
     p.add_argument("--select", metavar="PARETO.json", help="pick one point of a saved Pareto set (no search) and write its spec")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import sys
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -219,8 +220,11 @@ def load_pipeline(path: str | Path) -> Pipeline:
 
 
 def shipped_pipelines(root: Path | None = None) -> dict[str, Path]:
-    """The named pipelines in the project's `pipelines/` folder."""
-    folder = root or Path(__file__).resolve().parent.parent / "pipelines"
+    """The named pipelines in the project's `pipelines/` folder (a checkout's, else the one a
+    wheel installs under `<prefix>/share/litecoop-mlir/pipelines`)."""
+    folder = root or next((f for f in (Path(__file__).resolve().parent.parent / "pipelines",
+                                       Path(sys.prefix) / "share" / "litecoop-mlir" / "pipelines") if f.is_dir()),
+                          Path("pipelines"))
     return {p.stem: p for p in sorted(folder.glob("*.pipeline"))}
 
 

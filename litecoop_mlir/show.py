@@ -7,16 +7,20 @@ import dataclasses
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
 from litecoop_mlir.apply import build_candidate, extract_executable
 from litecoop_mlir.errors import LitecoopError, UsageError
+from litecoop_mlir.models.pipeline_request import render_messages as render_pipeline_messages
 from litecoop_mlir.models.pool import ModelPool, ModelSpec
 from litecoop_mlir.models.prompt import render_messages
 from litecoop_mlir.models.request import NodeView, ProposalRequest
+from litecoop_mlir.pipeline import PassRegistry, Pipeline, parse_pipeline
 from litecoop_mlir.records import fmt_ms
+from litecoop_mlir.search.pipelines import pipeline_request
 from litecoop_mlir.store import NodeRow, RunStore
 from litecoop_mlir.targets.strategy import make_target, strategy_for
 from litecoop_mlir.transforms import IllegalTransform, Script
@@ -198,10 +202,46 @@ def prompt_messages(work_dir: str, spec: str, model: str | None = None,
     return asked, render_messages(request)
 
 
+def pipeline_prompt_messages(work_dir: str, node_id: int, model: str | None = None,
+                             roster: list[ModelSpec] | None = None) -> tuple[str, list[dict[str, str]]]:
+    """The messages a model would get at pipeline node `node_id` of a two-level run, read from its
+    `pipelines/tree.json` (the tried list and the best as the whole level left them)."""
+    top = Path(work_dir)
+    path, summary = top / "pipelines" / "tree.json", top / "summary.json"
+    if not path.is_file() or not summary.is_file():
+        raise LitecoopError(f"{work_dir}: error: no pipeline level here (pipelines/tree.json, from --search-pipelines)")
+    tree, meta = json.loads(path.read_text()), json.loads(summary.read_text())
+    nodes = tree["nodes"]
+    if not 0 <= node_id < len(nodes):
+        raise LitecoopError(f"error: the pipeline level has no node p{node_id} (p0..p{len(nodes) - 1})")
+    node = nodes[node_id]
+    names = list((tree.get("models") or {}).keys())
+    pool = ModelPool(roster or [ModelSpec(n, "openai", n, base_url="http://unknown") for n in names or ["model"]])
+    asked = model or node.get("next_model") or pool.names[0]
+    if asked not in pool.by_name:
+        raise UsageError(f"error: no model {asked!r} in the roster (have {', '.join(pool.names)})")
+    graph = node.get("graph") or nodes[0].get("graph") or []
+    ok = [n for n in nodes if n["latency_ms"] is not None and n.get("same_build_as") is None]
+    best = min(ok, key=lambda n: n["latency_ms"]) if ok else None
+    request = pipeline_request(
+        Path(meta["input"]).stem, meta["target"], graph, {str(g["root"]) for g in graph}, _flags_pipeline(node),
+        node["latency_ms"], tree["baseline_ms"], PassRegistry.installed(), asked, pool.roster_for_prompt(), 0, 3,
+        tuple((n["pipeline"], n["latency_ms"], n["status"]) for n in nodes),
+        (_flags_pipeline(best), best["latency_ms"]) if best else None, (), node_id)
+    return asked, render_pipeline_messages(request)
+
+
+def _flags_pipeline(node: dict[str, Any]) -> Pipeline:
+    return parse_pipeline("\n".join(node["flags"]), name=f"p{node['id']}")
+
+
 def print_prompt(work_dir: str, spec: str, console: Console, model: str | None = None,
                  roster: list[ModelSpec] | None = None) -> None:
-    """Print `prompt_messages` as the chat messages they are."""
-    asked, messages = prompt_messages(work_dir, spec, model, roster)
+    """Print `prompt_messages` (or for `pN`, `pipeline_prompt_messages`) as the chat messages they are."""
+    if spec.startswith("p") and spec[1:].isdigit():
+        asked, messages = pipeline_prompt_messages(work_dir, int(spec[1:]), model, roster)
+    else:
+        asked, messages = prompt_messages(work_dir, spec, model, roster)
     size = sum(len(m["content"]) for m in messages)
     console.print(f"// messages for {asked} at {spec} of {work_dir}: {len(messages)} messages, {size} characters "
                   f"(~{size // 4} tokens)", markup=False)

@@ -55,7 +55,12 @@ class PipelineNode:
     children: list[int] = field(default_factory=list)
     exhausted: bool = False
     retimed_ms: float | None = None  # re-measured side by side with the other finalists (machine drift)
-    same_build_as: int | None = None  # an earlier node whose build is this very binary (the pipeline changed nothing)
+    twin: PipelineNode | None = field(default=None, repr=False)  # an earlier node that built this very binary
+
+    @property
+    def same_build_as(self) -> int | None:
+        """The id of the earlier node whose build is this node's binary (its pipeline changed nothing more)."""
+        return self.twin.id if self.twin is not None else None
 
     @property
     def ok(self) -> bool:
@@ -66,6 +71,8 @@ class PipelineNode:
         """Its side-by-side time where it was re-measured, else the time measured when it was made."""
         if not self.ok:
             return math.inf
+        if self.twin is not None:  # the same module: the same time (its twin may have been re-timed)
+            return self.twin.latency_ms
         return self.retimed_ms if self.retimed_ms is not None else self.measurement.median_ms  # type: ignore[union-attr]
 
     @property
@@ -85,7 +92,8 @@ class PipelineNode:
                 "retimed_ms": self.retimed_ms, "spread": m.spread if self.ok else None,
                 "speedup_vs_start": round(start_ms / self.latency_ms, 4) if self.ok else None,
                 "max_rel_error": m.max_rel_error if m else None, "dispatches": self.dispatches,
-                "same_build_as": self.same_build_as, "error": self.error or (m.error if m and not self.ok else "")}
+                "same_build_as": self.same_build_as, "next_model": self.next_model, "graph": self.graph,
+                "error": self.error or (m.error if m and not self.ok else "")}
 
 
 @dataclass
@@ -148,8 +156,8 @@ class PipelineSearch:
     # ----- the loop --------------------------------------------------------------------
 
     def run(self, budget: int, cap: int) -> PipelineNode:
-        """Spend rounds of at most `children` candidates while each round improves the best
-        pipeline by MIN_GAIN and `cap` candidates (of `budget`) are not spent."""
+        """Spend rounds of at most `children` candidates while each round that built a new module
+        improves the best pipeline by MIN_GAIN and `cap` candidates (of `budget`) are not spent."""
         while self.spent < min(cap, budget):
             before = self.best().latency_ms
             node = self._select()
@@ -159,8 +167,10 @@ class PipelineSearch:
             made = self._expand(node, min(cap, budget) - self.spent)
             if made == 0 and node.exhausted:
                 continue
+            new_builds = sum(n.twin is None for n in self.nodes[-made:]) if made else 0
             after = self.best().latency_ms
-            if not (after < before * (1 - MIN_GAIN)) and self.calls >= 2:
+            # a round whose pipelines all built modules already measured taught nothing: it does not end the level
+            if new_builds and not (after < before * (1 - MIN_GAIN)) and self.calls >= 2:
                 self.stop_reason = f"a round gained under {MIN_GAIN:.0%} (best {after:.4f} ms): codegen gets the rest"
                 break
         else:
@@ -191,13 +201,11 @@ class PipelineSearch:
         if model is None:
             node.exhausted = True
             return 0
-        legal = legal_pipeline_moves(node.pipeline, self.registry, self._kinds(node), self.workload.target.name)
-        req = PipelineRequest(self.workload.name, self.workload.target.name, node.graph, node.pipeline,
-                              node.latency_ms if node.ok else None, self.baseline.median_ms, tuple(legal), model,
-                              self.caller.pool.roster_for_prompt(), left, min(self.children, left), self._tried(),
-                              (self.best().pipeline, self.best().latency_ms) if self.best().ok else None,
-                              self._feedback, self.seed * 7919 + node.id)
-        req = dataclasses.replace(req, suggested=tuple(ranked_moves(req)[:3]))
+        req = pipeline_request(self.workload.name, self.workload.target.name, node.graph, self._kinds(node), node.pipeline,
+                               node.latency_ms if node.ok else None, self.baseline.median_ms, self.registry, model,
+                               self.caller.pool.roster_for_prompt(), left, min(self.children, left), self._tried(),
+                               (self.best().pipeline, self.best().latency_ms) if self.best().ok else None,
+                               self._feedback, self.seed * 7919 + node.id)
         out = self.caller.call_pipeline(model, req)
         self.calls += 1
         if out.pipeline is None:
@@ -248,8 +256,8 @@ class PipelineSearch:
         node.graph = graph_summary(graph)
         node.measurement = self.baseline if not flags else self.evaluator.evaluate(Candidate(self.workload.source, flags))
         if node.ok and node.measurement.binary:
-            node.same_build_as = next((n.id for n in self.nodes if n.ok and n.same_build_as is None
-                                       and n.measurement.binary == node.measurement.binary), None)  # type: ignore[union-attr]
+            node.twin = next((n for n in self.nodes if n.ok and n.twin is None
+                              and n.measurement.binary == node.measurement.binary), None)  # type: ignore[union-attr]
 
     def _backpropagate(self, node: PipelineNode) -> None:
         r = min(self.baseline.median_ms / node.latency_ms, 4.0) / 4.0 if node.ok else 0.0
@@ -265,6 +273,18 @@ class PipelineSearch:
 
     def _kinds(self, node: PipelineNode) -> set[str]:
         return {str(g["root"]) for g in (node.graph or self.nodes[0].graph)}
+
+
+def pipeline_request(module: str, target: str, graph: list[dict[str, Any]], kinds: set[str], pipeline: Pipeline,
+                     current_ms: float | None, baseline_ms: float, registry: PassRegistry, model: str,
+                     roster: list[dict[str, Any]], left: int, steps: int, tried: tuple[tuple[str, float | None, str], ...],
+                     best: tuple[Pipeline, float] | None, feedback: tuple[str, ...], seed: int) -> PipelineRequest:
+    """The turn a model gets at a pipeline node: its legal moves and the heuristic's three best
+    untried ones (one builder for the search and for `--print-prompt`)."""
+    legal = legal_pipeline_moves(pipeline, registry, kinds, target)
+    req = PipelineRequest(module, target, graph, pipeline, current_ms, baseline_ms, tuple(legal), model, roster, left,
+                          steps, tried, best, feedback, seed)
+    return dataclasses.replace(req, suggested=tuple(ranked_moves(req)[:3]))
 
 
 @dataclass
