@@ -20,7 +20,7 @@ from litecoop_mlir.models.prompt import render_messages
 from litecoop_mlir.models.request import NodeView, ProposalRequest
 from litecoop_mlir.pipeline import PassRegistry, Pipeline, parse_pipeline
 from litecoop_mlir.records import fmt_ms
-from litecoop_mlir.search.pipelines import pipeline_request
+from litecoop_mlir.search.pipelines import pipeline_request, tried_status
 from litecoop_mlir.store import NodeRow, RunStore
 from litecoop_mlir.targets.strategy import make_target, strategy_for
 from litecoop_mlir.transforms import IllegalTransform, Script
@@ -226,7 +226,7 @@ def pipeline_prompt_messages(work_dir: str, node_id: int, model: str | None = No
     request = pipeline_request(
         Path(meta["input"]).stem, meta["target"], graph, {str(g["root"]) for g in graph}, _flags_pipeline(node),
         node["latency_ms"], tree["baseline_ms"], PassRegistry.installed(), asked, pool.roster_for_prompt(), 0, 3,
-        tuple((n["pipeline"], n["latency_ms"], n["status"]) for n in nodes),
+        tuple((n["pipeline"], n["latency_ms"], tried_status(n["status"], n.get("same_build_as"))) for n in nodes),
         (_flags_pipeline(best), best["latency_ms"]) if best else None, (), node_id)
     return asked, render_pipeline_messages(request)
 

@@ -156,8 +156,8 @@ class PipelineSearch:
     # ----- the loop --------------------------------------------------------------------
 
     def run(self, budget: int, cap: int) -> PipelineNode:
-        """Spend rounds of at most `children` candidates while each round that built a new module
-        improves the best pipeline by MIN_GAIN and `cap` candidates (of `budget`) are not spent."""
+        """Spend rounds of at most `children` candidates while each round improves the best
+        pipeline by MIN_GAIN and `cap` candidates (of `budget`) are not spent."""
         while self.spent < min(cap, budget):
             before = self.best().latency_ms
             node = self._select()
@@ -167,10 +167,9 @@ class PipelineSearch:
             made = self._expand(node, min(cap, budget) - self.spent)
             if made == 0 and node.exhausted:
                 continue
-            new_builds = sum(n.twin is None for n in self.nodes[-made:]) if made else 0
             after = self.best().latency_ms
-            # a round whose pipelines all built modules already measured taught nothing: it does not end the level
-            if new_builds and not (after < before * (1 - MIN_GAIN)) and self.calls >= 2:
+            # a round of twins (pipelines that changed nothing) gained nothing either: every round costs codegen budget
+            if not (after < before * (1 - MIN_GAIN)) and self.calls >= 2:
                 self.stop_reason = f"a round gained under {MIN_GAIN:.0%} (best {after:.4f} ms): codegen gets the rest"
                 break
         else:
@@ -269,10 +268,16 @@ class PipelineSearch:
             cur = n.parent
 
     def _tried(self) -> tuple[tuple[str, float | None, str], ...]:
-        return tuple((n.pipeline.describe(), n.latency_ms if n.ok else None, n.status()) for n in self.nodes)
+        return tuple((n.pipeline.describe(), n.latency_ms if n.ok else None, tried_status(n.status(), n.same_build_as))
+                     for n in self.nodes)
 
     def _kinds(self, node: PipelineNode) -> set[str]:
         return {str(g["root"]) for g in (node.graph or self.nodes[0].graph)}
+
+
+def tried_status(status: str, same_build_as: int | None) -> str:
+    """A measured pipeline's status as a model reads it: a twin says its moves changed nothing."""
+    return status if same_build_as is None else f"{status}: the same module as node {same_build_as} (changed nothing)"
 
 
 def pipeline_request(module: str, target: str, graph: list[dict[str, Any]], kinds: set[str], pipeline: Pipeline,
