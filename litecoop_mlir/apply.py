@@ -14,6 +14,7 @@ from iree.compiler import ir
 from iree.compiler.dialects import iree_codegen
 from iree.compiler.dialects.transform import interpreter
 
+from litecoop_mlir import codegen_script
 from litecoop_mlir.errors import LitecoopError
 from litecoop_mlir.iree.mlir import new_context, parse_module, str_attr, walk
 from litecoop_mlir.records import Candidate
@@ -60,7 +61,10 @@ def render_lowering_config(kernel: Kernel, cfg: KernelConfig) -> str:
 
 
 def render_translation_info(kernel: Kernel, cfg: KernelConfig, ctx: ir.Context) -> str:
-    """The translation_info for `cfg`, built with the bindings from IREE's default one."""
+    """The translation_info for `cfg`, built with the bindings from IREE's default one (for a
+    script node: the one that routes the dispatch to its codegen script)."""
+    if cfg.scripted:
+        return codegen_script.translation_info(kernel)
     with ctx:
         base = iree_codegen.TranslationInfoAttr(ir.Attribute.parse(kernel.default_translation_info))
         pipeline = base.pass_pipeline
@@ -138,6 +142,12 @@ def apply_configs(configured_ir: str, configs: Mapping[Kernel, KernelConfig]) ->
     return str(payload)
 
 
+def script_library(configs: Mapping[Kernel, KernelConfig]) -> str:
+    """The transform library with the codegen script of every scripted configuration ("" if none)."""
+    seqs = [codegen_script.render_sequence(k, c.tile_map, dict(c.knobs)) for k, c in configs.items() if c.scripted]
+    return codegen_script.render_library(seqs) if seqs else ""
+
+
 def extract_executable(configured_ir: str, executable: str) -> str:
     """The text of one `hal.executable` (for --iree-hal-substitute-executable-configuration)."""
     ctx = new_context()
@@ -193,4 +203,5 @@ def build_candidate(workload: Workload, scripts: Mapping[Kernel, Script]) -> Can
         configs[target_kernel] = script.resolve(target_kernel)
     if not configs:
         return Candidate(workload.source, gflags + cflags)
-    return Candidate(apply_configs(workload.configured_ir(gflags), configs), gflags + cflags, configured=True)
+    return Candidate(apply_configs(workload.configured_ir(gflags), configs), gflags + cflags, configured=True,
+                     library=script_library(configs))

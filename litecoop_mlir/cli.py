@@ -93,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--time-budget", type=float, metavar="SECONDS", help="stop the search after this long")
     s.add_argument("--lambda", dest="lam", type=float, default=UCTConfig.lam, help="bias toward cheap models in [0,1] (default %(default)s)")
     s.add_argument("--exploration", type=float, default=UCTConfig.exploration, help="UCT exploration constant C (default %(default)s)")
+    s.add_argument("--codegen", choices=("both", "attributes", "script"), default="both",
+                   help="node contents the search takes: IREE attributes (tiles, pipeline, flags), transform-dialect codegen "
+                        "scripts (llvm-cpu contractions and convolutions; the tree starts from IREE's configuration as a script), "
+                        "or both in one tree (default)")
     s.add_argument("--children", type=int, default=SearchConfig.children_per_expansion, help="steps asked per model turn (default %(default)s)")
     s.add_argument("--course-alteration", type=int, default=SearchConfig.course_alteration_k, metavar="K",
                    help="after K regressions in a row by smaller models the largest expands next; 0 = off (default %(default)s)")
@@ -374,7 +378,7 @@ def _search_options(args: argparse.Namespace, limits: Limits, err: Console):
     try:
         uct = UCTConfig(lam=args.lam, exploration=args.exploration)
         search = SearchConfig(uct=uct, children_per_expansion=args.children, course_alteration_k=args.course_alteration,
-                              seed=args.seed, concurrency=args.concurrency)
+                              seed=args.seed, concurrency=args.concurrency, codegen=args.codegen)
         if args.workers is not None and args.workers < 1:
             raise ValueError("--workers must be at least 1")
         return OptimizeOptions(

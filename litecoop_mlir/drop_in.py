@@ -240,6 +240,9 @@ def _left_out_why(e: TunedEntry, mine: dict[str, str], flags: dict[str, str], wi
     was measured under its own module-wide flags, so every entry must share them."""
     if not e.matcher and not all(t.get("op") == "flag" for t in e.script):
         return "IREE does not apply a tuning spec to it; `litecoop-mlir-opt compile` configures it by executable substitution"
+    if any(t.get("op") in ("codegen", "script") for t in e.script):
+        return ("a transform-dialect codegen script lowers it; `litecoop-mlir-opt compile` (or the run's own spec.mlir) "
+                "renders the script for the module it compiles")
     if wide is not None and _module_wide(mine) != wide:
         return (f"it was tuned under module-wide flags {_module_wide(mine) or 'none'}, the dispatches that saved more "
                 f"under {wide or 'none'}")

@@ -43,7 +43,7 @@ class Backend(Protocol):
     all measure through it, so `--executor ray` applies to every measurement.
     """
 
-    def compile(self, source: str, flags: Sequence[str], out_dir: Path, limits: Limits) -> CompileResult: ...
+    def compile(self, source: str, flags: Sequence[str], out_dir: Path, limits: Limits, library: str = "") -> CompileResult: ...
 
     def run(self, vmfb: Path, function: str, inputs: Sequence[Path], num_outputs: int, out_dir: Path,
             target: Target, limits: Limits) -> RunResult: ...
@@ -55,8 +55,8 @@ class Backend(Protocol):
 class LocalBackend:
     """Subprocesses on this machine."""
 
-    def compile(self, source: str, flags: Sequence[str], out_dir: Path, limits: Limits) -> CompileResult:
-        return compile_module(source, flags, out_dir, limits)
+    def compile(self, source: str, flags: Sequence[str], out_dir: Path, limits: Limits, library: str = "") -> CompileResult:
+        return compile_module(source, flags, out_dir, limits, library=library)
 
     def run(self, vmfb: Path, function: str, inputs: Sequence[Path], num_outputs: int, out_dir: Path,
             target: Target, limits: Limits) -> RunResult:
@@ -227,7 +227,7 @@ class Evaluator:
             comp = CompileResult(Status.OK, Path(seen.vmfb), seen.size_bytes, seen.compile_s)
         else:
             with self._quiet.shared():
-                comp = self.backend.compile(candidate.source, flags, cdir, w.limits)
+                comp = self.backend.compile(candidate.source, flags, cdir, w.limits, candidate.library)
         if not comp.ok:
             return Measurement(key, comp.status, compile_s=comp.wall_s, error=comp.error)
         assert comp.vmfb is not None

@@ -170,10 +170,11 @@ class Profiler:
                 except ValueError as exc:
                     profile.error = f"{path.name}: {exc}"
                     return profile
-            digest = hashlib.sha256(("\0".join([text.replace(exe.group(1), "EXE"), *bench_flags])).encode()).hexdigest()[:20]
+            library = candidate.library if exe.group(1) in own else ""  # codegen scripts the executable names
+            digest = hashlib.sha256(("\0".join([text.replace(exe.group(1), "EXE"), *bench_flags, *([library] if library else [])])).encode()).hexdigest()[:20]
             bench = self.times.get(digest)
             if bench is None:
-                bench = self._time(text, func.group(1), bench_flags, out / "timed" / exe.group(1), digest)
+                bench = self._time(text, func.group(1), bench_flags, out / "timed" / exe.group(1), digest, library)
                 self.times[digest] = bench
             profile.executables.append(ExecutableTime(exe.group(1), digest, counts.get(exe.group(1), 1),
                                                       bench.median_ms if bench.ok else math.nan,
@@ -195,12 +196,12 @@ class Profiler:
                                    ExecutableTime(e.name, e.digest, e.count, bench.median_ms, bench.spread))
         return out
 
-    def _time(self, text: str, function: str, flags: list[str], out: Path, digest: str) -> BenchResult:
+    def _time(self, text: str, function: str, flags: list[str], out: Path, digest: str, library: str = "") -> BenchResult:
         try:
             patched = fill_buffers(text)
         except ValueError as exc:
             return BenchResult(Status.BENCHMARK_ERROR, error=str(exc))
-        comp = self.backend.compile(patched, flags, out, self.workload.limits)
+        comp = self.backend.compile(patched, flags, out, self.workload.limits, library)
         self.compiles += 1
         if not comp.ok:
             return BenchResult(comp.status, error=comp.error)

@@ -36,9 +36,9 @@ def _ray() -> Any:
     return ray
 
 
-def _compile_remote(source: str, flags: list[str], limits: Limits) -> tuple[CompileResult, bytes]:
+def _compile_remote(source: str, flags: list[str], limits: Limits, library: str = "") -> tuple[CompileResult, bytes]:
     with tempfile.TemporaryDirectory(prefix="litecoop-ray-") as tmp:
-        res = compile_module(source, flags, Path(tmp), limits)
+        res = compile_module(source, flags, Path(tmp), limits, library=library)
         data = res.vmfb.read_bytes() if res.ok and res.vmfb is not None else b""
         return CompileResult(res.status, None, res.size_bytes, res.wall_s, res.error), data
 
@@ -100,9 +100,9 @@ class RayBackend:
             self._blobs[key] = self.ray.put([p.read_bytes() for p in inputs])
         return self._blobs[key]
 
-    def compile(self, source: str, flags: Sequence[str], out_dir: Path, limits: Limits) -> CompileResult:
+    def compile(self, source: str, flags: Sequence[str], out_dir: Path, limits: Limits, library: str = "") -> CompileResult:
         self.counts["compiles"] += 1
-        res, data = self.ray.get(self._compile.remote(source, list(flags), limits))
+        res, data = self.ray.get(self._compile.remote(source, list(flags), limits, library))
         if not data:
             return res
         out_dir.mkdir(parents=True, exist_ok=True)

@@ -61,16 +61,23 @@ class Candidate:
         source: input-level MLIR, or configured IR when `configured` is true.
         flags: extra iree-compile flags (a script's flag transforms).
         configured: whether `source` is executable-configurations IR.
+        library: a transform library holding the codegen scripts that dispatches of `source`
+            name in their translation_info ("" when none does); compiled with
+            `--iree-codegen-transform-dialect-library`.
     """
 
     source: str
     flags: tuple[str, ...] = ()
     configured: bool = False
+    library: str = ""
 
     def content_key(self, base_flags: tuple[str, ...], compiler: str) -> str:
         """Content address: source, flags, the base flags and the compiler version."""
         h = hashlib.sha256()
-        for part in (self.source, "\0".join(self.flags), "\0".join(base_flags), str(self.configured), compiler):
+        parts = [self.source, "\0".join(self.flags), "\0".join(base_flags), str(self.configured), compiler]
+        if self.library:  # candidates without scripts keep the keys they always had
+            parts.append(self.library)
+        for part in parts:
             h.update(part.encode())
             h.update(b"\1")
         return h.hexdigest()[:24]

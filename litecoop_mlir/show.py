@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 import tempfile
 from pathlib import Path
@@ -13,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from litecoop_mlir.apply import build_candidate, extract_executable
+from litecoop_mlir.codegen_script import render_sequence
 from litecoop_mlir.errors import LitecoopError, UsageError
 from litecoop_mlir.models.pipeline_request import render_messages as render_pipeline_messages
 from litecoop_mlir.models.pool import ModelPool, ModelSpec
@@ -23,8 +25,8 @@ from litecoop_mlir.records import fmt_ms
 from litecoop_mlir.search.pipelines import pipeline_request, tried_status
 from litecoop_mlir.store import NodeRow, RunStore
 from litecoop_mlir.targets.strategy import make_target, strategy_for
-from litecoop_mlir.transforms import IllegalTransform, Script
-from litecoop_mlir.workload import Workload, load_workload
+from litecoop_mlir.transforms import IllegalTransform, Script, effective_kernel
+from litecoop_mlir.workload import Kernel, Workload, load_workload
 
 
 def run_dir(work_dir: str) -> str:
@@ -155,6 +157,23 @@ def show_node(work_dir: str, spec: str, console: Console) -> None:
     configured = cand.source if cand.configured else w.configured_ir(script.global_flags())
     console.print(f"// configured {names[d]}" + (f" (flags: {' '.join(cand.flags)})" if cand.flags else ""), markup=False)
     console.print(extract_executable(configured, names[d]), markup=False, highlight=False, soft_wrap=True)
+    if cand.library:
+        parent = rows.get(r.parent) if r.parent is not None else None
+        _show_codegen_script(kernel, script, Script.from_json(parent.script) if parent else Script(), console)
+
+
+def _show_codegen_script(kernel: Kernel, script: Script, parent: Script, console: Console) -> None:
+    """A script node's codegen script as transform IR (a comment per op), and its diff from the parent's."""
+    k = effective_kernel(kernel, script)
+    cfg, pcfg = script.resolve(k), parent.resolve(k)
+    text = render_sequence(k, cfg.tile_map, dict(cfg.knobs))
+    console.print(f"// codegen script of {kernel.executable} (in the run's spec.mlir when this node is kept)", markup=False)
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
+    before = render_sequence(k, pcfg.tile_map, dict(pcfg.knobs)) if pcfg.scripted else ""
+    diff = list(difflib.unified_diff(before.splitlines(), text.splitlines(), "parent", "this node", lineterm="", n=1))
+    console.print("// diff from the parent's script" + ("" if pcfg.scripted else " (the parent is configured by attributes)"),
+                  markup=False)
+    console.print("\n".join(diff[2:]) or "(same script)", markup=False, highlight=False, soft_wrap=True)
 
 
 def _view(r: NodeRow | None) -> NodeView | None:

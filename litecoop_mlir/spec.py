@@ -12,7 +12,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from iree.compiler import ir
 
@@ -24,8 +24,9 @@ from litecoop_mlir.apply import (
     render_compilation_info,
     render_lowering_config,
 )
+from litecoop_mlir.codegen_script import render_sequence
 from litecoop_mlir.errors import LitecoopError
-from litecoop_mlir.iree.compiler import configure
+from litecoop_mlir.iree.compiler import compile_module, configure
 from litecoop_mlir.iree.mlir import new_context, parse_module
 from litecoop_mlir.iree.process import Limits, run_limited
 from litecoop_mlir.iree.tools import tool_path
@@ -41,6 +42,7 @@ class SpecExport:
     spec_path: Path
     flags_path: Path
     flags: tuple[str, ...]
+    scripted: bool = False  # the spec holds codegen scripts: it must go in as a transform library
     applied: dict[str, bool] = field(default_factory=dict)
     substitutions: dict[str, Path] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -48,7 +50,9 @@ class SpecExport:
     def compile_flags(self, target: "str | TargetStrategy") -> list[str]:
         """Flags a plain iree-compile needs to reproduce the searched configuration."""
         out = list(self.flags)
-        if self.applied:
+        if self.scripted:  # codegen scripts are found in a transform library only (and it applies the spec too)
+            out.append(f"--iree-codegen-transform-dialect-library={self.spec_path}@__kernel_config")
+        elif self.applied:
             out.append(strategy_for(target).spec_flag(self.spec_path))
         for exe, path in self.substitutions.items():
             out.append(f"--iree-hal-substitute-executable-configuration={exe}={path}")
@@ -106,18 +110,28 @@ _MATCH_NOTHING = """\
   }"""
 
 
-def render_spec(configs: Mapping[Kernel, KernelConfig], ctx: ir.Context) -> str:
-    """The tuning spec module text for the given kernel configurations."""
+def render_spec(configs: Mapping[Kernel, KernelConfig], ctx: ir.Context,
+                scripts: Mapping[Kernel, KernelConfig] | None = None) -> str:
+    """The tuning spec module text for the given kernel configurations, holding the codegen
+    scripts of the scripted ones in `scripts` (default: `configs`) too."""
     matchers = []
     for kernel, cfg in configs.items():
         name = f"match_{kernel.executable}"
         matchers.append((name, render_matcher(kernel, name, render_compilation_info(kernel, cfg, ctx))))
-    return assemble_spec(matchers)
+    scripted = scripts if scripts is not None else configs
+    sequences = [render_sequence(k, c.tile_map, dict(c.knobs)) for k, c in scripted.items() if c.scripted]
+    return assemble_spec(matchers, sequences=sequences,
+                         script_matchers={f"match_{k.executable}": k.root_marker for k, c in configs.items() if c.scripted})
 
 
-def assemble_spec(matchers: list[tuple[str, str]], comments: Mapping[str, str] | None = None) -> str:
+def assemble_spec(matchers: list[tuple[str, str]], comments: Mapping[str, str] | None = None,
+                  sequences: Sequence[str] = (), script_matchers: Mapping[str, str] | None = None) -> str:
     """One tuning spec from matcher sequences (name, text): a `foreach_match` that pairs each
-    with `@apply_op_config`, in order (the first matcher that matches an op configures it)."""
+    with `@apply_op_config`, in order (the first matcher that matches an op configures it).
+    `sequences`: codegen scripts that configured dispatches name in their translation_info;
+    `script_matchers`: matcher name -> root marker for those dispatches, whose action also marks
+    the root op (a spec-configured op carries no marker, and the script finds its root by it)."""
+    script_matchers = script_matchers or {}
     parts = [
         "// Tuning spec written by litecoop-mlir. Use with:",
         "//   iree-compile --iree-codegen-tuning-spec-path=spec.mlir (llvm-cpu), or",
@@ -128,12 +142,25 @@ def assemble_spec(matchers: list[tuple[str, str]], comments: Mapping[str, str] |
         "    transform.yield",
         "  }",
     ]
+    for i, marker in enumerate(dict.fromkeys(script_matchers.values())):
+        parts += [
+            f"  transform.named_sequence @apply_script_config_{i}(%op: !transform.any_op {{transform.readonly}}, %config: !transform.any_param {{transform.readonly}}) {{",
+            '    transform.annotate %op "compilation_info" = %config : !transform.any_op, !transform.any_param',
+            f"    %marker = transform.param.constant {marker} -> !transform.any_param",
+            '    transform.annotate %op "root_op" = %marker : !transform.any_op, !transform.any_param',
+            "    transform.yield",
+            "  }",
+        ]
+    actions = {m: f"apply_script_config_{i}" for i, m in enumerate(dict.fromkeys(script_matchers.values()))}
+    for seq in sequences:
+        parts += ["  " + line for line in seq.splitlines()]
     pairs = []
     for name, text in matchers:
         if comments and name in comments:
             parts.append(f"  // {comments[name]}")
         parts.append(text)
-        pairs.append(f"@{name} -> @apply_op_config")
+        action = actions[script_matchers[name]] if name in script_matchers else "apply_op_config"
+        pairs.append(f"@{name} -> @{action}")
     parts.append(
         "  transform.named_sequence @__kernel_config(%module: !transform.any_op {transform.consumed}) -> !transform.any_op\n"
         "      attributes {iree_codegen.tuning_spec_entrypoint} {"
@@ -196,7 +223,7 @@ def export_spec(workload: Workload, scripts: Mapping[Kernel, Script], out_dir: P
     ctx = new_context()
     spec_text = render_spec(configs, ctx)
     parse_module(spec_text, "spec.mlir", ctx)  # must be valid IR
-    export = SpecExport(out_dir / "spec.mlir", out_dir / "flags.txt", flags)
+    export = SpecExport(out_dir / "spec.mlir", out_dir / "flags.txt", flags, scripted=any(c.scripted for c in configs.values()))
     export.spec_path.write_text(spec_text)
     export.flags_path.write_text("".join(f + "\n" for f in flags))
     export.applied = {k.executable: True for k in configs}
@@ -217,12 +244,18 @@ def with_usage(spec_text: str, flags: list[str]) -> str:
     return "\n".join(head) + "\n" + body
 
 
+def _builds(workload: Workload, flags: list[str], out_dir: Path) -> bool:
+    """Whether the input module compiles all the way with `flags` (a spec's codegen scripts run only then)."""
+    with tempfile.TemporaryDirectory(prefix="litecoop-spec-", dir=out_dir) as tmp:
+        return compile_module(workload.source, flags, Path(tmp), workload.limits).ok
+
+
 def _check_applied(workload: Workload, export: SpecExport, configs: dict[Kernel, KernelConfig], global_flags: tuple[str, ...],
                    ctx: ir.Context, out_dir: Path, substitute: bool = False) -> None:
     """Compile with the spec and check IREE configured each dispatch as searched; substitute the
     executables it did not (all of them with `substitute`)."""
     flags = export.flags
-    spec_flag = strategy_for(workload.target).spec_flag(export.spec_path)
+    spec_flag = export.compile_flags(workload.target)[-1] if export.scripted else strategy_for(workload.target).spec_flag(export.spec_path)
     got: dict[str, str] = {}
     try:
         if not substitute:
@@ -231,6 +264,10 @@ def _check_applied(workload: Workload, export: SpecExport, configs: dict[Kernel,
             got = {k.executable: k.default_lowering_config for k in kernels_from_configured(parse_module(configured, "<configured>", ctx))}
     except Exception as exc:  # noqa: BLE001 - a spec IREE rejects falls back below
         export.notes.append(f"IREE rejected the spec ({exc}); using configuration substitution")
+    if got and export.scripted and not _builds(workload, [*workload.base_flags, *flags, spec_flag], out_dir):
+        export.notes.append("the spec configured every dispatch but a codegen script failed to build through it; "
+                            "scripted dispatches use configuration substitution")
+        got = {e: lc for e, lc in got.items() if not any(c.scripted and k.executable == e for k, c in configs.items())}
     dropped: dict[Kernel, KernelConfig] = {}
     for k, cfg in configs.items():
         with ctx:
@@ -252,8 +289,8 @@ def _check_applied(workload: Workload, export: SpecExport, configs: dict[Kernel,
                     f"it is configured by --iree-hal-substitute-executable-configuration instead"
                 )
         export.applied = {e: a for e, a in export.applied.items() if a}
-        if not export.applied:
-            export.spec_path.write_text(render_spec({}, ctx))
+        if not export.applied:  # scripts stay: substituted executables name them
+            export.spec_path.write_text(render_spec({}, ctx, scripts=configs))
 
 
 __all__ = ["SpecExport", "assemble_spec", "export_spec", "link_specs", "render_spec", "render_matcher", "with_usage"]

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, ClassVar, Iterable, Iterator, Union
 
+from litecoop_mlir.codegen_script import KNOBS, SCRIPT_LEVELS, knob_applies, knob_defaults, ragged_register_dims, unsupported_reason
 from litecoop_mlir.targets.machine import MachineModel
 from litecoop_mlir.targets.strategy import (
     CPU_LEVELS,
@@ -206,8 +207,48 @@ class SetWorkgroupSize:
         return f"workgroup_size = {list(self.size)}"
 
 
-Transform = Union[SetTileSizes, SetPipeline, SetOption, SetFlag, SetWorkgroupSize]
-TRANSFORM_TYPES: dict[str, type] = {t.op: t for t in (SetTileSizes, SetPipeline, SetOption, SetFlag, SetWorkgroupSize)}
+#: How a node's dispatch is lowered: IREE's pipeline configured by attributes, or a codegen script.
+CODEGEN_MODES = ("attributes", "script")
+
+
+@dataclass(frozen=True)
+class SetCodegenMode:
+    """Lower the dispatch with IREE's pipeline (`attributes`) or with a transform-dialect codegen
+    script (`script`) built from the node's tile sizes and script knobs (litecoop_mlir.codegen_script)."""
+
+    mode: str
+    op: ClassVar[str] = "codegen"
+
+    def __post_init__(self) -> None:
+        if self.mode not in CODEGEN_MODES:
+            raise IllegalTransform(f"codegen mode is one of {', '.join(CODEGEN_MODES)}, not '{self.mode}'")
+
+    def describe(self) -> str:
+        return "lower with a codegen script" if self.mode == "script" else "lower with IREE's pipeline"
+
+
+@dataclass(frozen=True)
+class SetScriptKnob:
+    """Set one op choice of the codegen script (fusion placement, peeling, unrolling, hoisting, lowering)."""
+
+    name: str
+    value: str
+    op: ClassVar[str] = "script"
+
+    def __post_init__(self) -> None:
+        knob = KNOBS.get(self.name)
+        if knob is None:
+            raise IllegalTransform(f"unknown script knob '{self.name}'; known: {', '.join(KNOBS)}")
+        if self.value not in knob.values:
+            raise IllegalTransform(f"script knob {self.name} takes one of {', '.join(knob.values)}, not '{self.value}'")
+
+    def describe(self) -> str:
+        return f"script {self.name} = {self.value}"
+
+
+Transform = Union[SetTileSizes, SetPipeline, SetOption, SetFlag, SetWorkgroupSize, SetCodegenMode, SetScriptKnob]
+TRANSFORM_TYPES: dict[str, type] = {t.op: t for t in (SetTileSizes, SetPipeline, SetOption, SetFlag, SetWorkgroupSize,
+                                                      SetCodegenMode, SetScriptKnob)}
 
 
 def transform_aspect(t: Transform) -> tuple[str, str]:
@@ -240,7 +281,7 @@ def transform_from_json(d: Any) -> Transform:
             if not all(isinstance(x, int) and not isinstance(x, bool) for x in v):
                 raise IllegalTransform(f"field {k} must be a list of integers")
             fields[k] = tuple(v)
-        elif k in ("level", "pipeline", "name", "value") and not isinstance(v, str):
+        elif k in ("level", "pipeline", "name", "value", "mode") and not isinstance(v, str):
             raise IllegalTransform(f"field {k} must be a string")
     try:
         return cls(**fields)
@@ -262,10 +303,17 @@ class KernelConfig:
     options: frozenset[str]
     flags: tuple[tuple[str, str], ...]
     workgroup_size: tuple[int, ...] = ()
+    mode: str = "attributes"
+    knobs: tuple[tuple[str, str], ...] = ()
 
     @property
     def tile_map(self) -> dict[str, tuple[int, ...]]:
         return dict(self.tiles)
+
+    @property
+    def scripted(self) -> bool:
+        """Whether a codegen script lowers the dispatch (instead of IREE's pipeline)."""
+        return self.mode == "script"
 
     def global_flags(self) -> tuple[str, ...]:
         return render_flags((n, v) for n, v in self.flags if FLAGS[n].scope == "global")
@@ -280,6 +328,8 @@ class KernelConfig:
             "options": sorted(self.options),
             "flags": dict(self.flags),
             "workgroup_size": list(self.workgroup_size),
+            # only script nodes carry these: attribute nodes keep the keys they always had
+            **({"codegen": self.mode, "knobs": dict(self.knobs)} if self.scripted else {}),
         }
 
 
@@ -339,6 +389,7 @@ class Script:
         pipeline, options = base.pipeline, set(base.options)
         flags: dict[str, str] = {}
         wg = base.workgroup_size
+        mode, knobs = base.mode, dict(base.knobs)
         for t in self.transforms:
             if isinstance(t, SetTileSizes):
                 tiles[t.level] = t.sizes
@@ -350,7 +401,14 @@ class Script:
                 flags[t.name] = t.value
             elif isinstance(t, SetWorkgroupSize):
                 wg = t.size
-        return KernelConfig(tuple(sorted(tiles.items())), pipeline, frozenset(options), tuple(sorted(flags.items())), wg)
+            elif isinstance(t, SetCodegenMode):
+                mode = t.mode
+            elif isinstance(t, SetScriptKnob):
+                knobs[t.name] = t.value
+        # a script's knobs in full (defaults where unset), so equal scripts hash the same
+        knobs = {**knob_defaults(kernel), **{n: v for n, v in knobs.items() if knob_applies(kernel, n)}} if mode == "script" else {}
+        return KernelConfig(tuple(sorted(tiles.items())), pipeline, frozenset(options), tuple(sorted(flags.items())), wg,
+                            mode, tuple(sorted(knobs.items())))
 
     def key(self, kernel: Kernel) -> str:
         """Stable hash of the canonical (resolved) form."""
@@ -444,8 +502,10 @@ def _default_violations(kernel: Kernel, target: TargetStrategy, machine: Machine
 def _violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy, machine: MachineModel) -> Iterator[str]:
     """Every rule `cfg` breaks for `kernel`, as a reason."""
     n = kernel.num_loops
-    tiles = cfg.tile_map
-    peeling = "enable_loop_peeling" in cfg.options
+    tiles = {lv: v for lv, v in cfg.tile_map.items() if not cfg.scripted or lv in SCRIPT_LEVELS}  # a script reads only these
+    peeling = dict(cfg.knobs).get("peel") == "on" if cfg.scripted else "enable_loop_peeling" in cfg.options
+    if cfg.scripted:
+        yield from _script_violations(kernel, cfg, target)
     for level, sizes in tiles.items():
         if level not in target.levels and kernel.default_tiles and level not in kernel.default_tiles:
             yield f"level {level} does not exist on {target}"
@@ -490,7 +550,10 @@ def _violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy, machi
             yield f"cache_parallel[{i}] = {s} must divide the distribution tile {d}"
     for i, s in enumerate(dist):
         bound = kernel.loop_bounds[i] if i < n else 0
-        if s and bound and bound % s and not peeling:
+        if s and bound and bound % s and cfg.scripted:
+            yield (f"distribution[{i}] = {s} does not divide the loop bound {bound}: a script's partial workgroup tiles "
+                   "do not vectorize (only register loops peel); choose a divisor")
+        elif s and bound and bound % s and not peeling:
             yield f"distribution[{i}] = {s} does not divide the loop bound {bound}; enable loop peeling"
     # Vector size limit and register budget.
     shape = _vector_shape(kernel, tiles)
@@ -506,6 +569,25 @@ def _violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy, machi
             yield f"innermost vector width {inner} is not a power of two (scalarizes)"
     if kernel.kind == "contraction" and kernel.dims.get("n") and kernel.dims.get("m") and par and len(par) == n:
         yield from _register_tile_violations(kernel, tiles, machine)
+
+
+def _script_violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy) -> Iterator[str]:
+    """Rules only a codegen script has: a kernel it can lower, at most 3 workgroup-tiled loops, knobs that apply."""
+    why = unsupported_reason(kernel, target)
+    if why:
+        yield why
+        return
+    dist = cfg.tile_map.get("distribution", ())
+    tiled = [i for i, s in enumerate(dist) if s and s != kernel.loop_bounds[i]]
+    if len(tiled) > 3:
+        yield (f"the workgroup tile (distribution) tiles {len(tiled)} loops {tiled}; a script maps at most 3 to workgroups: "
+               "set the others to 0 or their full loop bound")
+    for name, _ in cfg.knobs:
+        if not knob_applies(kernel, name):
+            yield f"script knob {name} does not apply to this dispatch"
+    tiles = cfg.tile_map
+    if dict(cfg.knobs).get("peel") == "on" and not ragged_register_dims(kernel, dist, tiles.get("vector_common_parallel", ())):
+        yield "peel = on, but every register tile divides its workgroup tile: there is nothing to peel"
 
 
 def _register_tile_violations(kernel: Kernel, tiles: dict[str, tuple[int, ...]], machine: MachineModel) -> Iterator[str]:
@@ -590,6 +672,22 @@ def _check_transform(kernel: Kernel, script: Script, transform: Transform, targe
             raise IllegalTransform(f"{transform.name} re-configures the module; set it before any tiling or pipeline transform")
     if not isinstance(transform, SetFlag):
         kernel = codegen_kernel(kernel, script)  # after a reshaping flag: the dispatch it made
+    scripted = script.resolve(kernel).scripted if len(script) else False
+    if isinstance(transform, SetCodegenMode) and transform.mode == "script":
+        why = unsupported_reason(kernel, target)
+        if why:
+            raise IllegalTransform(f"no codegen script for this dispatch: {why}")
+    if isinstance(transform, SetCodegenMode) and transform.mode == "attributes" and scripted:
+        raise IllegalTransform("a script node stays a script (IREE's attribute configurations grow from the tree's root)")
+    if isinstance(transform, SetScriptKnob):
+        if not scripted:
+            raise IllegalTransform(f"{transform.describe()} needs a script node: set codegen mode 'script' first")
+        if not knob_applies(kernel, transform.name):
+            raise IllegalTransform(f"script knob {transform.name} does not apply to this dispatch")
+    if scripted and isinstance(transform, (SetPipeline, SetOption, SetWorkgroupSize)):
+        raise IllegalTransform(f"{transform.describe()}: a codegen script replaces IREE's pipeline, so this has no effect here")
+    if scripted and isinstance(transform, SetTileSizes) and transform.level not in SCRIPT_LEVELS:
+        raise IllegalTransform(f"level {transform.level} is not read by the codegen script (it reads {', '.join(SCRIPT_LEVELS)})")
     if isinstance(transform, SetWorkgroupSize) and not target.workgroup_size:
         raise IllegalTransform(f"workgroup size does not apply to {target.name}")
     if isinstance(transform, SetTileSizes) and transform.level not in target.levels:
@@ -667,16 +765,23 @@ def move_spaces(kernel: Kernel, script: Script, target: TargetLike = "llvm-cpu")
                     if f.scope == "codegen" and strat.name in f.targets and (not f.kinds or kernel.kind in f.kinds)]
     levels = [lv for lv in strat.levels if lv in kernel.default_tiles or lv in _ALWAYS_OFFERED]
     levels = [lv for lv in levels if not (lv in _REDUCTION_ONLY and "reduction" not in kernel.iterator_types)]
+    scripted = script.resolve(kernel).scripted if len(script) else False
+    if scripted:
+        levels = [lv for lv in levels if lv in SCRIPT_LEVELS]
     for lv in levels:
         spaces.append(MoveSpace("tile", level=lv, choices=_level_choices(kernel, lv)))
-    if "enable_loop_peeling" in strat.translation_options:
+    if scripted:
+        spaces += [MoveSpace("script", name=n, values=k.values) for n, k in KNOBS.items() if knob_applies(kernel, n)]
+    elif not unsupported_reason(kernel, strat):
+        spaces.append(MoveSpace("codegen", values=("script",)))
+    if "enable_loop_peeling" in strat.translation_options and not scripted:
         spaces.append(MoveSpace("option", name="enable_loop_peeling", values=("true", "false")))
-    if "enable_decomposition" in strat.translation_options and kernel.kind == "convolution":
+    if "enable_decomposition" in strat.translation_options and kernel.kind == "convolution" and not scripted:
         spaces.append(MoveSpace("option", name="enable_decomposition", values=("true", "false")))
     pipes = strat.legal_pipelines(kernel)
-    if len(pipes) > 1:
+    if len(pipes) > 1 and not scripted:
         spaces.append(MoveSpace("pipeline", values=pipes))
-    if strat.workgroup_size:
+    if strat.workgroup_size and not scripted:
         spaces.append(MoveSpace("workgroup_size", choices=((32, 64, 128, 256), (1, 2, 4, 8), (1,))))
     for name, spec in FLAGS.items():
         if strat.name not in spec.targets or (spec.kinds and kernel.kind not in spec.kinds):
@@ -721,6 +826,15 @@ def _expand(space: MoveSpace, current: KernelConfig) -> Iterator[Transform]:
         for v in space.values:
             if have.get(space.name) != v:
                 yield SetFlag(space.name, v)
+    elif space.op == "codegen":
+        for v in space.values:
+            if v != current.mode:
+                yield SetCodegenMode(v)
+    elif space.op == "script":
+        have = dict(current.knobs)
+        for v in space.values:
+            if have.get(space.name) != v:
+                yield SetScriptKnob(space.name, v)
     elif space.op == "workgroup_size":
         for x in space.choices[0]:
             for y in space.choices[1]:
@@ -812,7 +926,7 @@ def tile_rules(kernel: Kernel, level: str, machine: MachineModel, target: Target
 
 
 #: How often a random proposer picks each family of moves (tiles matter most on CPU).
-_FAMILY_WEIGHTS = {"tile": 6.0, "flag": 2.0, "option": 1.0, "pipeline": 0.5, "workgroup_size": 1.0}
+_FAMILY_WEIGHTS = {"tile": 6.0, "flag": 2.0, "option": 1.0, "pipeline": 0.5, "workgroup_size": 1.0, "codegen": 1.0, "script": 3.0}
 
 
 def sample_move(kernel: Kernel, script: Script, rng: Any, target: TargetLike = "llvm-cpu", *, tries: int = 200, machine: MachineModel | None = None) -> Transform | None:
@@ -836,6 +950,10 @@ def sample_move(kernel: Kernel, script: Script, rng: Any, target: TargetLike = "
             t = SetPipeline(space.values[rng.randrange(len(space.values))])
         elif space.op == "flag":
             t = SetFlag(space.name, space.values[rng.randrange(len(space.values))])
+        elif space.op == "codegen":
+            t = SetCodegenMode(space.values[rng.randrange(len(space.values))])
+        elif space.op == "script":
+            t = SetScriptKnob(space.name, space.values[rng.randrange(len(space.values))])
         else:
             t = SetWorkgroupSize((rng.choice(space.choices[0]), rng.choice(space.choices[1]), 1))
         try:
@@ -855,8 +973,11 @@ __all__ = [
     "MachineModel",
     "MoveSpace",
     "Script",
+    "CODEGEN_MODES",
+    "SetCodegenMode",
     "SetFlag",
     "SetOption",
+    "SetScriptKnob",
     "SetPipeline",
     "SetTileSizes",
     "SetWorkgroupSize",

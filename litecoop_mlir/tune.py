@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterator
 from litecoop_mlir import __version__
 from litecoop_mlir.apply import build_candidate
 from litecoop_mlir.artifacts import ExportCheck, check_export, write_run_artifacts
+from litecoop_mlir.codegen_script import unsupported_reason
 from litecoop_mlir.errors import LitecoopError
 from litecoop_mlir.executor import LocalExecutor
 from litecoop_mlir.iree.process import Limits
@@ -43,8 +44,8 @@ from litecoop_mlir.reuse import Reuse, consult, dispatch_key, record_kept
 from litecoop_mlir.search.mcts import Evaluate, Event, KernelSearch, SearchConfig
 from litecoop_mlir.spec import SpecExport, export_spec
 from litecoop_mlir.store import SCHEMA_VERSION, RunStore, source_hash
-from litecoop_mlir.targets.strategy import make_target
-from litecoop_mlir.transforms import IllegalTransform, Script
+from litecoop_mlir.targets.strategy import make_target, strategy_for
+from litecoop_mlir.transforms import IllegalTransform, Script, SetCodegenMode
 from litecoop_mlir.tuning_db import TuningDB, default_path
 from litecoop_mlir.whole_module import (
     MIN_SHARE,
@@ -526,8 +527,23 @@ def _make_searches(run: _Run, baseline: Measurement, evaluate: Evaluate,
         run.store.add_dispatch(i, kernel.executable, {"summary": kernel.summary(), "kind": kernel.kind,
                                                       "loop_bounds": list(kernel.loop_bounds)})
         run.store.put_node(i, search.tree.root, How.COMPILED)
+        if run.options.search.codegen == "script":
+            _root_as_script(run, search)
         searches[i] = search
     return searches
+
+
+def _root_as_script(run: _Run, search: KernelSearch) -> None:
+    """Script mode: the dispatch's tree grows from its codegen script (IREE's configuration as a
+    script) only; a dispatch no script covers keeps the attribute search."""
+    k = search.kernel
+    if unsupported_reason(k, strategy_for(run.workload.target)):
+        return
+    script = Script((SetCodegenMode("script"),))
+    if script.key(k) not in search.tree.by_key and search.evaluated >= run.options.budget:
+        return
+    search.seed(script, "script-mode", "IREE's configuration of this dispatch as a codegen script", free=False)
+    search.tree.root.exhausted = True
 
 
 def _consult_db(run: _Run, plans: list[DispatchPlan], searches: dict[int, KernelSearch]) -> None:

@@ -89,6 +89,8 @@ class Kernel:
     family: str = ""
     #: the root op as IR, without its configuration and shortened (for prompts)
     root_ir: str = field(default="", hash=False, compare=False, repr=False)
+    #: the linalg ops of the dispatch function, in order (what a codegen script must tile and fuse)
+    body_ops: tuple[str, ...] = field(default=(), hash=False, compare=False)
     #: flags -> the dispatch reshaping flags (im2col, data tiling) make of this one (set by Workload.kernels)
     reshape: Callable[[tuple[str, ...]], "Kernel | None"] | None = field(default=None, hash=False, compare=False, repr=False)
 
@@ -331,6 +333,8 @@ def kernels_from_configured(module: ir.Module) -> list[Kernel]:
                 native_vector_bytes=int(nvs.group(1)) if nvs else 0,
                 cpu=cpu.group(1) if cpu else "",
                 cpu_features=features.group(1) if features else "",
+                body_ops=tuple(op.name for op in walk(func) if op.name.startswith("linalg.")
+                               and op.name not in ("linalg.yield", "linalg.index")),
             )
         )
     return kernels

@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "litecoop_mlir"
 LAYERS = [
     ("records", "errors", "secrets", "__init__"),
     ("iree.*",),
-    ("workload", "targets.*", "dispatch_graph"),
+    ("workload", "targets.*", "dispatch_graph", "codegen_script"),
     ("transforms", "apply", "spec", "pipeline"),
     ("measure", "executor", "ray_backend", "profile", "pareto", "store", "tuning_db", "baseline", "models.*"),
     ("search.*", "whole_module", "reuse", "report", "show", "artifacts", "drop_in", "pipeline_level"),

@@ -69,8 +69,10 @@ def compile_module(
     limits: Limits,
     *,
     name: str = "module",
+    library: str = "",
 ) -> CompileResult:
-    """Compile `source` (input or configured IR, as the flags say) to `out_dir/name.vmfb`.
+    """Compile `source` (input or configured IR, as the flags say) to `out_dir/name.vmfb`;
+    `library` (transform IR holding codegen scripts) is written beside it and passed to IREE.
 
     Success means iree-compile exited 0 AND wrote the output. On failure a crash
     reproducer is kept in `out_dir` when IREE produced one.
@@ -81,6 +83,11 @@ def compile_module(
     repro = out_dir / f"{name}.repro.mlir"
     src.write_text(source)
     vmfb.unlink(missing_ok=True)
+    extra: list[str] = []
+    if library:
+        lib = out_dir / f"{name}.codegen_library.mlir"
+        lib.write_text(library)
+        extra.append(f"--iree-codegen-transform-dialect-library={lib}")
     # The source comes in on stdin: iree-compile writes the input's file name into the module,
     # so the same program compiled in two candidate folders would give two binaries that differ
     # in that name only, and a candidate that builds the baseline's binary would not be seen as it.
@@ -89,6 +96,7 @@ def compile_module(
             tool_path("iree-compile"),
             "-",
             *flags,
+            *extra,
             f"--mlir-pass-pipeline-crash-reproducer={repro}",
             "-o",
             vmfb,

@@ -26,8 +26,10 @@ from litecoop_mlir.transforms import (
     KernelConfig,
     MachineModel,
     Script,
+    SetCodegenMode,
     SetFlag,
     SetOption,
+    SetScriptKnob,
     SetTileSizes,
     Transform,
     effective_kernel,
@@ -192,13 +194,13 @@ def _contraction_moves(kernel: Kernel, r: Roles, cur: KernelConfig, machine: Mac
             for outer in _fitting_outer_tiles(kernel, r, cur, m, n):
                 tiles = {**cur.tile_map, vcp.level: vcp.sizes, **{t.level: t.sizes for t in outer}}
                 peel: tuple[Transform, ...] = ()
-                if "enable_loop_peeling" not in cur.options and _needs_peeling(kernel, r, tiles):
-                    peel = (SetOption("enable_loop_peeling", True),)
+                if not _peeling(cur) and _needs_peeling(kernel, r, tiles):
+                    peel = (_peel(cur),)
                 for k in k_opts:
                     red = () if r.k is None else (_set("vector_reduction", cur, kernel, **{f"d{r.k}": k}),)
                     yield (vcp, *red, *outer, *peel)
-                    if not peel and outer and "enable_loop_peeling" not in cur.options:  # outer tiles that need it
-                        yield (vcp, *red, *outer, SetOption("enable_loop_peeling", True))
+                    if not peel and outer and not _peeling(cur):  # outer tiles that need it
+                        yield (vcp, *red, *outer, _peel(cur))
     for dm in (8, 16, 32, 64, 128, 256):
         for dn in (16, 32, 64, 128, 256):
             if dm <= bm and dn <= bn:
@@ -207,6 +209,15 @@ def _contraction_moves(kernel: Kernel, r: Roles, cur: KernelConfig, machine: Mac
                 if "cache_parallel" in cur.tile_map:
                     moves += (_set("cache_parallel", cur, kernel, **at),)
                 yield moves
+
+
+def _peeling(cur: KernelConfig) -> bool:
+    return dict(cur.knobs).get("peel") == "on" if cur.scripted else "enable_loop_peeling" in cur.options
+
+
+def _peel(cur: KernelConfig) -> Transform:
+    """Loop peeling: a script knob on a script node, a translation option elsewhere."""
+    return SetScriptKnob("peel", "on") if cur.scripted else SetOption("enable_loop_peeling", True)
 
 
 def _fitting_outer_tiles(kernel: Kernel, r: Roles, cur: KernelConfig, m: int, n: int) -> Iterator[tuple[Transform, ...]]:
@@ -260,6 +271,27 @@ def class_flag_steps(kernel: Kernel) -> tuple[tuple[Transform, ...], ...]:
     return ()
 
 
+#: Script knob values worth one candidate each once a node is a script (the others are its
+#: defaults, or known to lose: no hoisting spills the accumulator to memory every step).
+_SCRIPT_PROBES = (("unroll_reduction", "2"), ("lowering", "dot"), ("fuse_consumer", "workgroup"), ("unroll_reduction", "4"))
+
+
+def script_steps(kernel: Kernel, script: Script, codegen: str = "both") -> tuple[tuple[Transform, ...], ...]:
+    """Script moves worth one candidate each, where the tree has not tiled yet: converting a node
+    configured by module-wide flags only to its codegen script (IREE's configuration as a script),
+    and on a script node whose script only set knobs since, the knobs above."""
+    if codegen == "attributes":
+        return ()
+    ts = script.transforms
+    at = next((i for i, t in enumerate(ts) if isinstance(t, SetCodegenMode)), None)
+    if at is None:
+        return ((SetCodegenMode("script"),),) if not script.changes_codegen() else ()
+    if not all(isinstance(t, (SetScriptKnob, SetCodegenMode)) for t in ts[at:]):
+        return ()
+    knobs = dict(script.resolve(kernel).knobs)
+    return tuple((SetScriptKnob(n, v),) for n, v in _SCRIPT_PROBES if n in knobs and knobs[n] != v)
+
+
 def _flag_moves(kernel: Kernel) -> Iterator[tuple[Transform, ...]]:
     yield from class_flag_steps(kernel)
     if kernel.kind == "contraction":
@@ -309,9 +341,12 @@ def _legal_new(kernel: Kernel, script: Script, target: str, machine: MachineMode
         yield new, moves
 
 
-def probe_steps(kernel: Kernel, script: Script, target: str, machine: MachineModel, tried: Iterable[str] = ()) -> list[tuple[Transform, ...]]:
-    """The class flags (`class_flag_steps`) not yet tried from `script`, where they are still legal."""
-    return [moves for _, moves in _legal_new(kernel, script, target, machine, class_flag_steps(kernel), set(tried))]
+def probe_steps(kernel: Kernel, script: Script, target: str, machine: MachineModel, tried: Iterable[str] = (),
+                codegen: str = "both") -> list[tuple[Transform, ...]]:
+    """The class flags (`class_flag_steps`) and script moves (`script_steps`) not yet tried from
+    `script`, where they are still legal."""
+    steps = (*class_flag_steps(kernel), *script_steps(effective_kernel(kernel, script), script, codegen))
+    return [moves for _, moves in _legal_new(kernel, script, target, machine, steps, set(tried))]
 
 
 def untried_moves(kernel: Kernel, script: Script, target: str, machine: MachineModel, tried: Iterable[str], n: int) -> list[tuple[Transform, ...]]:
@@ -368,11 +403,14 @@ class HeuristicProposer(OfflineProposer):
         k, m, script = request.kernel, request.machine, request.node.script
         if not strategy_for(request.target).heuristic:  # its model is of a CPU
             return RandomProposer().suggest(request)
-        probes = probe_steps(k, script, request.target, m, request.tried)[: request.steps_wanted]
-        tried = set(request.tried) | {script.then(*p).normalized().key(k) for p in probes}
         winner = _reshaping_winner(request)
         base = winner.script if winner is not None else script  # keep a winning kernel-class flag as the parent of tiles
         extra = base.transforms[len(script):]
+        probes = probe_steps(k, script, request.target, m, request.tried, "attributes")  # kernel-class flags
+        probes += [(*extra, *p) for p in probe_steps(k, base, request.target, m, request.tried, request.codegen)
+                   if any(t.op in ("codegen", "script") for t in p)]  # scripts, on the winning flags
+        probes = probes[: request.steps_wanted]
+        tried = set(request.tried) | {script.then(*p).normalized().key(k) for p in probes}
         steps = ranked_steps(k, base, request.target, m, tried)
         chosen = _diverse(steps, request.steps_wanted - len(probes))
         if not chosen and not probes:
@@ -420,7 +458,7 @@ class RandomProposer(OfflineProposer):
             script, moves = request.node.script, []
             for _ in range(rng.choice((1, 1, 2))):
                 t = sample_move(k, script, rng, request.target, machine=request.machine)
-                if t is None:
+                if t is None or (request.codegen == "attributes" and isinstance(t, SetCodegenMode)):
                     break
                 script = script.then(t)
                 moves.append(t)

@@ -21,12 +21,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from litecoop_mlir.apply import render_lowering_config, render_translation_info
+from litecoop_mlir.codegen_script import KNOBS, SCRIPT_LEVELS, render_sequence
 from litecoop_mlir.iree.mlir import new_context
 from litecoop_mlir.models.builtin import probe_steps, ranked_steps
 from litecoop_mlir.models.proposal import reply_schema
 from litecoop_mlir.models.request import ProposalRequest
 from litecoop_mlir.targets.strategy import DOCS
 from litecoop_mlir.transforms import FLAGS, effective_kernel, legal_tile_sizes, move_spaces, tile_rules, transform_to_json
+
+SCRIPT_MODE_DOC = ("replace IREE's codegen pipeline for this dispatch by a transform-dialect script built from the current "
+                   "tiles (" + ", ".join(f"{lv} = {what}" for lv, what in SCRIPT_LEVELS.items())
+                   + "); script nodes then take `script` knob moves and those three tile levels")
 
 CONTEXT_OPEN, CONTEXT_CLOSE = "<context>", "</context>"
 CHARS_PER_TOKEN = 4
@@ -101,6 +106,13 @@ def _legal_moves(request: ProposalRequest, budget: Budget) -> list[dict[str, Any
             entry = {"op": "option", "name": sp.name, "values": [True, False], "meaning": DOCS.get(sp.name, "")}
         elif sp.op == "pipeline":
             entry = {"op": "pipeline", "values": list(sp.values), "meaning": {p: DOCS.get(p, "") for p in sp.values}}
+        elif sp.op == "codegen":
+            if request.codegen == "attributes":
+                continue
+            entry = {"op": "codegen", "values": list(sp.values), "meaning": SCRIPT_MODE_DOC}
+        elif sp.op == "script":
+            entry = {"op": "script", "name": sp.name, "values": list(sp.values), "current": dict(current.knobs).get(sp.name),
+                     "meaning": KNOBS[sp.name].doc}
         else:
             entry = {**sp.to_json(), "meaning": "GPU workgroup size (x, y, z); x*y*z <= 1024"}
         if not budget.words:  # compact: the moves alone (only listed tuples are offered)
@@ -114,7 +126,7 @@ def _suggestions(request: ProposalRequest, n: int) -> list[dict[str, Any]]:
     model's best-estimated steps."""
     r = request
     probes = [{"transforms": [transform_to_json(t) for t in moves], "why": "known to transform this kind of kernel; untried"}
-              for moves in probe_steps(r.kernel, r.node.script, r.target, r.machine, r.tried)]
+              for moves in probe_steps(r.kernel, r.node.script, r.target, r.machine, r.tried, r.codegen)]
     ranked = ranked_steps(r.kernel, r.node.script, r.target, r.machine, r.tried)
     return (probes + [{"transforms": [transform_to_json(t) for t in moves], "estimate": round(est, 3)}
                       for est, _, moves in ranked])[:n]
@@ -143,6 +155,8 @@ def context(request: ProposalRequest, budget: Budget = FULL) -> dict[str, Any]:
     if budget.ir:
         kernel["ir"] = k.root_ir
         current["config_ir"] = _config_ir(request)
+        if cfg.scripted:
+            current["script_ir"] = render_sequence(effective_kernel(k, r.node.script), cfg.tile_map, dict(cfg.knobs))
     tried = sorted(r.tried_nodes, key=lambda v: (v.latency_ms is None, v.latency_ms or 0.0))[: budget.tried]
     ctx: dict[str, Any] = {
         "kernel": kernel,

@@ -64,6 +64,7 @@ class ProposalRequest:
     context_tokens: int = 0
     tried_nodes: tuple[NodeView, ...] = ()
     feedback: tuple[str, ...] = ()
+    codegen: str = "both"  # which node contents the search takes: attributes, script, or both
 
     @property
     def roster_names(self) -> list[str]:

@@ -22,7 +22,7 @@ from litecoop_mlir.records import EventKind, How, Measurement, Status
 from litecoop_mlir.search.tree import Node, Tree, reward
 from litecoop_mlir.search.uct import UCTConfig, select
 from litecoop_mlir.targets.strategy import strategy_for
-from litecoop_mlir.transforms import MachineModel, Script
+from litecoop_mlir.transforms import MachineModel, Script, SetCodegenMode
 from litecoop_mlir.workload import Kernel
 
 #: evaluate(kernel, script) -> (measurement, how it was obtained)
@@ -81,8 +81,11 @@ class SearchConfig:
     course_alteration_k: int = 3
     seed: int = 0
     concurrency: int = 1
+    codegen: str = "both"
 
     def __post_init__(self) -> None:
+        if self.codegen not in ("both", "attributes", "script"):
+            raise ValueError("codegen must be both, attributes or script")
         if not 1 <= self.children_per_expansion <= 8:
             raise ValueError("children per expansion must be in [1, 8]")
         if self.course_alteration_k < 0:
@@ -274,6 +277,8 @@ class KernelSearch:
             if start is None or not start.ok or self.reserved >= self._budget:
                 continue  # its dependency failed or was not run, or no budget is left
             script = start.script.then(*step.transforms).normalized()
+            if self.config.codegen == "attributes" and any(isinstance(t, SetCodegenMode) for t in step.transforms):
+                continue  # codegen scripts are off in this run
             key = script.key(self.kernel)
             if key in self.tree.by_key:
                 exp.made[i] = self.tree.by_key[key]
@@ -365,6 +370,7 @@ class KernelSearch:
             context_tokens=self.pool.by_name[model].context_tokens if model in self.pool.by_name else 0,
             tried_nodes=tuple(NodeView(n.script, n.latency_ms, n.status) for n in self.tree.nodes[1:]),
             feedback=self.feedback,
+            codegen=self.config.codegen,
         )
 
     def _unproductive(self, node: Node, model: str) -> None:

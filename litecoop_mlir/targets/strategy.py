@@ -68,6 +68,7 @@ class TargetStrategy:
         tuning_spec_honoured: whether `--iree-codegen-tuning-spec-path` reaches codegen
             (elsewhere the spec goes through `--iree-codegen-transform-dialect-library`).
         heuristic: whether the built-in heuristic proposer models this target.
+        codegen_scripts: whether litecoop_mlir.codegen_script builds transform-dialect scripts for it.
     """
 
     name: ClassVar[str] = ""
@@ -78,6 +79,7 @@ class TargetStrategy:
     cpu_tile_rules: ClassVar[bool] = False
     tuning_spec_honoured: ClassVar[bool] = False
     heuristic: ClassVar[bool] = False
+    codegen_scripts: ClassVar[bool] = False
 
     def iree_target(self, arch: str = "") -> Target:
         """The IREE target: compile flags, runtime device, environment."""
@@ -122,6 +124,7 @@ class CpuStrategy(TargetStrategy):
     cpu_tile_rules: ClassVar[bool] = True
     tuning_spec_honoured: ClassVar[bool] = True
     heuristic: ClassVar[bool] = True
+    codegen_scripts: ClassVar[bool] = True
 
     def iree_target(self, arch: str = "") -> Target:
         # $LITECOOP_CPU names the default CPU (e.g. znver3 to run the AVX2 paths on an AVX-512 host)

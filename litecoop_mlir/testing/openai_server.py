@@ -105,6 +105,10 @@ def _listed_moves(ctx: dict[str, Any], rng: random.Random) -> list[dict[str, Any
             out += [{"op": "option", "name": sp["name"], "enabled": v in (True, "true")} for v in sp.get("values", [])]
         elif op == "pipeline":
             out += [{"op": "pipeline", "pipeline": v} for v in sp.get("values", [])]
+        elif op == "codegen":
+            out += [{"op": "codegen", "mode": v} for v in sp.get("values", [])]
+        elif op == "script":
+            out += [{"op": "script", "name": sp["name"], "value": v} for v in sp.get("values", []) if v != sp.get("current")]
     return out
 
 

@@ -1,0 +1,348 @@
+"""Transform-dialect codegen scripts: the second kind of node content.
+
+A script node replaces IREE's codegen pipeline for one dispatch with a full transform-dialect
+script that IREE runs through its `TransformDialectCodegen` route (the dispatch's
+translation_info names the script, and `--iree-codegen-transform-dialect-library` holds it).
+The script is built from a closed vocabulary of ops in a fixed phase order
+(tile -> fuse -> peel -> decompose -> vectorize -> bufferize -> hoist -> lower); its tile sizes are
+the node's tiling levels (`distribution` = workgroup tile, `vector_common_parallel` = register
+tile, `vector_reduction` = reduction tile), and the ops IREE's pipelines hard-wire are knobs a
+move sets: where the consumer is fused, whether register loops are peeled, how the reduction
+loop is unrolled, whether accumulators are hoisted, how contractions lower to vector code.
+
+Checked by hand on IREE 3.13 (../shared/IREE_NOTES.md, item 4 of "Four ways"): canonicalize+CSE
+and a contraction lowering are required for speed, a register tile that does not divide its
+workgroup tile leaves scalar code unless the loop is peeled, and the script must annotate the
+function with the `no_pipeline` translation_info.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from litecoop_mlir.targets.strategy import TargetStrategy
+from litecoop_mlir.workload import Kernel
+
+
+@dataclass(frozen=True)
+class ScriptKnob:
+    """One choice a script move sets: its values (the first is the default) and its meaning."""
+
+    name: str
+    values: tuple[str, ...]
+    doc: str
+    needs_consumer: bool = False
+    kinds: tuple[str, ...] = ("contraction", "convolution")
+
+
+#: The closed set of script knobs (besides the tile sizes, which are the node's tiling levels).
+KNOBS: dict[str, ScriptKnob] = {
+    "fuse_consumer": ScriptKnob(
+        "fuse_consumer", ("register", "workgroup"),
+        "where the elementwise consumer (bias, activation) is fused: into the register-tile loop with the root op "
+        "(no intermediate tile in memory), or only into the workgroup tile (its own register loop after the root's)",
+        needs_consumer=True),
+    "peel": ScriptKnob(
+        "peel", ("off", "on"),
+        "peels the register-tile loops (transform.loop.peel) so that a tile that does not divide its workgroup tile "
+        "still vectorizes; the remainder iterations run scalar"),
+    "unroll_reduction": ScriptKnob(
+        "unroll_reduction", ("1", "2", "4"),
+        "unrolls the reduction-tile loop after bufferization (transform.loop.unroll): more independent FMAs in flight",
+        kinds=("contraction",)),
+    "hoist": ScriptKnob(
+        "hoist", ("on", "off"),
+        "hoists redundant vector transfers out of loops (the accumulator tile stays in registers across the reduction)"),
+    "lowering": ScriptKnob(
+        "lowering", ("outerproduct", "dot", "parallelarith"),
+        "how vector.contract lowers: outer products (broadcast + FMA per reduction step), dot products "
+        "(horizontal reductions) or elementwise multiply + add", kinds=("contraction", "convolution")),
+}
+
+#: Convolutions the script can decompose into 1-D convolutions that vectorize.
+DECOMPOSABLE_CONVS = ("linalg.conv_2d_nhwc_hwcf", "linalg.conv_2d_nchw_fchw", "linalg.depthwise_conv_2d_nhwc_hwc",
+                      "linalg.pooling_nhwc_sum", "linalg.pooling_nhwc_max")
+#: Tiling levels a script reads, with the script op each one parameterises.
+SCRIPT_LEVELS = {"distribution": "workgroup tile", "vector_common_parallel": "register tile",
+                 "vector_reduction": "reduction tile"}
+
+
+def unsupported_reason(kernel: Kernel, target: TargetStrategy) -> str:
+    """Why `kernel` cannot be lowered by a script on `target` ("" when it can)."""
+    if not target.codegen_scripts:
+        return f"codegen scripts are built for llvm-cpu only (not {target.name})"
+    if kernel.kind == "contraction":
+        if kernel.packed_inner_loops:
+            return "a data-tiled (mmt4d) contraction lowers through IREE's own mmt4d path"
+    elif kernel.kind == "convolution":
+        if kernel.root_op not in (*DECOMPOSABLE_CONVS, "linalg.generic"):
+            return f"{kernel.root_op} has no 1-D decomposition for vectorization"
+    else:
+        return f"scripts cover contractions and convolutions, not {kernel.kind} dispatches"
+    body = [op for op in kernel.body_ops if op != "linalg.fill"]
+    if not body or body[0] != kernel.root_op or len(body) > 2 or (len(body) == 2 and body[1] != "linalg.generic"):
+        return f"the dispatch holds {', '.join(kernel.body_ops) or 'no linalg ops'}; scripts cover a root op with at most one elementwise consumer"
+    return ""
+
+
+def has_consumer(kernel: Kernel) -> bool:
+    return len([op for op in kernel.body_ops if op != "linalg.fill"]) == 2
+
+
+def knob_defaults(kernel: Kernel) -> dict[str, str]:
+    """The knobs a fresh script has (the first value of each knob that applies)."""
+    return {n: k.values[0] for n, k in KNOBS.items() if knob_applies(kernel, n)}
+
+
+def knob_applies(kernel: Kernel, name: str) -> bool:
+    knob = KNOBS[name]
+    return kernel.kind in knob.kinds and (not knob.needs_consumer or has_consumer(kernel))
+
+
+def sequence_name(kernel: Kernel) -> str:
+    """The named sequence that lowers `kernel` (unique per dispatch function)."""
+    return f"codegen_{kernel.function}"
+
+
+@dataclass(frozen=True)
+class ScriptStep:
+    """One op of a rendered script: its transform IR and what it does (for show and the report)."""
+
+    phase: str
+    ir: str
+    comment: str
+
+
+_ANY = "!transform.any_op"
+_FOR = '!transform.op<"scf.for">'
+_PAIR = f"({_ANY}, {_ANY}) -> ({_ANY}, {_ANY})"
+
+
+def _sizes(v: tuple[int, ...]) -> str:
+    return "[" + ", ".join(map(str, v)) + "]"
+
+
+def _tile_for(handle: str, sizes: tuple[int, ...], name: str, fuse: bool = False) -> tuple[str, list[str]]:
+    """`tile_using_for` (or, fusing producers, `structured.fuse`) text and the loop handles it
+    yields (one per nonzero size)."""
+    loops = [f"%{name}_l{i}" for i, s in enumerate(s for s in sizes if s)]
+    results = ", ".join([f"%{name}", *loops])
+    types = ", ".join([_ANY] * (1 + len(loops)))
+    op = "fuse" if fuse else "tile_using_for"
+    return (f"{results} = transform.structured.{op} {handle} tile_sizes {_sizes(sizes)} : ({_ANY}) -> ({types})",
+            loops)
+
+
+def ragged_register_dims(kernel: Kernel, wg: tuple[int, ...], reg: tuple[int, ...]) -> list[int]:
+    """Loops whose register tile does not divide its workgroup tile (or loop): what peeling splits."""
+    out = []
+    for d, s in enumerate(reg):
+        enclosing = (wg[d] if d < len(wg) and wg[d] else 0) or kernel.loop_bounds[d]
+        if s and enclosing and kernel.iterator_types[d] == "parallel" and enclosing % s:
+            out.append(d)
+    return out
+
+
+def render_steps(kernel: Kernel, tiles: Mapping[str, tuple[int, ...]], knobs: Mapping[str, str]) -> list[ScriptStep]:
+    """The script's ops for `kernel` with the given tiling levels and knobs, in phase order."""
+    b = _ScriptBuilder(kernel, tiles, {**knob_defaults(kernel), **{a: v for a, v in knobs.items() if knob_applies(kernel, a)}})
+    b.match()
+    b.workgroups()
+    b.registers()
+    b.reduction()
+    b.vectorize()
+    b.bufferize_and_lower()
+    return b.steps
+
+
+class _ScriptBuilder:
+    """Renders one script phase by phase, tracking the live transform handles (a handle an op
+    consumed is never used again)."""
+
+    def __init__(self, kernel: Kernel, tiles: Mapping[str, tuple[int, ...]], knobs: dict[str, str]) -> None:
+        n = kernel.num_loops
+        self.kernel, self.knobs = kernel, knobs
+        self.par = [i for i, it in enumerate(kernel.iterator_types) if it == "parallel"]
+        wg = tuple(tiles.get("distribution", (0,) * n))
+        self.wg = tuple(0 if s == bound else s for s, bound in zip(wg, kernel.loop_bounds))  # a whole-loop tile is no tile
+        reg = tuple(tiles.get("vector_common_parallel", (0,) * n))
+        self.reg = tuple(reg[i] if kernel.iterator_types[i] == "parallel" else 0 for i in range(n))
+        red = tuple(tiles.get("vector_reduction", (0,) * n))
+        self.red = tuple(red[i] if kernel.iterator_types[i] == "reduction" else 0 for i in range(n))
+        self.consumer, self.fill = has_consumer(kernel), "linalg.fill" in kernel.body_ops
+        self.steps: list[ScriptStep] = []
+        self.anchor = "%consumer" if self.consumer else "%root"  # the op that writes the dispatch's result
+        self.root = "%root"
+        self.forall = False
+        self.reg_loops: list[str] = []
+        self.red_loops: list[str] = []
+
+    def add(self, phase: str, ir_text: str, comment: str) -> None:
+        self.steps.append(ScriptStep(phase, ir_text, comment))
+
+    def match(self) -> None:
+        k = self.kernel
+        self.add("match", f"%func = transform.structured.match ops{{[\"func.func\"]}} in %module : ({_ANY}) -> {_ANY}", "the dispatch function")
+        self.add("match", f"%root = transform.structured.match attributes {{root_op = {k.root_marker}}} in %func : ({_ANY}) -> {_ANY}",
+                 f"the root op ({k.root_op})")
+        if self.fill:
+            self.add("match", f"%fill = transform.structured.match ops{{[\"linalg.fill\"]}} in %func : ({_ANY}) -> {_ANY}",
+                     "the accumulator's initialisation")
+        if self.consumer:
+            self.add("match", f"%consumer = transform.get_consumers_of_result %root[0] : ({_ANY}) -> {_ANY}",
+                     "the elementwise consumer of the root's result")
+
+    def workgroups(self) -> None:
+        """Tile the op that writes the result to workgroups; its producers fuse into the tile."""
+        sizes = tuple(self.wg[i] for i in self.par) if self.consumer else self.wg
+        tiled = [s for s in sizes if s]
+        if not tiled:
+            return
+        blocks = ", ".join(f"#gpu.block<{d}>" for d in ("z", "y", "x")[-len(tiled):])
+        self.add("tile", f"%wg_op, %forall = transform.structured.tile_using_forall {self.anchor} tile_sizes {_sizes(sizes)} "
+                 f"(mapping = [{blocks}]) : ({_ANY}) -> ({_ANY}, {_ANY})",
+                 f"tile to workgroups of {'x'.join(map(str, tiled))} (one scf.forall iteration per workgroup)")
+        self.add("tile", f"transform.iree.populate_workgroup_count_region_using_num_threads_slice %forall : ({_ANY}) -> ()",
+                 "the dispatch's workgroup count from the forall's trip counts")
+        self.forall = True
+        if self.consumer:
+            self.add("fuse", f"%wg_root, %forall_1 = transform.structured.fuse_into_containing_op %root into %forall : {_PAIR}",
+                     "fuse the root op into the workgroup tile of its consumer")
+        self.root = "%wg_root" if self.consumer else "%wg_op"
+        self.anchor = "%wg_op"
+        if self.fill:
+            self.add("fuse", f"%wg_fill, %forall_2 = transform.structured.fuse_into_containing_op %fill into %forall : {_PAIR}",
+                     "fuse the fill into the workgroup tile")
+
+    def registers(self) -> None:
+        """`structured.fuse` tiles an op and fuses its producers (the fill, and the root op when the
+        consumer is tiled) into the loop nest, through the loops' destination operands too."""
+        if not any(self.reg):
+            return
+        shape = "x".join(str(s) for s in self.reg if s)
+        consumer_sizes = tuple(self.reg[i] for i in self.par)
+        if self.consumer and self.knobs.get("fuse_consumer") == "register":
+            text, self.reg_loops = _tile_for(self.anchor, consumer_sizes, "reg_c", fuse=True)
+            self.add("tile", text, f"tile the consumer to register tiles of {shape} and fuse the root op and the fill "
+                     "into that loop (no intermediate tile in memory)")
+            self.add("match", f"%reg_root = transform.structured.match attributes {{root_op = {self.kernel.root_marker}}} in %func : "
+                     f"({_ANY}) -> {_ANY}", "the root op's register tile")
+            self.root = "%reg_root"
+            return
+        text, self.reg_loops = _tile_for(self.root, self.reg, "reg", fuse=True)
+        self.add("tile", text, f"tile the root op to register tiles of {shape}"
+                 + (" and fuse the fill into that loop (the accumulator starts in registers)" if self.fill else ""))
+        self.root = "%reg"
+        if self.consumer:
+            text, _ = _tile_for(self.anchor, consumer_sizes, "reg_c")
+            self.add("tile", text, "tile the consumer in its own register loop")
+
+    def reduction(self) -> None:
+        if any(self.red):
+            text, self.red_loops = _tile_for(self.root, self.red, "red")
+            self.add("tile", text, f"tile the reduction loop(s) by {'x'.join(str(s) for s in self.red if s)}")
+            self.root = "%red"
+        if self.knobs.get("peel") == "on":
+            ragged = set(ragged_register_dims(self.kernel, self.wg, self.reg))
+            for i, (d, loop) in enumerate(zip([d for d, s in enumerate(self.reg) if s], self.reg_loops)):
+                if d not in ragged:
+                    continue  # peeling a loop its tile divides fails
+                self.add("peel", f"%for_{i} = transform.cast {loop} : {_ANY} to {_FOR}\n"
+                         f"%main_{i}, %rest_{i} = transform.loop.peel %for_{i} : ({_FOR}) -> ({_ANY}, {_ANY})",
+                         "peel the register loop: full tiles vectorize, the remainder runs scalar")
+        unroll = int(self.knobs.get("unroll_reduction", "1"))
+        if unroll > 1 and self.red_loops:
+            self.add("unroll", f"%kloop = transform.cast {self.red_loops[-1]} : {_ANY} to {_FOR}\n"
+                     f"transform.loop.unroll %kloop factor = {unroll} : {_FOR}",
+                     f"unroll the reduction-tile loop by {unroll}: independent tile steps for the scheduler")
+
+    def vectorize(self) -> None:
+        if self.kernel.kind == "convolution":
+            root = self.root
+            if self.kernel.root_op == "linalg.generic":
+                self.add("decompose", f"%named = transform.structured.specialize {root} : ({_ANY}) -> {_ANY}",
+                         "turn the generic convolution tile back into its named op (decomposition needs it)")
+                root = "%named"
+            self.add("decompose", f"%decomposed = transform.structured.decompose {root} : ({_ANY}) -> {_ANY}",
+                     "decompose the 2-D convolution tile (unit filter rows) into a 1-D convolution that vectorizes")
+        self.add("cleanup", _patterns("%func", ["canonicalization", "linalg.tiling_canonicalization", "scf.for_loop_canonicalization"]),
+                 "canonicalize tile loops (static tile shapes for the vectorizer)")
+        self.add("cleanup", f"transform.apply_cse to %func : {_ANY}", "common subexpressions")
+        self.add("vectorize", f"%vfunc = transform.structured.vectorize_children_and_apply_patterns %func : ({_ANY}) -> {_ANY}",
+                 "vectorize every static-shaped linalg op in the function")
+        self.add("cleanup", _patterns("%vfunc", ["canonicalization"]), "canonicalize the vector code")
+        self.add("cleanup", f"transform.apply_cse to %vfunc : {_ANY}", "common subexpressions")
+
+    def bufferize_and_lower(self) -> None:
+        self.add("bufferize", f"transform.iree.eliminate_empty_tensors %vfunc : ({_ANY}) -> ()", "reuse the output buffer for tensor.empty")
+        self.add("bufferize", f"%bmodule = transform.iree.bufferize %module : ({_ANY}) -> {_ANY}", "tensors to buffers")
+        self.add("bufferize", f"%bfunc = transform.structured.match ops{{[\"func.func\"]}} in %bmodule : ({_ANY}) -> {_ANY}",
+                 "the bufferized function")
+        if self.forall:
+            self.add("bufferize", f"transform.iree.forall_to_workgroup %bfunc : ({_ANY}) -> ()", "the forall becomes the workgroup id loop")
+        fh = "%bfunc"
+        if self.knobs.get("hoist") == "on":
+            self.add("hoist", f"%bfunc_h = transform.structured.hoist_redundant_vector_transfers %bfunc : ({_ANY}) -> {_ANY}",
+                     "hoist loop-invariant transfers: the accumulator stays in registers across the reduction loop")
+            fh = "%bfunc_h"
+        strategy = self.knobs.get("lowering", "outerproduct")
+        self.add("lower", _patterns(fh, [f'vector.lower_contraction lowering_strategy = "{strategy}"', "canonicalization"]),
+                 f"lower vector.contract to {strategy} form")
+        self.add("cleanup", f"transform.apply_cse to {fh} : {_ANY}", "common subexpressions")
+        self.add("finish", "%no_pipeline = transform.param.constant #iree_codegen.translation_info<pipeline = #iree_codegen.no_pipeline> "
+                 f"-> !transform.any_param\ntransform.annotate {fh} \"translation_info\" = %no_pipeline : {_ANY}, !transform.any_param",
+                 "mark the function lowered: IREE runs only its final LLVM lowering after this script")
+
+
+def _patterns(handle: str, names: list[str]) -> str:
+    inner = "\n".join(f"  transform.apply_patterns.{p}" for p in names)
+    return f"transform.apply_patterns to {handle} {{\n{inner}\n}} : {_ANY}"
+
+
+def render_sequence(kernel: Kernel, tiles: Mapping[str, tuple[int, ...]], knobs: Mapping[str, str], *,
+                    comments: bool = True) -> str:
+    """The named sequence that lowers `kernel`, as transform IR (one comment per op)."""
+    body: list[str] = []
+    for step in render_steps(kernel, tiles, knobs):
+        if comments and step.comment:
+            body.append(f"// {step.comment}")
+        body.extend(step.ir.splitlines())
+    lines = [f"transform.named_sequence @{sequence_name(kernel)}(%module: {_ANY} {{transform.consumed}}) {{"]
+    lines += ["  " + line for line in body]
+    lines += ["  transform.yield", "}"]
+    return "\n".join(lines)
+
+
+def render_library(sequences: list[str]) -> str:
+    """A transform library module holding the given named sequences."""
+    indented = "\n".join("  " + line for seq in sequences for line in seq.splitlines())
+    return f"module attributes {{transform.with_named_sequence}} {{\n{indented}\n}}\n"
+
+
+def translation_info(kernel: Kernel) -> str:
+    """The translation_info that routes `kernel`'s dispatch to its script."""
+    return f"#iree_codegen.translation_info<pipeline = #iree_codegen.transform_dialect_codegen codegen_spec = @{sequence_name(kernel)}>"
+
+
+def library_flag(path: str) -> str:
+    return f"--iree-codegen-transform-dialect-library={path}"
+
+
+__all__ = [
+    "KNOBS",
+    "SCRIPT_LEVELS",
+    "ScriptKnob",
+    "ScriptStep",
+    "has_consumer",
+    "ragged_register_dims",
+    "knob_applies",
+    "knob_defaults",
+    "library_flag",
+    "render_library",
+    "render_sequence",
+    "render_steps",
+    "sequence_name",
+    "translation_info",
+    "unsupported_reason",
+]

@@ -1,0 +1,169 @@
+"""Transform-dialect codegen scripts as node content: rendering, legality, moves, building, export."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from litecoop_mlir.apply import build_candidate, script_library
+from litecoop_mlir.codegen_script import KNOBS, render_sequence, render_steps, unsupported_reason
+from litecoop_mlir.iree.tools import tool_path
+from litecoop_mlir.measure import Evaluator
+from litecoop_mlir.models.prompt import context
+from litecoop_mlir.models.request import NodeView
+from litecoop_mlir.spec import export_spec
+from litecoop_mlir.targets.strategy import make_target, strategy_for
+from litecoop_mlir.transforms import (
+    IllegalTransform,
+    Script,
+    SetCodegenMode,
+    SetOption,
+    SetPipeline,
+    SetScriptKnob,
+    SetTileSizes,
+    legal_moves,
+    move_spaces,
+    transform_from_json,
+    validate,
+    validate_step,
+)
+from litecoop_mlir.workload import load_workload
+from tests.conftest import KERNELS
+from tests.test_models import _request
+from tests.test_transforms import kernel
+
+CPU = strategy_for("llvm-cpu")
+SCRIPT = Script((SetCodegenMode("script"),))
+
+
+def test_a_script_renders_every_phase_in_order_with_a_comment_per_op() -> None:
+    k = kernel("matmul_bias_relu", "znver3")
+    cfg = SCRIPT.resolve(k)
+    steps = render_steps(k, cfg.tile_map, dict(cfg.knobs))
+    phases = [s.phase for s in steps]
+    order = ["match", "tile", "fuse", "vectorize", "bufferize", "lower", "finish"]
+    assert [p for p in dict.fromkeys(phases) if p in order] == order
+    text = render_sequence(k, cfg.tile_map, dict(cfg.knobs))
+    assert text.count("// ") == sum(1 for s in steps if s.comment)
+    wg = k.default_tiles["distribution"]
+    assert f"tile_using_forall %consumer tile_sizes [{wg[0]}, {wg[1]}]" in text  # the consumer writes the result
+    assert "transform.structured.fuse %wg_op" in text  # root and fill fused into the consumer's register loop
+    assert 'lowering_strategy = "outerproduct"' in text and "#iree_codegen.no_pipeline" in text
+
+
+def test_knobs_change_the_script_where_they_say() -> None:
+    k = kernel("matmul_bias_relu", "znver3")
+    tiles = SCRIPT.resolve(k).tile_map
+    base = render_sequence(k, tiles, {})
+    assert "transform.loop.unroll %kloop factor = 4" in render_sequence(k, tiles, {"unroll_reduction": "4"})
+    assert 'lowering_strategy = "dot"' in render_sequence(k, tiles, {"lowering": "dot"})
+    assert "hoist_redundant_vector_transfers" in base
+    assert "hoist_redundant_vector_transfers" not in render_sequence(k, tiles, {"hoist": "off"})
+    separate = render_sequence(k, tiles, {"fuse_consumer": "workgroup"})
+    assert "tile the consumer in its own register loop" in separate and "transform.structured.fuse %wg_root" in separate
+    ragged = {**tiles, "vector_common_parallel": (6, 16, 0)}  # 6 does not divide the 64-row workgroup tile
+    assert render_sequence(k, ragged, {"peel": "on"}).count("transform.loop.peel") == 1
+
+
+def test_script_legality_has_precise_reasons() -> None:
+    mm = kernel("matmul_512", "znver3")
+    with pytest.raises(IllegalTransform, match="not softmax|reduction dispatches|contractions and convolutions"):
+        validate(kernel("softmax", "znver3"), Script(), SetCodegenMode("script"))
+    with pytest.raises(IllegalTransform, match="set codegen mode 'script' first"):
+        validate(mm, Script(), SetScriptKnob("lowering", "dot"))
+    with pytest.raises(IllegalTransform, match="replaces IREE's pipeline"):
+        validate(mm, SCRIPT, SetOption("enable_loop_peeling", True))
+    with pytest.raises(IllegalTransform, match="replaces IREE's pipeline"):
+        validate(mm, SCRIPT, SetPipeline("Mmt4dTilingExpert"))
+    with pytest.raises(IllegalTransform, match="not read by the codegen script"):
+        validate(mm, SCRIPT, SetTileSizes("cache_parallel", (32, 32, 0)))
+    with pytest.raises(IllegalTransform, match="nothing to peel"):
+        validate(mm, SCRIPT, SetScriptKnob("peel", "on"))
+    with pytest.raises(IllegalTransform, match="partial workgroup tiles"):
+        validate(mm, SCRIPT, SetTileSizes("distribution", (48, 64, 0)))
+    with pytest.raises(IllegalTransform, match="stays a script"):
+        validate(mm, SCRIPT, SetCodegenMode("attributes"))
+    conv = kernel("conv2d_nhwc_b2", "znver3")
+    with pytest.raises(IllegalTransform, match="at most 3"):
+        validate(conv, SCRIPT, SetTileSizes("distribution", (1, 2, 14, 32, 0, 0, 0)))
+    # a ragged register tile is legal once its loop is peeled (one step: the rules hold for the result)
+    validate_step(mm, SCRIPT, (SetTileSizes("vector_common_parallel", (6, 16, 0)), SetScriptKnob("peel", "on")))
+
+
+def test_script_nodes_offer_script_moves_only() -> None:
+    mm = kernel("matmul_512", "znver3")
+    at_root = {(sp.op, sp.level or sp.name) for sp in move_spaces(mm, Script())}
+    assert ("codegen", "") in at_root and ("option", "enable_loop_peeling") in at_root
+    spaces = move_spaces(mm, SCRIPT)
+    ops = {sp.op for sp in spaces}
+    assert "codegen" not in ops and "pipeline" not in ops and "option" not in ops
+    assert {sp.level for sp in spaces if sp.op == "tile"} == {"distribution", "vector_common_parallel", "vector_reduction"}
+    assert {sp.name for sp in spaces if sp.op == "script"} == {n for n, kn in KNOBS.items() if not kn.needs_consumer}
+    moves = legal_moves(mm, SCRIPT)
+    assert any(isinstance(t, SetScriptKnob) for t in moves) and all(not isinstance(t, SetOption) for t in moves)
+    assert unsupported_reason(kernel("softmax", "znver3"), CPU)
+    assert unsupported_reason(mm, strategy_for("cuda"))
+
+
+def test_equal_scripts_hash_the_same_and_parse_from_json() -> None:
+    mm = kernel("matmul_512", "znver3")
+    assert SCRIPT.key(mm) == SCRIPT.then(SetScriptKnob("lowering", "outerproduct")).key(mm)
+    assert SCRIPT.key(mm) != SCRIPT.then(SetScriptKnob("lowering", "dot")).key(mm)
+    assert SCRIPT.key(mm) != Script().key(mm)
+    assert transform_from_json({"op": "script", "name": "unroll_reduction", "value": "4"}) == SetScriptKnob("unroll_reduction", "4")
+    assert transform_from_json({"op": "codegen", "mode": "script"}) == SetCodegenMode("script")
+    for bad in ({"op": "script", "name": "unroll_reduction", "value": "3"}, {"op": "script", "name": "rm -rf", "value": "x"},
+                {"op": "codegen", "mode": 1}):
+        with pytest.raises(IllegalTransform):
+            transform_from_json(bad)
+
+
+def test_the_prompt_carries_the_script_and_its_knobs() -> None:
+    mm = kernel("matmul_512", "znver3")
+    ctx = context(_request(mm, SCRIPT, roster=("a",)))
+    entries = {(e["op"], e.get("name", e.get("level", ""))): e for e in ctx["legal_moves"]}
+    assert entries["script", "lowering"]["current"] == "outerproduct" and entries["script", "lowering"]["meaning"]
+    assert "tile_using_forall" in ctx["current"]["script_ir"]
+    root = _request(mm, Script(), roster=("a",))
+    assert any(e["op"] == "codegen" for e in context(root)["legal_moves"])
+    off = type(root)(**{**root.__dict__, "codegen": "attributes"})
+    assert not any(e["op"] == "codegen" for e in context(off)["legal_moves"])
+    assert context(type(root)(**{**root.__dict__, "node": NodeView(SCRIPT, 1.0)}))["current"]["script_ir"]
+
+
+@pytest.mark.parametrize("name", ["matmul_bias_relu", "conv2d_nhwc_b2"])
+def test_a_script_builds_checks_its_numbers_and_exports_for_plain_iree_compile(name: str, tmp_path: Path) -> None:
+    w = load_workload(str(KERNELS / f"{name}.mlir"), make_target("llvm-cpu", "znver3"))
+    k = w.kernels()[0]
+    script = validate_step(k, Script(), (SetCodegenMode("script"), SetScriptKnob("unroll_reduction", "2"))
+                           if k.kind == "contraction" else (SetCodegenMode("script"),))
+    cand = build_candidate(w, {k: script})
+    assert cand.library and "transform_dialect_codegen" in cand.source
+    assert cand.library == script_library({k: script.resolve(k)})
+    ev = Evaluator(w, tmp_path / "ev", repetitions=1)
+    ev.baseline()
+    m = ev.evaluate(cand)
+    assert m.ok, m.error  # compiled through the script and matched IREE's default outputs
+    assert m.binary != ev.baseline().binary
+    export = export_spec(w, {k: script}, tmp_path / "export")
+    flags = (tmp_path / "export" / "compile_flags.txt").read_text().split()
+    assert flags[-1].startswith("--iree-codegen-transform-dialect-library=") and export.applied == {k.executable: True}
+    out = tmp_path / "plain.vmfb"
+    subprocess.run([tool_path("iree-compile"), str(KERNELS / f"{name}.mlir"), *w.base_flags, *flags, "-o", str(out)],
+                   check=True, timeout=300, capture_output=True)
+    assert out.stat().st_size > 0
+
+
+def test_script_mode_search_grows_from_the_script_root(tmp_path: Path) -> None:
+    from litecoop_mlir.cli import main
+
+    run = tmp_path / "run"
+    assert main(["kernels/matmul_512.mlir", "--codegen", "script", "--budget", "3", "--no-db", "--work-dir", str(run),
+                 "--repetitions", "2"]) == 0
+    summary = json.loads((run / "summary.json").read_text())
+    nodes = [json.loads(line) for line in (run / "candidates.jsonl").read_text().splitlines()]
+    assert summary["candidates"] == 3
+    assert all(n["script"][0] == {"op": "codegen", "mode": "script"} for n in nodes if n.get("script"))

@@ -1,0 +1,149 @@
+"""Codegen-script search against attribute search at the same budget, side by side; and the
+rate at which random legal script edits build.
+
+    python tools/script_bench.py --kernels matmul_512 conv2d_nhwc_b2 matmul_bias_relu --budget 64 --out /tmp/sbench
+    python tools/script_bench.py --legality 60 --kernels matmul_512 conv2d_nhwc_b2 matmul_bias_relu --out /tmp/slegal
+
+Per kernel: one run with `--codegen attributes` (IREE's pipeline configured by attributes and
+flags) and one with `--codegen script` (transform-dialect codegen scripts only), both offline
+(built-in proposers), no tuning database. Then IREE's default build, both results, and the
+script result rebuilt by its plain `compile.sh` (iree-compile with the exported spec, which
+holds the scripts) are timed in interleaved rounds (local-sync). Prints per-round medians,
+spreads and ratios, and the winning script's tiles and knobs; writes OUT/script_bench.json.
+
+`--legality N`: per kernel, N random legal script edits (1 to 3 moves from the script root,
+drawn by the random proposer's sampler among script moves) are built and checked against IREE's
+default outputs; prints how many built and verified, and the reasons of those that did not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import time
+from collections import Counter
+from pathlib import Path
+
+from litecoop_mlir.apply import build_candidate
+from litecoop_mlir.iree.runner import benchmark_interleaved
+from litecoop_mlir.measure import Evaluator
+from litecoop_mlir.search.mcts import SearchConfig
+from litecoop_mlir.targets.strategy import make_target
+from litecoop_mlir.transforms import IllegalTransform, Script, SetCodegenMode, sample_move
+from litecoop_mlir.tune import OptimizeOptions, optimize
+from litecoop_mlir.whole_module import median_of_timed
+from litecoop_mlir.workload import load_workload
+
+KERNELS = Path(__file__).resolve().parent.parent / "kernels"
+
+
+def _spread(xs: list[float]) -> float:
+    ok = [x for x in xs if x == x]
+    return (max(ok) - min(ok)) / statistics.median(ok) if ok else float("nan")
+
+
+def _best(run_dir: Path) -> dict:
+    s = json.loads((run_dir / "summary.json").read_text())
+    return {"best_ms": s["best_ms"], "speedup": s["speedup"], "candidates": s["candidates"],
+            "scripts": s.get("best_scripts"), "failures": s.get("failures")}
+
+
+def _run(kernel: str, out: Path, budget: int, rounds: int, repetitions: int) -> dict:
+    src = str(KERNELS / f"{kernel}.mlir")
+    dirs = {mode: out / kernel / mode for mode in ("attributes", "script")}
+    wall = {}
+    for mode, d in dirs.items():
+        t0 = time.monotonic()
+        optimize(src, d, OptimizeOptions(budget=budget, db="", search=SearchConfig(codegen=mode)))
+        wall[mode] = round(time.monotonic() - t0, 1)
+    rebuilt = dirs["script"] / "plain-rebuild.vmfb"
+    subprocess.run(["bash", str(dirs["script"] / "compile.sh"), str(rebuilt)], check=True, timeout=900)
+    w = load_workload(src, make_target("llvm-cpu"))
+    ev = Evaluator(w, out / kernel / "default", repetitions=3)
+    base = ev.baseline()
+    vmfbs = {"IREE default": Path(base.vmfb), "attributes": dirs["attributes"] / "best.vmfb",
+             "script": dirs["script"] / "best.vmfb", "script rebuilt by compile.sh": rebuilt}
+    timed = benchmark_interleaved(vmfbs, w.function, ev.inputs, w.target, w.limits, rounds=rounds, repetitions=repetitions)
+    med = {k: median_of_timed(v) for k, v in timed.items()}
+    return {"kernel": kernel, "budget": budget, "rounds_ms": timed, "median_ms": med,
+            "spread": {k: _spread(v) for k, v in timed.items()},
+            "speedup_attributes": med["IREE default"] / med["attributes"],
+            "speedup_script": med["IREE default"] / med["script"],
+            "script_vs_attributes": med["attributes"] / med["script"],
+            "rebuild_vs_result": med["script rebuilt by compile.sh"] / med["script"],
+            "runs": {mode: _best(d) for mode, d in dirs.items()}, "spec": str(dirs["script"] / "spec.mlir"), "wall_s": wall}
+
+
+def _legality(kernel: str, out: Path, n: int, seed: int) -> dict:
+    """Random legal script edits from the script root: how many build and match IREE's outputs."""
+    src = str(KERNELS / f"{kernel}.mlir")
+    w = load_workload(src, make_target("llvm-cpu"))
+    k = w.kernels()[0]
+    ev = Evaluator(w, out / kernel / "legality", repetitions=1)
+    ev.baseline()  # the reference outputs every edit is checked against
+    rng = random.Random(seed)
+    root = Script((SetCodegenMode("script"),))
+    outcomes: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    seen: set[str] = set()
+    while sum(outcomes.values()) < n:
+        script = root
+        for _ in range(rng.choice((1, 2, 3))):
+            t = sample_move(k, script, rng, "llvm-cpu")
+            if t is not None and t.op in ("tile", "script"):
+                script = script.then(t)
+        if script.key(k) in seen:
+            continue
+        seen.add(script.key(k))
+        try:
+            cand = build_candidate(w, {k: script})
+        except IllegalTransform as exc:
+            outcomes["illegal after all"] += 1
+            reasons[str(exc)[:120]] += 1
+            continue
+        m = ev.evaluate(cand)
+        outcomes[m.status.value] += 1
+        if not m.ok:
+            reasons[f"{m.status.value}: {m.error[:120]}"] += 1
+    ok = outcomes.get("ok", 0)
+    return {"kernel": kernel, "tried": n, "outcomes": dict(outcomes), "rate_ok": ok / n, "reasons": reasons.most_common(8)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--kernels", nargs="+", default=["matmul_512", "conv2d_nhwc_b2", "matmul_bias_relu"])
+    ap.add_argument("--budget", type=int, default=64)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--repetitions", type=int, default=10)
+    ap.add_argument("--legality", type=int, default=0, metavar="N", help="build N random legal script edits per kernel instead")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", default="/tmp/script_bench")
+    a = ap.parse_args()
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for k in a.kernels:
+        if a.legality:
+            r = _legality(k, out, a.legality, a.seed)
+            rows.append(r)
+            print(f"{k}: {r['outcomes']} -> {100 * r['rate_ok']:.1f}% build and verify; {r['reasons']}")
+            continue
+        r = _run(k, out, a.budget, a.rounds, a.repetitions)
+        rows.append(r)
+        m, s = r["median_ms"], r["spread"]
+        print(f"\n== {k} (budget {a.budget}, {a.rounds} interleaved rounds x {a.repetitions} reps, local-sync)")
+        for name in m:
+            print(f"  {name:<30} {m[name]:8.4f} ms  spread {100 * s[name]:5.1f}%")
+        print(f"  attributes {r['speedup_attributes']:.3f}x, script {r['speedup_script']:.3f}x over IREE default; "
+              f"script / attributes = {r['script_vs_attributes']:.3f}x; plain rebuild / result = {r['rebuild_vs_result']:.3f}")
+        print(f"  winning script: {r['runs']['script']['scripts']}; spec {r['spec']}; wall {r['wall_s']}")
+    (out / ("script_legality.json" if a.legality else "script_bench.json")).write_text(json.dumps(rows, indent=1, default=str) + "\n")
+    if not a.legality:
+        print("\n" + " | ".join(f"{r['kernel']}: {r['script_vs_attributes']:.3f}x" for r in rows))
+
+
+if __name__ == "__main__":
+    main()
