@@ -579,6 +579,9 @@ def _script_violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy
         return
     dist = cfg.tile_map.get("distribution", ())
     tiled = [i for i, s in enumerate(dist) if s and s != kernel.loop_bounds[i]]
+    if not tiled:
+        yield ("the workgroup tile (distribution) tiles no loop: a script needs at least one loop split over workgroups "
+               "(one workgroup would hold whole intermediate tensors on its stack)")
     if len(tiled) > 3:
         yield (f"the workgroup tile (distribution) tiles {len(tiled)} loops {tiled}; a script maps at most 3 to workgroups: "
                "set the others to 0 or their full loop bound")
@@ -586,6 +589,12 @@ def _script_violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy
         if not knob_applies(kernel, name):
             yield f"script knob {name} does not apply to this dispatch"
     tiles = cfg.tile_map
+    if kernel.kind == "convolution" and len(kernel.dims.get("output_image", ())) == 2 and kernel.dims.get("filter_loop"):
+        oh, kh = kernel.dims["output_image"][0], kernel.dims["filter_loop"][0]
+        reg, red = tiles.get("vector_common_parallel", ()), tiles.get("vector_reduction", ())
+        if (reg[oh] if oh < len(reg) else 0) != 1 or (red[kh] if kh < len(red) else 0) != 1:
+            yield (f"a script decomposes the convolution along its rows: the register tile of the output row "
+                   f"(vector_common_parallel[{oh}]) and the reduction tile of the filter row (vector_reduction[{kh}]) must be 1")
     if dict(cfg.knobs).get("peel") == "on" and not ragged_register_dims(kernel, dist, tiles.get("vector_common_parallel", ())):
         yield "peel = on, but every register tile divides its workgroup tile: there is nothing to peel"
 

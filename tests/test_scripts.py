@@ -86,9 +86,14 @@ def test_script_legality_has_precise_reasons() -> None:
         validate(mm, SCRIPT, SetTileSizes("distribution", (48, 64, 0)))
     with pytest.raises(IllegalTransform, match="stays a script"):
         validate(mm, SCRIPT, SetCodegenMode("attributes"))
+    with pytest.raises(IllegalTransform, match="tiles no loop"):  # one workgroup would hold whole tensors on its stack
+        validate(mm, SCRIPT, SetTileSizes("distribution", (512, 0, 0)))
     conv = kernel("conv2d_nhwc_b2", "znver3")
     with pytest.raises(IllegalTransform, match="at most 3"):
         validate(conv, SCRIPT, SetTileSizes("distribution", (1, 2, 14, 32, 0, 0, 0)))
+    with pytest.raises(IllegalTransform, match="decomposes the convolution along its rows"):
+        validate(conv, SCRIPT, SetTileSizes("vector_reduction", (0, 0, 0, 0, 3, 1, 8)))
+    assert "channels-last" in unsupported_reason(kernel("conv2d_nchw_s2", "znver3"), CPU)
     # a ragged register tile is legal once its loop is peeled (one step: the rules hold for the result)
     validate_step(mm, SCRIPT, (SetTileSizes("vector_common_parallel", (6, 16, 0)), SetScriptKnob("peel", "on")))
 

@@ -109,4 +109,7 @@ def compile_module(
         return CompileResult(Status.OK, vmfb, vmfb.stat().st_size, res.wall_s, "", reproducer)
     status = res.status if res.status is not Status.OK else Status.COMPILE_ERROR
     error = res.first_error_line() if res.status is not Status.OK else "iree-compile exited 0 but wrote no module"
-    return CompileResult(status, None, 0, res.wall_s, error.replace("<stdin>", f"{name}.mlir"), reproducer)
+    error = error.replace("<stdin>", f"{name}.mlir")
+    if library:
+        error = error.replace(str(out_dir / f"{name}.codegen_library.mlir"), "codegen_library.mlir")
+    return CompileResult(status, None, 0, res.wall_s, error, reproducer)
