@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from litecoop_mlir.apply import render_apply_sequence
+from litecoop_mlir.codegen_script import render_sequence
 from litecoop_mlir.iree.mlir import new_context
 from litecoop_mlir.records import fmt_ms
 from litecoop_mlir.search.tree import reward
@@ -112,6 +113,9 @@ def _config_lines(cfg: Any) -> list[str]:
     lines.append(f"pipeline = {c['pipeline']}")
     lines += [f"option {o}" for o in c["options"]]
     lines += [f"flag {k} = {v}" for k, v in sorted(c["flags"].items())]
+    if "codegen" in c:
+        lines.append(f"codegen = {c['codegen']}")
+        lines += [f"script {k} = {v}" for k, v in sorted(c["knobs"].items())]
     if c["workgroup_size"]:
         lines.append(f"workgroup_size = {c['workgroup_size']}")
     return lines
@@ -131,7 +135,10 @@ def _dispatch_html(kernel: Kernel | None, exe: str, script_json: list[dict[str, 
             f'<span class="{"add" if d.startswith("+") and not d.startswith("+++") else "del" if d.startswith("-") and not d.startswith("---") else ""}">{_e(d)}</span>'
             for d in diff)
         parts.append(f"<p>Against IREE's default configuration:</p><pre>{rendered}</pre>")
-        if script.changes_codegen():
+        if new.scripted:
+            seq = render_sequence(kernel, new.tile_map, dict(new.knobs))
+            parts.append(f"<p>Lowered by this codegen script (in spec.mlir; a comment per op):</p><pre>{_e(seq)}</pre>")
+        elif script.changes_codegen():
             seq = render_apply_sequence({kernel: new}, new_context())
             parts.append(f"<p>As a transform-dialect sequence on the configured module:</p><pre>{_e(seq)}</pre>")
     return "".join(parts)

@@ -172,3 +172,12 @@ def test_script_mode_search_grows_from_the_script_root(tmp_path: Path) -> None:
     nodes = [json.loads(line) for line in (run / "candidates.jsonl").read_text().splitlines()]
     assert summary["candidates"] == 3
     assert all(n["script"][0] == {"op": "codegen", "mode": "script"} for n in nodes if n.get("script"))
+
+
+def test_the_report_prints_a_kept_script_as_transform_ir() -> None:
+    from litecoop_mlir.report import _dispatch_html
+
+    mm = kernel("matmul_512", "znver3")
+    html = _dispatch_html(mm, mm.executable, SCRIPT.then(SetScriptKnob("unroll_reduction", "2")).to_json())
+    assert "Lowered by this codegen script" in html and "transform.loop.unroll %kloop factor = 2" in html
+    assert "script unroll_reduction = 2" in html  # in the diff against IREE's default configuration

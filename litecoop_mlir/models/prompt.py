@@ -49,8 +49,9 @@ Example (a matmul; two children of the current node and one built on the first):
 Each step is a child of the current node ("after": "$0") or of an earlier step of your reply \
 ("after": "$1" = step 1). Use only what `legal_moves` lists: for a tile level, a tuple from \
 `legal_sizes` (these are legal from the current node, all rules checked together); where \
-`more_legal` says more exist, other tuples must meet the level's `rules`. Flags, options and \
-pipelines take the listed values. Module-wide flags come before any tiling. \
+`more_legal` says more exist, other tuples must meet the level's `rules`. Flags, options, \
+pipelines and script knobs take the listed values; `codegen` turns the node into a codegen script \
+(shown as `script_ir` once it is one). Module-wide flags come before any tiling. \
 `suggested_steps` are a cost model's estimates, not measurements. Do not propose a script \
 listed under `tried`. `feedback` says why steps of the previous reply were rejected."""
 
