@@ -276,6 +276,12 @@ class _ScriptBuilder:
                  "vectorize every static-shaped linalg op in the function")
         self.add("cleanup", _patterns("%vfunc", ["canonicalization"]), "canonicalize the vector code")
         self.add("cleanup", f"transform.apply_cse to %vfunc : {_ANY}", "common subexpressions")
+        if self.knobs.get("hoist") == "on":
+            self.add("hoist", f"%vloops = transform.structured.match ops{{[\"scf.for\"]}} in %vfunc : ({_ANY}) -> {_ANY}\n"
+                     f"transform.foreach %vloops : {_ANY} {{\n^bb0(%loop: {_ANY}):\n"
+                     f"  transform.loop.hoist_loop_invariant_subsets %loop : {_ANY}\n}}",
+                     "hoist the accumulator tile out of the reduction loop while it is a tensor (it becomes a loop-carried "
+                     "vector: after bufferization the operand buffers may alias it and nothing would move)")
 
     def bufferize_and_lower(self) -> None:
         self.add("bufferize", f"transform.iree.eliminate_empty_tensors %vfunc : ({_ANY}) -> ()", "reuse the output buffer for tensor.empty")
@@ -287,7 +293,7 @@ class _ScriptBuilder:
         fh = "%bfunc"
         if self.knobs.get("hoist") == "on":
             self.add("hoist", f"%bfunc_h = transform.structured.hoist_redundant_vector_transfers %bfunc : ({_ANY}) -> {_ANY}",
-                     "hoist loop-invariant transfers: the accumulator stays in registers across the reduction loop")
+                     "hoist the transfers that are still loop-invariant after bufferization")
             fh = "%bfunc_h"
         strategy = self.knobs.get("lowering", "outerproduct")
         self.add("lower", _patterns(fh, [f'vector.lower_contraction lowering_strategy = "{strategy}"', "canonicalization"]),
