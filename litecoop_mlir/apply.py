@@ -46,18 +46,51 @@ def render_lowering_config(kernel: Kernel, cfg: KernelConfig) -> str:
     if default.startswith("#iree_codegen.lowering_config<tile_sizes"):  # SPIR-V
         n = kernel.num_loops
         lists = [_list(tiles.get(lv, (0,) * n)) for lv in SPIRV_LEVELS]
-        return f"#iree_codegen.lowering_config<tile_sizes = [{', '.join(lists)}]>"
+        extra = re.findall(r"\[[^\[\]]*\]", default)[len(SPIRV_LEVELS):]  # e.g. the cooperative-matrix native tile
+        return f"#iree_codegen.lowering_config<tile_sizes = [{', '.join(lists + extra)}]>"
     if default.startswith("#iree_gpu.lowering_config<{"):
-        text = default
-        for lv, sizes in tiles.items():
-            pat = re.compile(rf"\b{lv} = \[[^\]]*\]")
-            if pat.search(text):
-                text = pat.sub(f"{lv} = {_list(sizes)}", text, count=1)
-            else:
-                text = text.replace("<{", f"<{{{lv} = {_list(sizes)}, ", 1)
-        return text
+        return _render_gpu_lowering_config(default, tiles, dict(cfg.gpu))
     levels = [f"{lv} = {_list(tiles[lv])}" for lv in CPU_LEVELS if lv in tiles]
     return f"#iree_cpu.lowering_config<{', '.join(levels)}>"
+
+
+def _set_entry(text: str, key: str, value: str | None) -> str:
+    """`text` (a printed dictionary-like attribute) with entry `key` set to `value` (None: removed)."""
+    pat = re.compile(rf"(, )?\b{key} = (\[[^\]]*\]|#[\w.]+<[^>]*>|[\w.]+)(, )?")
+    m = pat.search(text)
+    if m:
+        keep = ", " if m.group(1) and m.group(3) else ""
+        return text[:m.start()] + (f"{m.group(1) or ''}{key} = {value}{m.group(3) or ''}" if value is not None else keep) + text[m.end():]
+    if value is None:
+        return text
+    return re.sub(r"<\{?", lambda o: f"{o.group(0)}{key} = {value}, ", text, count=1)
+
+
+def _render_gpu_lowering_config(default: str, tiles: Mapping[str, tuple[int, ...]], gpu: Mapping[str, str]) -> str:
+    text = default
+    for lv, sizes in tiles.items():
+        text = _set_entry(text, lv, _list(sizes))
+    if "mma_kind" in gpu:
+        text = _set_entry(text, "mma_kind", f"#iree_gpu.mma_layout<{gpu['mma_kind']}>")
+    promote = gpu.get("promote_operands")
+    if promote:
+        text = _set_entry(text, "promote_operands", None if promote == "none" else "[0, 1]")
+    return text.replace("<{, ", "<{").replace(", }>", "}>")
+
+
+def _render_gpu_pipeline_options(translation_info: str, gpu: Mapping[str, str]) -> str:
+    """The translation_info with the GPU pipeline options a script set (prefetch stages, bank padding)."""
+    if "#iree_gpu.pipeline_options<" not in translation_info:
+        return translation_info
+    head, _, rest = translation_info.partition("#iree_gpu.pipeline_options<")
+    options, _, tail = rest.partition(">")
+    options = "<" + options + ">"
+    if "prefetch_num_stages" in gpu:
+        options = _set_entry(options, "prefetch_num_stages", gpu["prefetch_num_stages"])
+    if "bank_conflict_padding" in gpu:
+        options = _set_entry(options, "no_reduce_shared_memory_bank_conflicts",
+                             "false" if gpu["bank_conflict_padding"] == "on" else "true")
+    return head + "#iree_gpu.pipeline_options" + options + tail
 
 
 def render_translation_info(kernel: Kernel, cfg: KernelConfig, ctx: ir.Context) -> str:
@@ -81,7 +114,9 @@ def render_translation_info(kernel: Kernel, cfg: KernelConfig, ctx: ir.Context) 
         config = ir.DictAttr.get(entries) if entries else None
         wg = list(cfg.workgroup_size) or list(base.workgroup_size)
         attr = iree_codegen.TranslationInfoAttr.get(pipeline, base.codegen_spec, wg, base.subgroup_size or None, config)
-        return str(attr)
+        text = _render_gpu_pipeline_options(str(attr), dict(cfg.gpu)) if cfg.gpu else str(attr)
+        ir.Attribute.parse(text)  # a malformed edit fails here, with the text in the error
+        return text
 
 
 def render_compilation_info(kernel: Kernel, cfg: KernelConfig, ctx: ir.Context) -> str:
@@ -146,6 +181,33 @@ def script_library(configs: Mapping[Kernel, KernelConfig]) -> str:
     """The transform library with the codegen script of every scripted configuration ("" if none)."""
     seqs = [codegen_script.render_sequence(k, c.tile_map, dict(c.knobs)) for k, c in configs.items() if c.scripted]
     return codegen_script.render_library(seqs) if seqs else ""
+
+
+def precheck_scripts(configured_ir: str, library: str) -> str:
+    """Run every codegen script of `library` on its dispatch with the in-process transform interpreter
+    (tens of milliseconds, no compile); the interpreter's own diagnostic when one fails, else "".
+
+    Each script gets what IREE gives it: the inner module of the dispatch whose translation_info
+    names it. The work is thrown away; a script that passes still goes through the full compile.
+    """
+    if not library:
+        return ""
+    ctx = new_context()
+    payload = parse_module(configured_ir, "<configured>", ctx)
+    lib = parse_module(library, "<codegen-library>", ctx)
+    seqs = {str_attr(op.operation, "sym_name"): op for op in lib.body.operations if op.operation.name == "transform.named_sequence"}
+    for op in walk(payload.operation):
+        if op.name != "func.func" or "translation_info" not in op.attributes:
+            continue
+        found = re.search(r"codegen_spec = @([\w$.]+)", str(op.attributes["translation_info"]))
+        seq = seqs.get(found.group(1)) if found else None
+        if seq is None:
+            continue
+        try:
+            interpreter.apply_named_sequence(op.parent, seq, lib)
+        except Exception as exc:  # noqa: BLE001 - the interpreter's diagnostic is the reason
+            return f"transform interpreter: {' '.join(str(exc).split())[:600]}"
+    return ""
 
 
 def extract_executable(configured_ir: str, executable: str) -> str:

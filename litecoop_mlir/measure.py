@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Protocol, Sequence
 
+from litecoop_mlir.apply import precheck_scripts
 from litecoop_mlir.iree.compiler import (
     FROM_CONFIGURATIONS,
     CompileResult,
@@ -145,6 +146,8 @@ class Evaluator:
     _inflight: dict[str, threading.Event] = field(default_factory=dict, repr=False)
     _interrupted: set[str] = field(default_factory=set, repr=False)
     preset_reference: bool = False
+    compile_cut_factor: float = 10.0  # a candidate compiling this much longer than the baseline (and >= 30 s) is cut
+    _compile_cut_s: float = 0.0
     _by_binary: dict[str, Measurement] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -222,14 +225,26 @@ class Evaluator:
         if candidate.configured:
             flags.append(FROM_CONFIGURATIONS)
         seen = self.cache.get(key)
+        limits = w.limits
         if reference and seen is not None and seen.ok and Path(seen.vmfb).is_file():
             # The baseline of a resumed run: run and time it again, but do not recompile it.
             comp = CompileResult(Status.OK, Path(seen.vmfb), seen.size_bytes, seen.compile_s)
         else:
+            diagnostic = precheck_scripts(candidate.source, candidate.library) if candidate.library else ""
+            if diagnostic:  # a codegen script the interpreter cannot apply: its reason, without a compile
+                return Measurement(key, Status.COMPILE_ERROR, error=diagnostic)
+            if self._compile_cut_s and not reference:
+                limits = dataclasses.replace(limits, timeout_s=min(limits.timeout_s, self._compile_cut_s))
             with self._quiet.shared():
-                comp = self.backend.compile(candidate.source, flags, cdir, w.limits, candidate.library)
+                comp = self.backend.compile(candidate.source, flags, cdir, limits, candidate.library)
+        if reference and comp.ok:
+            self._compile_cut_s = max(30.0, self.compile_cut_factor * comp.wall_s)
         if not comp.ok:
-            return Measurement(key, comp.status, compile_s=comp.wall_s, error=comp.error)
+            error = comp.error
+            if comp.status is Status.TIMEOUT and limits.timeout_s < w.limits.timeout_s:
+                error = (f"compile cut after {limits.timeout_s:.0f} s ({self.compile_cut_factor:g}x the baseline's compile, "
+                         f"at least 30 s); {error}")
+            return Measurement(key, comp.status, compile_s=comp.wall_s, error=error)
         assert comp.vmfb is not None
         binary = hashlib.sha256(comp.vmfb.read_bytes()).hexdigest()
         with self._cache_lock:

@@ -107,7 +107,8 @@ def print_result(result: OptimizeResult, console: Console) -> None:
     )
     rounds = result.rounds_ms
     console.print(
-        f"whole module, re-measured side by side ({len(rounds['baseline'])} interleaved rounds): "
+        f"whole module, re-measured side by side ({len(rounds['baseline'])} interleaved rounds of {result.repetitions} "
+        f"repetitions on {result.timed_on or 'the target device'}): "
         f"baseline {fmt_ms(result.baseline_ms)} ms, best {fmt_ms(result.best_ms)} ms, speedup [bold]{result.speedup:.2f}x[/bold]"
     )
     _print_pipeline(result.pipeline, console)

@@ -18,6 +18,16 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Iterable, Iterator, Union
 
 from litecoop_mlir.codegen_script import KNOBS, SCRIPT_LEVELS, knob_applies, knob_defaults, ragged_register_dims, unsupported_reason
+from litecoop_mlir.targets.gpu import (
+    GPU_OPTIONS,
+    GpuShape,
+    default_mma_kind,
+    derived_workgroup_size,
+    gpu_violations,
+    kernel_intrinsics,
+    option_unfit,
+    parse_gpu_target,
+)
 from litecoop_mlir.targets.machine import MachineModel
 from litecoop_mlir.targets.strategy import (
     CPU_LEVELS,
@@ -191,6 +201,28 @@ class SetFlag:
 
 
 @dataclass(frozen=True)
+class SetGpuOption:
+    """Set one GPU pipeline option of the dispatch (MMA intrinsic, operand promotion, prefetch, bank padding)."""
+
+    name: str
+    value: str
+    op: ClassVar[str] = "gpu"
+
+    def __post_init__(self) -> None:
+        spec = GPU_OPTIONS.get(self.name)
+        if spec is None:
+            raise IllegalTransform(f"unknown GPU option '{self.name}'; known: {', '.join(GPU_OPTIONS)}")
+        if self.name == "mma_kind":
+            if not re.fullmatch(r"[A-Z][A-Z0-9_]*_\d+x\d+x\d+_[A-Z0-9_]+", self.value):
+                raise IllegalTransform(f"mma_kind takes an intrinsic name such as NV_MMA_SYNC_F32_16x8x16_F16, not '{self.value}'")
+        elif self.value not in spec[0]:
+            raise IllegalTransform(f"GPU option {self.name} takes one of {', '.join(spec[0])}, not '{self.value}'")
+
+    def describe(self) -> str:
+        return f"gpu {self.name} = {self.value}"
+
+
+@dataclass(frozen=True)
 class SetWorkgroupSize:
     """Set the GPU workgroup size (x, y, z)."""
 
@@ -246,9 +278,9 @@ class SetScriptKnob:
         return f"script {self.name} = {self.value}"
 
 
-Transform = Union[SetTileSizes, SetPipeline, SetOption, SetFlag, SetWorkgroupSize, SetCodegenMode, SetScriptKnob]
+Transform = Union[SetTileSizes, SetPipeline, SetOption, SetFlag, SetWorkgroupSize, SetGpuOption, SetCodegenMode, SetScriptKnob]
 TRANSFORM_TYPES: dict[str, type] = {t.op: t for t in (SetTileSizes, SetPipeline, SetOption, SetFlag, SetWorkgroupSize,
-                                                      SetCodegenMode, SetScriptKnob)}
+                                                      SetGpuOption, SetCodegenMode, SetScriptKnob)}
 
 
 def transform_aspect(t: Transform) -> tuple[str, str]:
@@ -305,6 +337,7 @@ class KernelConfig:
     workgroup_size: tuple[int, ...] = ()
     mode: str = "attributes"
     knobs: tuple[tuple[str, str], ...] = ()
+    gpu: tuple[tuple[str, str], ...] = ()
 
     @property
     def tile_map(self) -> dict[str, tuple[int, ...]]:
@@ -330,7 +363,12 @@ class KernelConfig:
             "workgroup_size": list(self.workgroup_size),
             # only script nodes carry these: attribute nodes keep the keys they always had
             **({"codegen": self.mode, "knobs": dict(self.knobs)} if self.scripted else {}),
+            **({"gpu": dict(self.gpu)} if self.gpu else {}),
         }
+
+    def gpu_shape(self) -> GpuShape:
+        """The configuration as the GPU rules see it."""
+        return GpuShape(self.tile_map, self.workgroup_size, dict(self.gpu))
 
 
 def _translation_options(translation_info: str) -> frozenset[str]:
@@ -390,6 +428,8 @@ class Script:
         flags: dict[str, str] = {}
         wg = base.workgroup_size
         mode, knobs = base.mode, dict(base.knobs)
+        gpu: dict[str, str] = {}
+        wg_set = False
         for t in self.transforms:
             if isinstance(t, SetTileSizes):
                 tiles[t.level] = t.sizes
@@ -400,15 +440,26 @@ class Script:
             elif isinstance(t, SetFlag):
                 flags[t.name] = t.value
             elif isinstance(t, SetWorkgroupSize):
-                wg = t.size
+                wg, wg_set = t.size, True
+            elif isinstance(t, SetGpuOption):
+                gpu[t.name] = t.value
             elif isinstance(t, SetCodegenMode):
                 mode = t.mode
             elif isinstance(t, SetScriptKnob):
                 knobs[t.name] = t.value
         # a script's knobs in full (defaults where unset), so equal scripts hash the same
         knobs = {**knob_defaults(kernel), **{n: v for n, v in knobs.items() if knob_applies(kernel, n)}} if mode == "script" else {}
+        gpu = {n: v for n, v in gpu.items() if v != "default"}
+        if kernel.gpu_target and not wg_set and (tiles != dict(base.tiles) or gpu):  # follows the tiles unless set
+            wg = derived_workgroup_size(kernel, GpuShape(tiles, wg, gpu)) or wg
         return KernelConfig(tuple(sorted(tiles.items())), pipeline, frozenset(options), tuple(sorted(flags.items())), wg,
-                            mode, tuple(sorted(knobs.items())))
+                            mode, tuple(sorted(knobs.items())), tuple(sorted(gpu.items())))
+
+    @property
+    def scripted(self) -> bool:
+        """Whether a codegen script lowers the dispatch (the last codegen move chose one): resolve(k).scripted, cheaply."""
+        modes = [t.mode for t in self.transforms if isinstance(t, SetCodegenMode)]
+        return bool(modes) and modes[-1] == "script"
 
     def key(self, kernel: Kernel) -> str:
         """Stable hash of the canonical (resolved) form."""
@@ -526,6 +577,8 @@ def _violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy, machi
             if i in kernel.packed_inner_loops and i < len(default) and s != default[i]:
                 yield f"{level}[{i}] = {s} re-tiles a packed inner loop (the data layout fixed it at {default[i]})"
     if not target.cpu_tile_rules:
+        if kernel.gpu_target:
+            yield from gpu_violations(kernel, cfg.gpu_shape(), parse_gpu_target(kernel.gpu_target))
         return
     # Nesting: inner tiles divide the enclosing tile (or the loop bound), unless peeled.
     outer_par = tiles.get("cache_parallel") or tiles.get("distribution") or ()
@@ -681,7 +734,7 @@ def _check_transform(kernel: Kernel, script: Script, transform: Transform, targe
             raise IllegalTransform(f"{transform.name} re-configures the module; set it before any tiling or pipeline transform")
     if not isinstance(transform, SetFlag):
         kernel = codegen_kernel(kernel, script)  # after a reshaping flag: the dispatch it made
-    scripted = script.resolve(kernel).scripted if len(script) else False
+    scripted = script.scripted
     if isinstance(transform, SetCodegenMode) and transform.mode == "script":
         why = unsupported_reason(kernel, target)
         if why:
@@ -697,6 +750,8 @@ def _check_transform(kernel: Kernel, script: Script, transform: Transform, targe
         raise IllegalTransform(f"{transform.describe()}: a codegen script replaces IREE's pipeline, so this has no effect here")
     if scripted and isinstance(transform, SetTileSizes) and transform.level not in SCRIPT_LEVELS:
         raise IllegalTransform(f"level {transform.level} is not read by the codegen script (it reads {', '.join(SCRIPT_LEVELS)})")
+    if isinstance(transform, SetGpuOption):
+        _check_gpu_option(kernel, transform, target)
     if isinstance(transform, SetWorkgroupSize) and not target.workgroup_size:
         raise IllegalTransform(f"workgroup size does not apply to {target.name}")
     if isinstance(transform, SetTileSizes) and transform.level not in target.levels:
@@ -705,6 +760,20 @@ def _check_transform(kernel: Kernel, script: Script, transform: Transform, targe
         raise IllegalTransform(f"pipeline {transform.pipeline} is not legal for a {kernel.kind} kernel here")
     if isinstance(transform, SetOption) and transform.name not in target.translation_options:
         raise IllegalTransform(f"translation option {transform.name} does not apply to {target.name}")
+
+
+def _check_gpu_option(kernel: Kernel, t: SetGpuOption, target: TargetStrategy) -> None:
+    if t.name not in target.gpu_options:
+        raise IllegalTransform(f"GPU option {t.name} does not apply to {target.name}"
+                               + (f" (it has {', '.join(target.gpu_options)})" if target.gpu_options else ""))
+    why = option_unfit(kernel, t.name)
+    if why:
+        raise IllegalTransform(why)
+    gpu = parse_gpu_target(kernel.gpu_target)
+    if t.name == "mma_kind":
+        have = kernel_intrinsics(kernel, gpu) if gpu else ()
+        if t.value not in have:
+            raise IllegalTransform(f"mma_kind {t.value} does not fit this dispatch's types on this target; choose one of {', '.join(have) or 'none'}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -749,10 +818,14 @@ def _level_choices(kernel: Kernel, level: str) -> tuple[tuple[int, ...], ...]:
     for i, (it, bound) in enumerate(zip(kernel.iterator_types, kernel.loop_bounds)):
         bound = bound or 256
         allowed_here = not ((level in _PARALLEL_ONLY and it == "reduction") or (level in _REDUCTION_ONLY and it == "parallel"))
-        if i in fixed:
+        if kernel.gpu_target:  # workgroup, thread and subgroup tiles split parallel loops; reduction tiles the others
+            allowed_here = (it == "reduction") == (level == "reduction")
+        if i in fixed or (kernel.gpu_target and not allowed_here):
             per_loop.append((default[i] if i < len(default) else 0,))
         elif not allowed_here:
             per_loop.append((0,))
+        elif level == "subgroup" or (level == "reduction" and bool(default_mma_kind(kernel))):
+            per_loop.append(tuple(v for v in (1, 2, 4, 8) if v <= bound))  # in MMA intrinsic tiles
         elif level.startswith("vector") or level == "thread":
             vals = [v for v in (1, 2, 3, 4, 6, 8, 12, 16, 32) if v <= bound]
             per_loop.append(tuple(vals))
@@ -774,7 +847,9 @@ def move_spaces(kernel: Kernel, script: Script, target: TargetLike = "llvm-cpu")
                     if f.scope == "codegen" and strat.name in f.targets and (not f.kinds or kernel.kind in f.kinds)]
     levels = [lv for lv in strat.levels if lv in kernel.default_tiles or lv in _ALWAYS_OFFERED]
     levels = [lv for lv in levels if not (lv in _REDUCTION_ONLY and "reduction" not in kernel.iterator_types)]
-    scripted = script.resolve(kernel).scripted if len(script) else False
+    if kernel.gpu_target:  # an MMA configuration distributes subgroups, any other threads
+        levels = [lv for lv in levels if lv != ("thread" if bool(default_mma_kind(kernel)) else "subgroup")]
+    scripted = script.scripted
     if scripted:
         levels = [lv for lv in levels if lv in SCRIPT_LEVELS]
     for lv in levels:
@@ -791,7 +866,11 @@ def move_spaces(kernel: Kernel, script: Script, target: TargetLike = "llvm-cpu")
     if len(pipes) > 1 and not scripted:
         spaces.append(MoveSpace("pipeline", values=pipes))
     if strat.workgroup_size and not scripted:
-        spaces.append(MoveSpace("workgroup_size", choices=((32, 64, 128, 256), (1, 2, 4, 8), (1,))))
+        spaces.append(MoveSpace("workgroup_size", choices=_workgroup_size_choices(kernel)))
+    gpu = parse_gpu_target(kernel.gpu_target)
+    for name in (n for n in strat.gpu_options if not option_unfit(kernel, n) and not scripted):
+        values = kernel_intrinsics(kernel, gpu) if name == "mma_kind" and gpu else GPU_OPTIONS[name][0][1:]  # not "default"
+        spaces.append(MoveSpace("gpu", name=name, values=tuple(values)))
     for name, spec in FLAGS.items():
         if strat.name not in spec.targets or (spec.kinds and kernel.kind not in spec.kinds):
             continue
@@ -844,11 +923,23 @@ def _expand(space: MoveSpace, current: KernelConfig) -> Iterator[Transform]:
         for v in space.values:
             if have.get(space.name) != v:
                 yield SetScriptKnob(space.name, v)
+    elif space.op == "gpu":
+        have = dict(current.gpu)
+        for v in space.values:
+            if have.get(space.name, "default") != v:
+                yield SetGpuOption(space.name, v)
     elif space.op == "workgroup_size":
         for x in space.choices[0]:
             for y in space.choices[1]:
                 if x * y <= 1024:
                     yield SetWorkgroupSize((x, y, 1))
+
+
+def _workgroup_size_choices(kernel: Kernel) -> tuple[tuple[int, ...], ...]:
+    """Workgroup sizes within the target's limits: x and y per dimension, z = 1."""
+    gpu = parse_gpu_target(kernel.gpu_target)
+    cap_x, cap_y = (gpu.max_workgroup_sizes[0], gpu.max_workgroup_sizes[1]) if gpu else (1024, 1024)
+    return (tuple(v for v in (32, 64, 128, 256, 512) if v <= cap_x), tuple(v for v in (1, 2, 4, 8) if v <= cap_y), (1,))
 
 
 def _grid(choices: tuple[tuple[int, ...], ...], cap: int) -> Iterator[tuple[int, ...]]:
@@ -916,7 +1007,7 @@ def tile_rules(kernel: Kernel, level: str, machine: MachineModel, target: Target
     bounds = "x".join(map(str, kernel.loop_bounds))
     rules = [f"{n} integers, one per loop (bounds {bounds}), each at most its loop bound; 0 leaves a loop untiled"]
     if not strat.cpu_tile_rules:
-        return "; ".join(rules)
+        return "; ".join(rules + _gpu_tile_rules(kernel, level))
     if level in _PARALLEL_ONLY:
         rules.append("0 on reduction loops " + str([i for i, t in enumerate(kernel.iterator_types) if t == "reduction"]))
     if level in _REDUCTION_ONLY:
@@ -934,8 +1025,39 @@ def tile_rules(kernel: Kernel, level: str, machine: MachineModel, target: Target
     return "; ".join(rules)
 
 
+def _gpu_tile_rules(kernel: Kernel, level: str) -> list[str]:
+    gpu = parse_gpu_target(kernel.gpu_target)
+    if gpu is None:
+        return []
+    mma = bool(default_mma_kind(kernel))
+    rules = {"workgroup": ["entries on parallel loops divide their loop bound"],
+             "thread": ["each entry divides the workgroup tile; threads = product of workgroup/thread over parallel loops, "
+                        f"a multiple of the subgroup size, at most {gpu.max_threads}; at most 128 accumulators per thread"],
+             "subgroup": ["in intrinsic tiles: subgroup x intrinsic size divides the workgroup tile; threads = subgroups x "
+                          f"subgroup size, at most {gpu.max_threads}"],
+             "reduction": [("in intrinsic K steps; " if mma else "") + "divides the reduction loop bound; thread tile x reduction "
+                           "tile at most 2048 multiply-adds; promoted operand tiles (workgroup x reduction x stages x bytes) "
+                           f"within {gpu.max_shared_bytes} B of shared memory"]}
+    return rules.get(level, []) + ["the workgroup size follows the tiles unless a move sets it"]
+
+
 #: How often a random proposer picks each family of moves (tiles matter most on CPU).
-_FAMILY_WEIGHTS = {"tile": 6.0, "flag": 2.0, "option": 1.0, "pipeline": 0.5, "workgroup_size": 1.0, "codegen": 1.0, "script": 3.0}
+_FAMILY_WEIGHTS = {"tile": 6.0, "flag": 2.0, "option": 1.0, "pipeline": 0.5, "workgroup_size": 1.0, "gpu": 1.5, "codegen": 1.0, "script": 3.0}
+
+
+def draw_move(space: MoveSpace, current: KernelConfig, rng: Any) -> Transform:
+    """One move of `space` with parameters drawn at random (IllegalTransform when they are out of range)."""
+    pick = (lambda: space.values[rng.randrange(len(space.values))])
+    if space.op == "tile":
+        return SetTileSizes(space.level, tuple(c[rng.randrange(len(c))] for c in space.choices))
+    if space.op == "option":
+        return SetOption(space.name, space.name not in current.options)
+    if space.op == "workgroup_size":
+        return SetWorkgroupSize((rng.choice(space.choices[0]), rng.choice(space.choices[1]), 1))
+    kinds: dict[str, Any] = {"pipeline": lambda: SetPipeline(pick()), "flag": lambda: SetFlag(space.name, pick()),
+                             "codegen": lambda: SetCodegenMode(pick()), "script": lambda: SetScriptKnob(space.name, pick()),
+                             "gpu": lambda: SetGpuOption(space.name, pick())}
+    return kinds[space.op]()
 
 
 def sample_move(kernel: Kernel, script: Script, rng: Any, target: TargetLike = "llvm-cpu", *, tries: int = 200, machine: MachineModel | None = None) -> Transform | None:
@@ -950,22 +1072,8 @@ def sample_move(kernel: Kernel, script: Script, rng: Any, target: TargetLike = "
     for _ in range(tries):
         family = by_op[rng.choices(ops, weights)[0]]
         space = family[rng.randrange(len(family))]
-        t: Transform
-        if space.op == "tile":
-            t = SetTileSizes(space.level, tuple(c[rng.randrange(len(c))] for c in space.choices))
-        elif space.op == "option":
-            t = SetOption(space.name, space.name not in current.options)
-        elif space.op == "pipeline":
-            t = SetPipeline(space.values[rng.randrange(len(space.values))])
-        elif space.op == "flag":
-            t = SetFlag(space.name, space.values[rng.randrange(len(space.values))])
-        elif space.op == "codegen":
-            t = SetCodegenMode(space.values[rng.randrange(len(space.values))])
-        elif space.op == "script":
-            t = SetScriptKnob(space.name, space.values[rng.randrange(len(space.values))])
-        else:
-            t = SetWorkgroupSize((rng.choice(space.choices[0]), rng.choice(space.choices[1]), 1))
         try:
+            t = draw_move(space, current, rng)
             validate(kernel, script, t, target, machine)
         except IllegalTransform:
             continue
@@ -985,6 +1093,8 @@ __all__ = [
     "CODEGEN_MODES",
     "SetCodegenMode",
     "SetFlag",
+    "SetGpuOption",
+    "draw_move",
     "SetOption",
     "SetScriptKnob",
     "SetPipeline",

@@ -44,7 +44,7 @@ from litecoop_mlir.reuse import Reuse, consult, dispatch_key, record_kept
 from litecoop_mlir.search.mcts import Evaluate, Event, KernelSearch, SearchConfig
 from litecoop_mlir.spec import SpecExport, export_spec
 from litecoop_mlir.store import SCHEMA_VERSION, RunStore, source_hash
-from litecoop_mlir.targets.strategy import make_target, strategy_for
+from litecoop_mlir.targets.strategy import make_target, strategy_for, timed_on
 from litecoop_mlir.transforms import IllegalTransform, Script, SetCodegenMode
 from litecoop_mlir.tuning_db import TuningDB, default_path
 from litecoop_mlir.whole_module import (
@@ -203,6 +203,8 @@ class OptimizeResult:
     export_check: dict[str, Any] | None = None
     tuning_db: dict[str, Any] | None = None
     pipeline: dict[str, Any] | None = None  # under a pass pipeline: it, its tree, default vs pipeline vs best
+    timed_on: str = ""  # the device and driver that ran the timings (strategy.timed_on)
+    repetitions: int = 0  # benchmark repetitions per round of the final side-by-side measurement
 
     @property
     def speedup(self) -> float:
@@ -221,7 +223,9 @@ class OptimizeResult:
             "baseline_ms": self.baseline_ms,
             "best_ms": self.best_ms,
             "speedup": self.speedup,
-            "measurement": "whole module, local-sync, median of per-round medians; baseline and best interleaved",
+            "measurement": (f"whole module on {self.timed_on or w.target.device}, median of per-round medians of "
+                            f"{self.repetitions or '?'} repetitions; baseline and best interleaved"),
+            "timed_on": self.timed_on,
             "rounds_ms": self.rounds_ms,
             "candidates": sum(d.search.evaluated for d in self.dispatches),
             "cache_hits": sum(d.search.cache_hits for d in self.dispatches),
@@ -770,6 +774,7 @@ def _write_results(run: _Run, searched: _Searched, final: _Final, baseline: Meas
         executor={"kind": "local", "concurrency": run.options.search.concurrency,
                   **(run.backend.describe() if hasattr(run.backend, "describe") else {})},
         whole_module=searched.whole, kept=final.kept, export_check=final.check.to_json(), tuning_db=run.db_summary,
+        timed_on=timed_on(w.target), repetitions=run.options.repetitions,
     )
     result.pipeline = _pipeline_summary(run, baseline, run.work / "best.vmfb")
     summary = result.to_json()

@@ -22,7 +22,7 @@ import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from litecoop_mlir.apply import build_candidate, codegen_target, merge_flags
 from litecoop_mlir.errors import LitecoopError
@@ -33,6 +33,7 @@ from litecoop_mlir.profile import ModuleProfile, Profiler
 from litecoop_mlir.records import Measurement, dumps
 from litecoop_mlir.search.mcts import KernelSearch
 from litecoop_mlir.spec import export_spec
+from litecoop_mlir.targets.strategy import timed_on
 from litecoop_mlir.transforms import IllegalTransform, Script
 from litecoop_mlir.workload import Kernel, Workload
 
@@ -183,6 +184,20 @@ def median_of_timed(values: list[float], empty: float = math.nan) -> float:
     return statistics.median(ok) if ok else empty
 
 
+def spread_of_timed(values: list[float]) -> float:
+    """(max - min) / median of the rounds that timed (NaN if none did)."""
+    ok = [v for v in values if v == v]
+    return (max(ok) - min(ok)) / statistics.median(ok) if ok else math.nan
+
+
+def side_by_side(vmfbs: dict[str, Path], workload: Workload, inputs: Sequence[Path], rounds: int, repetitions: int) -> dict[str, Any]:
+    """Time modules in interleaved rounds: per-round medians, their median and spread per module."""
+    timed = benchmark_interleaved(vmfbs, workload.function, inputs, workload.target, workload.limits, rounds=rounds,
+                                  repetitions=repetitions)
+    return {"rounds_ms": timed, "median_ms": {k: median_of_timed(v) for k, v in timed.items()},
+            "spread": {k: spread_of_timed(v) for k, v in timed.items()}}
+
+
 def option_name(o: Option) -> str:
     return f"{o.executable}#{o.node}"
 
@@ -326,7 +341,7 @@ def save_pareto(work: Path, workload: Workload, outcome: ModuleOutcome) -> tuple
         })
     doc = {"input": workload.filename, "function": workload.function, "target": workload.target.name,
            "base_flags": list(workload.base_flags), "tolerance": tol,
-           "objectives": {"latency_ms": "whole module, local-sync, median of interleaved round medians",
+           "objectives": {"latency_ms": f"whole module on {timed_on(workload.target)}, median of interleaved round medians",
                           "error": "max|out - ref64| / max|ref64| against the module computed in float64 (error_vs_f64) "
                                    "where it compiles, else max_rel_error",
                           "max_rel_error": "max|out - ref| / max|ref| against the baseline's outputs on seeded inputs",

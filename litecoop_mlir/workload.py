@@ -83,6 +83,8 @@ class Kernel:
     native_vector_bytes: int = 0
     cpu: str = ""
     cpu_features: str = ""
+    #: the `#iree_gpu.target<...>` attribute of a GPU executable: its limits and intrinsics (litecoop_mlir.targets.gpu)
+    gpu_target: str = field(default="", hash=False, compare=False, repr=False)
     #: the executable without its configuration, names or buffer offsets, hashed: the same dispatch in any module
     fingerprint: str = ""
     #: the root op's structure without its shapes (op, maps, types): dispatches whose configurations may carry over
@@ -309,6 +311,7 @@ def kernels_from_configured(module: ir.Module) -> list[Kernel]:
         nvs = re.search(r"native_vector_size = (\d+)", target_attr)
         cpu = re.search(r'\bcpu = "([^"]*)"', target_attr)
         features = re.search(r'cpu_features = "([^"]*)"', target_attr)
+        gpu = re.search(r"#iree_gpu\.target<.*?>>", target_attr)
         kernels.append(
             Kernel(
                 fingerprint=_fingerprint(canonical_executable(exe)),
@@ -333,6 +336,7 @@ def kernels_from_configured(module: ir.Module) -> list[Kernel]:
                 native_vector_bytes=int(nvs.group(1)) if nvs else 0,
                 cpu=cpu.group(1) if cpu else "",
                 cpu_features=features.group(1) if features else "",
+                gpu_target=gpu.group(0) if gpu else "",
                 body_ops=tuple(op.name for op in walk(func) if op.name.startswith("linalg.")
                                and op.name not in ("linalg.yield", "linalg.index")),
             )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from litecoop_mlir.apply import build_candidate, script_library
+from litecoop_mlir.apply import build_candidate, precheck_scripts, script_library
 from litecoop_mlir.codegen_script import KNOBS, render_sequence, render_steps, unsupported_reason
 from litecoop_mlir.iree.tools import tool_path
 from litecoop_mlir.measure import Evaluator
@@ -160,6 +160,22 @@ def test_a_script_builds_checks_its_numbers_and_exports_for_plain_iree_compile(n
     subprocess.run([tool_path("iree-compile"), str(KERNELS / f"{name}.mlir"), *w.base_flags, *flags, "-o", str(out)],
                    check=True, timeout=300, capture_output=True)
     assert out.stat().st_size > 0
+
+
+def test_the_interpreter_checks_a_script_before_any_compile(tmp_path: Path) -> None:
+    w = load_workload(str(KERNELS / "conv2d_nhwc_b2.mlir"), make_target("llvm-cpu", "znver3"))
+    k = w.kernels()[0]
+    good = build_candidate(w, {k: Script((SetCodegenMode("script"),))})
+    assert precheck_scripts(good.source, good.library) == ""
+    rows = tuple(2 if i == k.dims["output_image"][0] else v for i, v in enumerate(k.default_tiles["vector_common_parallel"]))
+    bad = Script((SetCodegenMode("script"), SetTileSizes("vector_common_parallel", rows)))  # legality would refuse it: built directly
+    cand = build_candidate(w, {k: bad})
+    why = precheck_scripts(cand.source, cand.library)
+    assert why.startswith("transform interpreter:") and "decompose failed to apply" in why
+    ev = Evaluator(w, tmp_path, repetitions=1)
+    ev.baseline()
+    m = ev.evaluate(cand)
+    assert m.status.value == "compile_error" and m.error == why and m.compile_s == 0.0  # recorded without compiling
 
 
 def test_script_mode_search_grows_from_the_script_root(tmp_path: Path) -> None:

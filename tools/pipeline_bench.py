@@ -14,25 +14,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import time
 from pathlib import Path
 
-from litecoop_mlir.iree.runner import benchmark_interleaved
 from litecoop_mlir.measure import Evaluator
 from litecoop_mlir.targets.strategy import make_target
 from litecoop_mlir.tune import OptimizeOptions, optimize
 from litecoop_mlir.two_level import optimize_two_level
-from litecoop_mlir.whole_module import median_of_timed
+from litecoop_mlir.whole_module import side_by_side
 from litecoop_mlir.workload import load_workload
 
 KERNELS = Path(__file__).resolve().parent.parent / "kernels"
-
-
-def _spread(xs: list[float]) -> float:
-    ok = [x for x in xs if x == x]
-    return (max(ok) - min(ok)) / statistics.median(ok) if ok else float("nan")
 
 
 def _run(kernel: str, out: Path, budget: int, rounds: int, repetitions: int) -> dict:
@@ -50,12 +43,11 @@ def _run(kernel: str, out: Path, budget: int, rounds: int, repetitions: int) -> 
     base = ev.baseline()
     vmfbs = {"default": Path(base.vmfb), "codegen-only": plain / "best.vmfb", "pipeline+codegen": two / "best.vmfb",
              "pipeline+codegen rebuilt by compile.sh": rebuilt}
-    timed = benchmark_interleaved(vmfbs, w.function, ev.inputs, w.target, w.limits, rounds=rounds, repetitions=repetitions)
-    med = {k: median_of_timed(v) for k, v in timed.items()}
+    side = side_by_side(vmfbs, w, ev.inputs, rounds, repetitions)
+    med = side["median_ms"]
     p = res.pipeline or {}
     tree = p.get("searched") or {}
-    return {"kernel": kernel, "budget": budget, "rounds_ms": timed, "median_ms": med,
-            "spread": {k: _spread(v) for k, v in timed.items()},
+    return {"kernel": kernel, "budget": budget, **side,
             "speedup_codegen_only": med["default"] / med["codegen-only"],
             "speedup_pipeline_codegen": med["default"] / med["pipeline+codegen"],
             "pipeline_vs_codegen_only": med["codegen-only"] / med["pipeline+codegen"],

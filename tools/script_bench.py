@@ -21,28 +21,21 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
 import subprocess
 import time
-from collections import Counter
 from pathlib import Path
 
-from litecoop_mlir.apply import build_candidate
-from litecoop_mlir.iree.runner import benchmark_interleaved
+from edit_outcomes import EditOutcomes  # noqa: E402 - tools/ is on sys.path when a tool runs
+
 from litecoop_mlir.measure import Evaluator
 from litecoop_mlir.search.mcts import SearchConfig
 from litecoop_mlir.targets.strategy import make_target
-from litecoop_mlir.transforms import IllegalTransform, Script, SetCodegenMode, sample_move
+from litecoop_mlir.transforms import Script, SetCodegenMode, sample_move
 from litecoop_mlir.tune import OptimizeOptions, optimize
-from litecoop_mlir.whole_module import median_of_timed
+from litecoop_mlir.whole_module import side_by_side
 from litecoop_mlir.workload import load_workload
 
 KERNELS = Path(__file__).resolve().parent.parent / "kernels"
-
-
-def _spread(xs: list[float]) -> float:
-    ok = [x for x in xs if x == x]
-    return (max(ok) - min(ok)) / statistics.median(ok) if ok else float("nan")
 
 
 def _best(run_dir: Path) -> dict:
@@ -66,10 +59,9 @@ def _run(kernel: str, out: Path, budget: int, rounds: int, repetitions: int) -> 
     base = ev.baseline()
     vmfbs = {"IREE default": Path(base.vmfb), "attributes": dirs["attributes"] / "best.vmfb",
              "script": dirs["script"] / "best.vmfb", "script rebuilt by compile.sh": rebuilt}
-    timed = benchmark_interleaved(vmfbs, w.function, ev.inputs, w.target, w.limits, rounds=rounds, repetitions=repetitions)
-    med = {k: median_of_timed(v) for k, v in timed.items()}
-    return {"kernel": kernel, "budget": budget, "rounds_ms": timed, "median_ms": med,
-            "spread": {k: _spread(v) for k, v in timed.items()},
+    side = side_by_side(vmfbs, w, ev.inputs, rounds, repetitions)
+    med = side["median_ms"]
+    return {"kernel": kernel, "budget": budget, **side,
             "speedup_attributes": med["IREE default"] / med["attributes"],
             "speedup_script": med["IREE default"] / med["script"],
             "script_vs_attributes": med["attributes"] / med["script"],
@@ -86,10 +78,9 @@ def _legality(kernel: str, out: Path, n: int, seed: int) -> dict:
     ev.baseline()  # the reference outputs every edit is checked against
     rng = random.Random(seed)
     root = Script((SetCodegenMode("script"),))
-    outcomes: Counter[str] = Counter()
-    reasons: Counter[str] = Counter()
+    tally = EditOutcomes()
     seen: set[str] = set()
-    while sum(outcomes.values()) < n:
+    while tally.tried < n:
         script = root
         for _ in range(rng.choice((1, 2, 3))):
             t = sample_move(k, script, rng, "llvm-cpu")
@@ -98,18 +89,9 @@ def _legality(kernel: str, out: Path, n: int, seed: int) -> dict:
         if script.key(k) in seen:
             continue
         seen.add(script.key(k))
-        try:
-            cand = build_candidate(w, {k: script})
-        except IllegalTransform as exc:
-            outcomes["illegal after all"] += 1
-            reasons[str(exc)[:120]] += 1
-            continue
-        m = ev.evaluate(cand)
-        outcomes[m.status.value] += 1
-        if not m.ok:
-            reasons[f"{m.status.value}: {m.error[:120]}"] += 1
-    ok = outcomes.get("ok", 0)
-    return {"kernel": kernel, "tried": n, "outcomes": dict(outcomes), "rate_ok": ok / n, "reasons": reasons.most_common(8)}
+        tally.add(w, ev, k, script)
+    return {"kernel": kernel, "tried": n, "outcomes": dict(tally.outcomes), "rate_ok": tally.good_count / n,
+            "reasons": tally.reasons.most_common(8)}
 
 
 def main() -> None:

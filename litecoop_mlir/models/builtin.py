@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from litecoop_mlir.models.base import OfflineProposer
+from litecoop_mlir.models.gpu_heuristic import gpu_ranked_steps
 from litecoop_mlir.models.pipeline_heuristic import heuristic_pipeline, random_pipeline
 from litecoop_mlir.models.pipeline_request import PipelineProposal, PipelineRequest
 from litecoop_mlir.models.proposal import Proposal, Step
@@ -401,6 +402,8 @@ class HeuristicProposer(OfflineProposer):
 
     def suggest(self, request: ProposalRequest) -> Proposal:
         k, m, script = request.kernel, request.machine, request.node.script
+        if k.gpu_target:
+            return self._suggest_gpu(request)
         if not strategy_for(request.target).heuristic:  # its model is of a CPU
             return RandomProposer().suggest(request)
         winner = _reshaping_winner(request)
@@ -423,6 +426,14 @@ class HeuristicProposer(OfflineProposer):
                      + f"proposing {', '.join(f'{e:.2f}' for e, _, _ in chosen) or 'no tile change'}")
         steps_out = (*probes, *((*extra, *t) for _, _, t in chosen))
         return Proposal(tuple(Step(t) for t in steps_out), self._next(request, promising), reasoning)
+
+    def _suggest_gpu(self, request: ProposalRequest) -> Proposal:
+        """Joint GPU tiles ranked by the GPU model (litecoop_mlir.models.gpu_heuristic), then option probes."""
+        ranked = gpu_ranked_steps(request.kernel, request.node.script, request.target, request.tried, request.steps_wanted)
+        if not ranked:
+            return RandomProposer().suggest(request)
+        reasoning = "GPU model (register and workgroup reuse, occupancy): " + ", ".join(f"{s:.2f}" for s, _ in ranked)
+        return Proposal(tuple(Step(t) for _, t in ranked[: request.steps_wanted]), self._next(request, True), reasoning)
 
     def suggest_pipeline(self, request: PipelineRequest) -> PipelineProposal:
         return heuristic_pipeline(request)

@@ -24,8 +24,10 @@ from litecoop_mlir.apply import render_lowering_config, render_translation_info
 from litecoop_mlir.codegen_script import KNOBS, SCRIPT_LEVELS, render_sequence
 from litecoop_mlir.iree.mlir import new_context
 from litecoop_mlir.models.builtin import probe_steps, ranked_steps
+from litecoop_mlir.models.gpu_heuristic import gpu_ranked_steps
 from litecoop_mlir.models.proposal import reply_schema
 from litecoop_mlir.models.request import ProposalRequest
+from litecoop_mlir.targets.gpu import GPU_OPTIONS, parse_gpu_target
 from litecoop_mlir.targets.strategy import DOCS
 from litecoop_mlir.transforms import FLAGS, effective_kernel, legal_tile_sizes, move_spaces, tile_rules, transform_to_json
 
@@ -114,8 +116,12 @@ def _legal_moves(request: ProposalRequest, budget: Budget) -> list[dict[str, Any
         elif sp.op == "script":
             entry = {"op": "script", "name": sp.name, "values": list(sp.values), "current": dict(current.knobs).get(sp.name),
                      "meaning": KNOBS[sp.name].doc}
+        elif sp.op == "gpu":
+            entry = {"op": "gpu", "name": sp.name, "values": list(sp.values), "current": dict(current.gpu).get(sp.name, "default"),
+                     "meaning": GPU_OPTIONS[sp.name][1]}
         else:
-            entry = {**sp.to_json(), "meaning": "GPU workgroup size (x, y, z); x*y*z <= 1024"}
+            entry = {**sp.to_json(), "current": list(current.workgroup_size),
+                     "meaning": "GPU workgroup size (x, y, z); it follows the tiles unless set, and must match them"}
         if not budget.words:  # compact: the moves alone (only listed tuples are offered)
             entry = {key: v for key, v in entry.items() if key not in ("meaning", "rules", "more_legal")}
         out.append(entry)
@@ -126,6 +132,9 @@ def _suggestions(request: ProposalRequest, n: int) -> list[dict[str, Any]]:
     """The module-wide flags known to transform this class of kernel, untried, then the cost
     model's best-estimated steps."""
     r = request
+    if r.kernel.gpu_target:
+        return [{"transforms": [transform_to_json(t) for t in moves], "score": round(score, 2)}
+                for score, moves in gpu_ranked_steps(r.kernel, r.node.script, r.target, r.tried, n)]
     probes = [{"transforms": [transform_to_json(t) for t in moves], "why": "known to transform this kind of kernel; untried"}
               for moves in probe_steps(r.kernel, r.node.script, r.target, r.machine, r.tried, r.codegen)]
     ranked = ranked_steps(r.kernel, r.node.script, r.target, r.machine, r.tried)
@@ -140,6 +149,16 @@ def _config_ir(request: ProposalRequest) -> dict[str, str]:
         return {"lowering_config": render_lowering_config(k, cfg), "translation_info": render_translation_info(k, cfg, new_context())}
     except Exception:  # noqa: BLE001 - a kernel without IREE attributes (tests): leave it out
         return {}
+
+
+def _machine(r: ProposalRequest) -> dict[str, Any]:
+    """What the dispatch runs on: the GPU's limits and intrinsics as IREE states them, or the CPU."""
+    gpu = parse_gpu_target(r.kernel.gpu_target)
+    if gpu is not None:
+        return {"gpu": gpu.to_json(), "described": gpu.describe()}
+    m = r.machine
+    return {"isa": m.isa, "vector_registers": m.vector_registers, "native_vector_bytes": m.native_vector_bytes,
+            "l1_bytes": m.l1_bytes, "l2_bytes": m.l2_bytes, "l3_bytes": m.l3_bytes}
 
 
 def context(request: ProposalRequest, budget: Budget = FULL) -> dict[str, Any]:
@@ -162,9 +181,7 @@ def context(request: ProposalRequest, budget: Budget = FULL) -> dict[str, Any]:
     ctx: dict[str, Any] = {
         "kernel": kernel,
         "target": r.target,
-        "machine": {"isa": r.machine.isa, "vector_registers": r.machine.vector_registers,
-                    "native_vector_bytes": r.machine.native_vector_bytes, "l1_bytes": r.machine.l1_bytes,
-                    "l2_bytes": r.machine.l2_bytes, "l3_bytes": r.machine.l3_bytes},
+        "machine": _machine(r),
         "baseline_ms": round(b, 4),
         "current": current,
         "best_so_far": r.best.to_json(b) if r.best else None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from typing import ClassVar
@@ -29,7 +30,7 @@ CPU_LEVELS = (
     "vector_reduction",
     "vector_inner_parallel",
 )
-GPU_LEVELS = ("workgroup", "thread", "reduction")
+GPU_LEVELS = ("workgroup", "thread", "subgroup", "reduction")
 CPU_PIPELINES = ("DoubleTilingExpert", "ConvTileAndDecomposeExpert", "Mmt4dTilingExpert", "Default")
 GPU_PIPELINES = ("TileAndFuse", "VectorDistribute", "BaseVectorize", "MatmulPromoteVectorize", "BaseDistribute")
 TRANSLATION_OPTIONS = ("enable_loop_peeling", "enable_decomposition")
@@ -42,8 +43,9 @@ DOCS = {
     "vector_reduction": "the register tile of the reduction loops: how many K steps one vector iteration covers",
     "vector_inner_parallel": "an inner vector tile of parallel loops (elementwise ops fused into the dispatch)",
     "workgroup": "GPU workgroup tile (one workgroup computes this block)",
-    "thread": "GPU per-thread tile inside the workgroup tile",
-    "reduction": "GPU reduction tile (K step per iteration)",
+    "thread": "GPU per-thread tile inside the workgroup tile (workgroup / thread = threads along that loop)",
+    "subgroup": "GPU per-subgroup tile in MMA intrinsic tiles (workgroup / (subgroup x intrinsic) = subgroups along that loop)",
+    "reduction": "GPU reduction tile (K step per iteration; in intrinsic K steps when mma_kind is set)",
     "DoubleTilingExpert": "tile twice (workgroup, then registers) and vectorize: IREE's general CPU pipeline",
     "ConvTileAndDecomposeExpert": "tiles a convolution and decomposes it into 1-D convolutions before vectorizing",
     "Mmt4dTilingExpert": "the pipeline for data-tiled (mmt4d) matmuls",
@@ -69,6 +71,7 @@ class TargetStrategy:
             (elsewhere the spec goes through `--iree-codegen-transform-dialect-library`).
         heuristic: whether the built-in heuristic proposer models this target.
         codegen_scripts: whether litecoop_mlir.codegen_script builds transform-dialect scripts for it.
+        gpu_options: the GPU pipeline options a move may set (litecoop_mlir.targets.gpu.GPU_OPTIONS).
     """
 
     name: ClassVar[str] = ""
@@ -80,6 +83,7 @@ class TargetStrategy:
     tuning_spec_honoured: ClassVar[bool] = False
     heuristic: ClassVar[bool] = False
     codegen_scripts: ClassVar[bool] = False
+    gpu_options: ClassVar[tuple[str, ...]] = ()
 
     def iree_target(self, arch: str = "") -> Target:
         """The IREE target: compile flags, runtime device, environment."""
@@ -108,6 +112,10 @@ class TargetStrategy:
         return _listed_device(target, self.missing_device)
 
     missing_device: ClassVar[str] = "device"
+
+    def timed_on(self, target: Target) -> str:
+        """What runs and times modules for `target` here, in words (device, driver), for summaries."""
+        return f"{self.name} device {target.device}"
 
     def __str__(self) -> str:
         return self.name
@@ -145,6 +153,9 @@ class CpuStrategy(TargetStrategy):
     def device_name(self, target: Target) -> str:
         return f"{target.arch}:{host_cpu_name()}" if target.arch != "host" else host_cpu_name()
 
+    def timed_on(self, target: Target) -> str:
+        return f"{host_cpu_name()}, one thread (local-sync)"
+
 
 @dataclass(frozen=True)
 class VulkanStrategy(TargetStrategy):
@@ -163,6 +174,15 @@ class VulkanStrategy(TargetStrategy):
         runtime_dir = os.environ.get("XDG_RUNTIME_DIR") or "/tmp"
         return Target(self.name, flags, "vulkan", "vulkan", arch, (("XDG_RUNTIME_DIR", runtime_dir),), opens_gpu=True)
 
+    def timed_on(self, target: Target) -> str:
+        res = run_limited([tool_path("iree-run-module"), "--dump_devices=vulkan"], target.program_limits(Limits(timeout_s=60.0)),
+                          env=target.run_env())
+        fields = dict(re.findall(r"^(name|type|driver_info): (.*)$", res.stdout, re.M)) if res.ok else {}
+        if not fields:
+            return "Vulkan device (not identified)"
+        cpu = " (a CPU device: Mesa lavapipe, not a GPU)" if fields.get("type") == "cpu" else ""
+        return f"Vulkan: {fields.get('name', '?')}, {fields.get('driver_info', '?')}{cpu}"
+
 
 @dataclass(frozen=True)
 class CudaStrategy(TargetStrategy):
@@ -172,10 +192,11 @@ class CudaStrategy(TargetStrategy):
     levels: ClassVar[tuple[str, ...]] = GPU_LEVELS
     pipelines: ClassVar[tuple[str, ...]] = GPU_PIPELINES
     workgroup_size: ClassVar[bool] = True
+    gpu_options: ClassVar[tuple[str, ...]] = ("mma_kind", "promote_operands", "prefetch_num_stages", "bank_conflict_padding")
     missing_device: ClassVar[str] = "CUDA device"
 
     def iree_target(self, arch: str = "") -> Target:
-        sm = arch or "sm_80"
+        sm = arch or detected_cuda_arch()
         return Target(self.name, ("--iree-hal-target-device=cuda", f"--iree-cuda-target={sm}"), "cuda", "cuda", sm,
                       opens_gpu=True)
 
@@ -183,6 +204,36 @@ class CudaStrategy(TargetStrategy):
         if shutil.which("nvidia-smi") is None and not os.path.exists("/dev/nvidiactl"):
             return False, "no CUDA device on this machine (compile-only: latencies are not measured)"
         return super().device_available(target)
+
+    def timed_on(self, target: Target) -> str:
+        name = _nvidia_smi("name,driver_version")
+        return f"CUDA: {name.replace(', ', ', driver ') if name else 'GPU (not identified)'}; PTX for {target.arch}"
+
+
+#: The CUDA targets IREE 3.13's table knows (sm_90 and later are missing: PTX for sm_89 runs there through the driver's JIT).
+CUDA_ARCHS = ("sm_70", "sm_75", "sm_80", "sm_86", "sm_89")
+
+
+def _nvidia_smi(query: str) -> str:
+    """The first GPU's `query` fields from nvidia-smi ("" without one)."""
+    exe = shutil.which("nvidia-smi")
+    if exe is None:
+        return ""
+    res = run_limited([exe, f"--query-gpu={query}", "--format=csv,noheader"], Limits(timeout_s=20.0).for_gpu_programs())
+    return res.stdout.strip().splitlines()[0].strip() if res.ok and res.stdout.strip() else ""
+
+
+@functools.lru_cache(maxsize=1)
+def detected_cuda_arch() -> str:
+    """The CUDA target for the GPU nvidia-smi finds: its compute capability, capped at the newest IREE knows
+    (sm_80 where none is found)."""
+    cap = _nvidia_smi("compute_cap")
+    m = re.fullmatch(r"(\d+)\.(\d+)", cap)
+    if not m:
+        return "sm_80"
+    want = int(m.group(1)) * 10 + int(m.group(2))
+    fits = [a for a in CUDA_ARCHS if int(a[3:]) <= want]
+    return fits[-1] if fits else "sm_80"
 
 
 STRATEGIES: dict[str, TargetStrategy] = {s.name: s for s in (CpuStrategy(), VulkanStrategy(), CudaStrategy())}
@@ -211,6 +262,12 @@ def device_available(target: Target) -> tuple[bool, str]:
     return strategy_for(target).device_available(target)
 
 
+@functools.lru_cache(maxsize=None)
+def timed_on(target: Target) -> str:
+    """What times modules for `target` here, in words (asked once per target)."""
+    return strategy_for(target).timed_on(target)
+
+
 def _listed_device(target: Target, what: str) -> tuple[bool, str]:
     res = run_limited([tool_path("iree-run-module"), "--list_devices"], target.program_limits(Limits(timeout_s=60.0)),
                       env=target.run_env())
@@ -220,4 +277,4 @@ def _listed_device(target: Target, what: str) -> tuple[bool, str]:
 
 
 __all__ = ["CPU_LEVELS", "CPU_PIPELINES", "DOCS", "GPU_LEVELS", "GPU_PIPELINES", "STRATEGIES", "TARGET_NAMES", "TRANSLATION_OPTIONS",
-           "TargetStrategy", "device_available", "make_target", "strategy_for"]
+           "TargetStrategy", "detected_cuda_arch", "device_available", "make_target", "strategy_for", "timed_on"]

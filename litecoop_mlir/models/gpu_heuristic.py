@@ -1,0 +1,136 @@
+"""The offline heuristic's model of a GPU: ranks joint tile choices for a dispatch.
+
+On a GPU the tiles that matter move together: the workgroup tile, the per-thread (or, with MMA
+intrinsics, per-subgroup) tile and the reduction tile fix the thread count, register use and
+shared memory at once, so the heuristic proposes them as one step (the workgroup size follows
+the tiles) and ranks the legal ones by a small analytical score:
+
+- register reuse: a thread tile of m x n accumulators loads m + n values per m*n multiply-adds;
+- workgroup reuse: a workgroup tile of M x N reads M + N rows per reduction step for M*N outputs
+  (the traffic through shared memory or L1 per output);
+- occupancy: enough workgroups to fill the device (a penalty below `WORKGROUPS_WANTED`);
+- MMA coverage: on MMA configs, subgroup tiles of several intrinsics each (operand reuse in registers);
+- a reduction step of about 32 elements (shorter loops pay loop and barrier overhead, longer ones unroll past the caches).
+Then it probes the pipeline options (prefetch stages, bank-conflict padding) of the best node.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Iterator
+
+from litecoop_mlir.targets.gpu import default_mma_kind, intrinsic_shape
+from litecoop_mlir.transforms import (
+    IllegalTransform,
+    Script,
+    SetGpuOption,
+    SetTileSizes,
+    Transform,
+    effective_kernel,
+    move_spaces,
+    validate_step,
+)
+from litecoop_mlir.workload import Kernel
+
+#: Workgroups below which the device is taken to be under-filled (an H100 has 132 SMs, 2+ workgroups each).
+WORKGROUPS_WANTED = 256
+
+
+def _divisors(bound: int, choices: tuple[int, ...]) -> list[int]:
+    return [c for c in choices if c <= bound and bound % c == 0]
+
+
+def _with(default: tuple[int, ...], updates: dict[int, int]) -> tuple[int, ...]:
+    return tuple(updates.get(i, v) for i, v in enumerate(default))
+
+
+def _roles(kernel: Kernel) -> tuple[int, int, int] | None:
+    dims = kernel.dims
+    if kernel.kind != "contraction" or not all(dims.get(r) for r in ("m", "n", "k")):
+        return None
+    return dims["m"][-1], dims["n"][-1], dims["k"][-1]
+
+
+def _tile_steps(kernel: Kernel, mma: str) -> Iterator[tuple[float, tuple[Transform, ...]]]:
+    """Joint (workgroup, thread or subgroup, reduction) tiles with their scores."""
+    roles = _roles(kernel)
+    if roles is None:
+        return
+    m, n, k = roles
+    bm, bn, bk = kernel.loop_bounds[m], kernel.loop_bounds[n], kernel.loop_bounds[k]
+    batch = math.prod(kernel.loop_bounds[b] for b in kernel.dims.get("batch", ()))
+    d = kernel.default_tiles
+    ishape = intrinsic_shape(mma) if mma else None
+    inner = "subgroup" if ishape else "thread"
+    inner_choices = (1, 2, 4, 8) if ishape else (1, 2, 4, 8, 16)
+    red_choices = (1, 2, 4) if ishape else (4, 8, 16, 32)
+    for wm, wn in itertools.product(_divisors(bm, (16, 32, 64, 128, 256)), _divisors(bn, (16, 32, 64, 128, 256))):
+        for tm, tn in itertools.product(inner_choices, inner_choices):
+            em, en = (tm * ishape[0], tn * ishape[1]) if ishape else (tm, tn)
+            if wm % em or wn % en:
+                continue
+            for r in red_choices:
+                if bk % (r * (ishape[2] if ishape else 1)):
+                    continue
+                k_elems = r * (ishape[2] if ishape else 1)
+                score = _score(wm, wn, em, en, batch * (bm // wm) * (bn // wn)) - 0.25 * abs(math.log2(k_elems / 32))
+                yield score, (SetTileSizes("workgroup", _with(d["workgroup"], {m: wm, n: wn})),
+                              SetTileSizes(inner, _with(d.get(inner, (0,) * kernel.num_loops), {m: tm, n: tn})),
+                              SetTileSizes("reduction", _with(d["reduction"], {k: r})))
+
+
+def _score(wm: int, wn: int, em: int, en: int, workgroups: int) -> float:
+    reg_reuse = em * en / (em + en)
+    wg_reuse = wm * wn / (wm + wn)
+    fill = min(1.0, workgroups / WORKGROUPS_WANTED)
+    return math.log2(reg_reuse) + 0.5 * math.log2(wg_reuse) + 2.0 * math.log2(fill)
+
+
+def gpu_ranked_steps(kernel: Kernel, script: Script, target: str, tried: frozenset[str], n: int) -> list[tuple[float, tuple[Transform, ...]]]:
+    """Up to `n` legal, untried joint tile steps from `script`, best score first (then option probes)."""
+    k = effective_kernel(kernel, script)
+    if not k.gpu_target or not {"workgroup", "reduction"} <= set(k.default_tiles):
+        return []
+    cfg = script.resolve(k)
+    mma = dict(cfg.gpu).get("mma_kind") or default_mma_kind(k)
+    seen = set(tried)
+    out: list[tuple[float, tuple[Transform, ...]]] = []
+    ranked = sorted(_tile_steps(k, mma), key=lambda x: -x[0])
+    shapes: set[tuple[Transform, ...]] = set()
+    for score, step in ranked:  # first the best of each (workgroup, thread/subgroup) tile shape
+        if step[:2] not in shapes and _take(kernel, script, step, target, seen):
+            shapes.add(step[:2])
+            out.append((score, step))
+            if len(out) >= n:
+                break
+    for step in _option_probes(kernel, script, target):
+        if len(out) < n + 1 and _take(kernel, script, step, target, seen):
+            out.append((0.0, step))
+    return out
+
+
+def _take(kernel: Kernel, script: Script, step: tuple[Transform, ...], target: str, seen: set[str]) -> bool:
+    """Whether `step` is legal from `script` and reaches an untried configuration (then it is marked tried)."""
+    try:
+        new = validate_step(kernel, script, step, target)
+    except IllegalTransform:
+        return False
+    key = new.normalized().key(kernel)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def _option_probes(kernel: Kernel, script: Script, target: str) -> Iterator[tuple[Transform, ...]]:
+    """Pipeline options worth one try each: prefetching with promoted operands, bank-conflict padding."""
+    names = {sp.name for sp in move_spaces(kernel, script, target) if sp.op == "gpu"}
+    if "prefetch_num_stages" in names:
+        yield (SetGpuOption("promote_operands", "0,1"), SetGpuOption("prefetch_num_stages", "2"))
+        yield (SetGpuOption("promote_operands", "0,1"), SetGpuOption("prefetch_num_stages", "3"))
+    if "bank_conflict_padding" in names:
+        yield (SetGpuOption("bank_conflict_padding", "on"),)
+
+
+__all__ = ["WORKGROUPS_WANTED", "gpu_ranked_steps"]

@@ -1,0 +1,221 @@
+"""GPU targets without a GPU: limits read from IREE, legality with reasons, the GPU heuristic, compile-only
+property checks for sm_80 and Vulkan, the exported spec through plain iree-compile, and a lavapipe search.
+Tests marked `gpu` time real CUDA runs and skip without a device."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from litecoop_mlir.apply import build_candidate
+from litecoop_mlir.cli import main
+from litecoop_mlir.iree.mlir import new_context, parse_module
+from litecoop_mlir.iree.process import run_limited
+from litecoop_mlir.iree.tools import tool_path
+from litecoop_mlir.measure import Evaluator
+from litecoop_mlir.models.builtin import HeuristicProposer
+from litecoop_mlir.models.request import NodeView, ProposalRequest
+from litecoop_mlir.records import Status
+from litecoop_mlir.spec import export_spec
+from litecoop_mlir.targets.gpu import kernel_intrinsics, parse_gpu_target, shared_memory_bytes
+from litecoop_mlir.targets.strategy import device_available, make_target
+from litecoop_mlir.transforms import (
+    IllegalTransform,
+    Script,
+    SetGpuOption,
+    SetTileSizes,
+    SetWorkgroupSize,
+    check_config,
+    default_config,
+    machine_for,
+    sample_move,
+    validate_step,
+)
+from litecoop_mlir.workload import Kernel, Workload, kernels_from_configured, load_workload
+from tests.conftest import KERNELS
+
+CUDA = make_target("cuda", "sm_80")
+VULKAN = make_target("vulkan-spirv")
+HAS_LAVAPIPE = device_available(VULKAN)[0]
+_LOADED: dict[tuple[str, str], Workload] = {}
+
+
+def _workload(path: str, target_name: str) -> Workload:
+    if (path, target_name) not in _LOADED:
+        _LOADED[(path, target_name)] = load_workload(path, CUDA if target_name == "cuda" else VULKAN)
+    return _LOADED[(path, target_name)]
+
+
+def _kernel(name: str, target_name: str) -> Kernel:
+    path = KERNELS / f"{name}.mlir"
+    return _workload(str(path if path.is_file() else KERNELS / "gpu" / f"{name}.mlir"), target_name).kernels()[0]
+
+
+def _illegal(kernel: Kernel, target: str, *moves) -> str:
+    with pytest.raises(IllegalTransform) as exc:
+        validate_step(kernel, Script(), moves, target)
+    return str(exc.value)
+
+
+def test_limits_and_intrinsics_come_from_iree() -> None:
+    f16 = _kernel("matmul_f16_4096", "cuda")
+    gpu = parse_gpu_target(f16.gpu_target)
+    assert gpu is not None and gpu.arch == "sm_80" and gpu.max_threads == 1024 and gpu.max_shared_bytes == 166912
+    assert gpu.subgroup_sizes == (32,) and "NV_MMA_SYNC_F32_16x8x16_F16" in gpu.mma
+    assert kernel_intrinsics(f16, gpu) == ("NV_MMA_SYNC_F32_16x8x16_F16",)  # the f16 one of its family, not the f16-accumulating one
+    vk = parse_gpu_target(_kernel("matmul_512", "vulkan-spirv").gpu_target)
+    assert vk is not None and vk.max_threads == 128 and vk.max_shared_bytes == 16384 and vk.mma == ()
+    assert parse_gpu_target(_kernel("matmul_512", "cuda").gpu_target).describe().startswith("GPU sm_80")
+
+
+@pytest.mark.parametrize("name,target", [("matmul_512", "cuda"), ("matmul_512", "vulkan-spirv"), ("matmul_f16_4096", "cuda"),
+                                         ("conv2d_nhwc_b2", "cuda"), ("batch_matmul", "vulkan-spirv")])
+def test_iree_defaults_keep_the_rules_and_the_derived_workgroup_size(name: str, target: str) -> None:
+    k = _kernel(name, target)
+    check_config(k, default_config(k), target)
+    assert Script().resolve(k).workgroup_size == default_config(k).workgroup_size
+
+
+def test_gpu_rules_give_precise_reasons() -> None:
+    f16 = _kernel("matmul_f16_4096", "cuda")
+    assert "not a thread tile" in _illegal(f16, "cuda", SetTileSizes("thread", (1, 4, 0)))
+    big = _illegal(f16, "cuda", SetTileSizes("reduction", (0, 0, 8)), SetGpuOption("prefetch_num_stages", "3"),
+                   SetTileSizes("workgroup", (512, 128, 0)))
+    assert "shared memory" in big and "166912" in big
+    assert "per thread" in _illegal(f16, "cuda", SetTileSizes("workgroup", (256, 256, 0)), SetTileSizes("subgroup", (8, 8, 0)))
+    assert "does not fit" in _illegal(f16, "cuda", SetGpuOption("mma_kind", "NV_WMMA_F32_16x16x16_F16"))
+    f32 = _kernel("matmul_512", "cuda")
+    mismatch = _illegal(f32, "cuda", SetTileSizes("thread", (4, 4, 0)), SetWorkgroupSize((32, 4, 1)))
+    assert "call for 256 threads" in mismatch and "[32, 4, 1]" in mismatch
+    assert "mma_kind" in _illegal(f32, "cuda", SetGpuOption("mma_kind", "NV_MMA_SYNC_F32_16x8x16_F16"))
+    assert "subgroup tile needs an MMA" in _illegal(f32, "cuda", SetTileSizes("subgroup", (1, 1, 0)))
+    assert "promoted operands" in _illegal(f32, "cuda", SetGpuOption("promote_operands", "none"), SetGpuOption("prefetch_num_stages", "2"))
+    vk = _kernel("matmul_512", "vulkan-spirv")
+    assert "unrolled" in _illegal(vk, "vulkan-spirv", SetTileSizes("reduction", (0, 0, 512)))
+    assert "allows 128" in _illegal(vk, "vulkan-spirv", SetTileSizes("thread", (2, 2, 0)))
+    assert "does not apply to vulkan-spirv" in _illegal(vk, "vulkan-spirv", SetGpuOption("promote_operands", "0,1"))
+
+
+def test_workgroup_size_follows_the_tiles() -> None:
+    f32 = _kernel("matmul_512", "cuda")
+    s = validate_step(f32, Script(), (SetTileSizes("workgroup", (64, 64, 1)), SetTileSizes("thread", (4, 8, 0))), "cuda")
+    assert s.resolve(f32).workgroup_size == (32, 4, 1)  # 16 x 8 = 128 threads
+    f16 = _kernel("matmul_f16_4096", "cuda")
+    s = validate_step(f16, Script(), (SetTileSizes("subgroup", (2, 4, 0)),), "cuda")
+    assert s.resolve(f16).workgroup_size == (256, 1, 1)  # (128 / 32) x (64 / 32) = 8 subgroups
+    assert shared_memory_bytes(f16, s.resolve(f16).gpu_shape()) == (128 + 64) * 32 * 2 * 2
+    vk = _kernel("matmul_512", "vulkan-spirv")
+    s = validate_step(vk, Script(), (SetTileSizes("thread", (4, 8, 0)),), "vulkan-spirv")
+    assert s.resolve(vk).workgroup_size == (32, 4, 1)  # x along N (256 / 8), y along M (16 / 4), as IREE maps them
+
+
+@pytest.mark.parametrize("name,target", [("matmul_f16_4096", "cuda"), ("matmul_2048", "cuda"), ("matmul_512", "vulkan-spirv")])
+def test_gpu_heuristic_proposes_legal_joint_tiles(name: str, target: str) -> None:
+    k = _kernel(name, target)
+    req = ProposalRequest(kernel=k, target=target, machine=machine_for(k), node=NodeView(Script(), 1.0), baseline_ms=1.0,
+                          model="heuristic", roster=[], budget_left=10, steps_wanted=3)
+    p = HeuristicProposer().suggest(req)
+    assert p.reasoning.startswith("GPU model") and len(p.steps) == 3
+    for step in p.steps:
+        assert {t.level for t in step.transforms} >= {"workgroup", "reduction"}
+        validate_step(k, Script(), step.transforms, target)
+    assert len({step.transforms[:2] for step in p.steps}) == 3  # three tile shapes, not one shape three times
+
+
+def _random_edits(w: Workload, k: Kernel, target: str, n: int, seed: int) -> list[Script]:
+    rng, out, seen = random.Random(seed), [], set()
+    while len(out) < n:
+        s = Script()
+        for _ in range(rng.choice((1, 2, 3))):
+            t = sample_move(k, s, rng, target)
+            if t is not None and t.op != "flag":
+                s = s.then(t)
+        if len(s) and s.key(k) not in seen:
+            seen.add(s.key(k))
+            out.append(s)
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["matmul_512", "matmul_f16_4096"])
+def test_random_legal_gpu_edits_compile_for_sm80(name: str, tmp_path: Path) -> None:
+    k = _kernel(name, "cuda")
+    w = _workload(str(KERNELS / "gpu" / f"{name}.mlir") if "f16" in name else str(KERNELS / f"{name}.mlir"), "cuda")
+    ev = Evaluator(w, tmp_path, repetitions=1)
+    ev.baseline()
+    built = [ev.evaluate(build_candidate(w, {k: s})).status for s in _random_edits(w, k, "cuda", 8, 1)]
+    assert all(st in (Status.OK, Status.NO_DEVICE) for st in built), built
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_LAVAPIPE, reason="no Vulkan driver (mesa lavapipe) installed")
+def test_random_legal_vulkan_edits_build_and_verify(small_matmul_path: Path, tmp_path: Path) -> None:
+    w = load_workload(str(small_matmul_path), VULKAN)
+    (k,) = w.kernels()
+    ev = Evaluator(w, tmp_path, repetitions=1, min_time_s=0.0)
+    ev.baseline()
+    built = [ev.evaluate(build_candidate(w, {k: s})) for s in _random_edits(w, k, "vulkan-spirv", 6, 2)]
+    assert all(m.status is Status.OK for m in built), [(m.status, m.error[-200:]) for m in built]
+
+
+def _plain_kernel(w: Workload, flags: list[str], tmp: Path) -> Kernel:
+    """The dispatch as plain iree-compile configures it under `flags`."""
+    out = tmp / "cfg.mlir"
+    res = run_limited([tool_path("iree-compile"), w.filename, *w.base_flags, *flags, "--compile-to=executable-configurations",
+                       "-o", out], w.limits)
+    assert res.status is Status.OK, res.stderr
+    return kernels_from_configured(parse_module(out.read_text(), "x", new_context()))[0]
+
+
+@pytest.mark.parametrize("target", ["cuda", "vulkan-spirv"])
+def test_exported_gpu_spec_is_applied_by_plain_iree_compile(target: str, tmp_path: Path) -> None:
+    w = _workload(str(KERNELS / "matmul_512.mlir"), target)
+    k = w.kernels()[0]
+    step = (SetTileSizes("workgroup", (32, 64, 1 if target == "cuda" else 0)), SetTileSizes("thread", (4, 4, 0)))
+    want = validate_step(k, Script(), step, target).resolve(k)
+    export = export_spec(w, {k: Script(step)}, tmp_path / "out")
+    got = default_config(_plain_kernel(w, export.compile_flags(target), tmp_path))
+    # 8 x 16 = 128 threads: CUDA keeps IREE's [32, n/32, 1] shape, SPIR-V puts N's 16 threads on x
+    assert got.tile_map == want.tile_map and got.workgroup_size == want.workgroup_size == ((32, 4, 1) if target == "cuda" else (16, 8, 1))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_LAVAPIPE, reason="no Vulkan driver (mesa lavapipe) installed")
+def test_lavapipe_search_finishes_verified(small_matmul_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    rc = main([str(small_matmul_path), "--target", "vulkan-spirv", "--budget", "6", "--work-dir", str(out), "--repetitions", "3"])
+    assert rc == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["target"] == "vulkan-spirv" and summary["export_check"]["ok"], summary["export_check"]
+    kept = summary["best_numerics"]  # None where the baseline was kept
+    assert kept is None or kept["max_rel_error"] <= 1e-4
+    cands = [json.loads(line) for line in (out / "candidates.jsonl").read_text().splitlines()]
+    assert sum(c["status"] == "ok" for c in cands) >= 3 and not any(c["status"] == "no_device" for c in cands)
+    assert summary["timed_on"].startswith("Vulkan: ") and "local-sync" not in summary["measurement"]
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not device_available(CUDA)[0], reason="no CUDA device")
+def test_cuda_search_improves_matmul_2048(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    rc = main([str(KERNELS / "gpu" / "matmul_2048.mlir"), "--target", "cuda", "--budget", "16", "--work-dir", str(out)])
+    assert rc == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["best_ms"] <= summary["baseline_ms"]
+
+
+def test_gpu_options_render_and_compile(tmp_path: Path) -> None:
+    w = _workload(str(KERNELS / "gpu" / "matmul_f16_4096.mlir"), "cuda")
+    k = w.kernels()[0]
+    step = (SetGpuOption("prefetch_num_stages", "3"), SetGpuOption("bank_conflict_padding", "on"), SetTileSizes("subgroup", (2, 4, 0)))
+    cand = build_candidate(w, {k: validate_step(k, Script(), step, "cuda")})
+    assert "prefetch_num_stages = 3" in cand.source and "no_reduce_shared_memory_bank_conflicts = false" in cand.source
+    assert "workgroup_size = [256, 1, 1]" in cand.source and "subgroup = [2, 4, 0]" in cand.source
+    ev = Evaluator(w, tmp_path, repetitions=1)
+    ev.baseline()
+    assert ev.evaluate(cand).status in (Status.OK, Status.NO_DEVICE)
+    unpromoted = build_candidate(w, {k: validate_step(k, Script(), (SetGpuOption("promote_operands", "none"),), "cuda")})
+    assert "promote_operands" not in unpromoted.source.split("lowering_config", 1)[1].split(">}>", 1)[0]
