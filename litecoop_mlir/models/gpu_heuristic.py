@@ -8,7 +8,8 @@ the tiles) and ranks the legal ones by a small analytical score:
 - register reuse: a thread tile of m x n accumulators loads m + n values per m*n multiply-adds;
 - workgroup reuse: a workgroup tile of M x N reads M + N rows per reduction step for M*N outputs
   (the traffic through shared memory or L1 per output);
-- occupancy: enough workgroups to fill the device (a penalty below `WORKGROUPS_WANTED`);
+- occupancy: enough workgroups to fill the device (a penalty below `WORKGROUPS_WANTED` on a GPU, two per core
+  on a CPU device such as lavapipe);
 - MMA coverage: on MMA configs, subgroup tiles of several intrinsics each (operand reuse in registers);
 - a reduction step of about 32 elements (shorter loops pay loop and barrier overhead, longer ones unroll past the caches).
 Then it probes the pipeline options (prefetch stages, bank-conflict padding) of the best node.
@@ -21,6 +22,7 @@ import math
 from typing import Iterator
 
 from litecoop_mlir.targets.gpu import default_mma_kind, intrinsic_shape
+from litecoop_mlir.targets.strategy import compute_units, make_target
 from litecoop_mlir.transforms import (
     IllegalTransform,
     Script,
@@ -33,7 +35,8 @@ from litecoop_mlir.transforms import (
 )
 from litecoop_mlir.workload import Kernel
 
-#: Workgroups below which the device is taken to be under-filled (an H100 has 132 SMs, 2+ workgroups each).
+#: Workgroups below which a GPU is taken to be under-filled (an H100 has 132 SMs, 2+ workgroups each); a CPU
+#: device (lavapipe) wants two per core.
 WORKGROUPS_WANTED = 256
 
 
@@ -52,7 +55,7 @@ def _roles(kernel: Kernel) -> tuple[int, int, int] | None:
     return dims["m"][-1], dims["n"][-1], dims["k"][-1]
 
 
-def _tile_steps(kernel: Kernel, mma: str) -> Iterator[tuple[float, tuple[Transform, ...]]]:
+def _tile_steps(kernel: Kernel, mma: str, wanted: int) -> Iterator[tuple[float, tuple[Transform, ...]]]:
     """Joint (workgroup, thread or subgroup, reduction) tiles with their scores."""
     roles = _roles(kernel)
     if roles is None:
@@ -74,16 +77,16 @@ def _tile_steps(kernel: Kernel, mma: str) -> Iterator[tuple[float, tuple[Transfo
                 if bk % (r * (ishape[2] if ishape else 1)):
                     continue
                 k_elems = r * (ishape[2] if ishape else 1)
-                score = _score(wm, wn, em, en, batch * (bm // wm) * (bn // wn)) - 0.25 * abs(math.log2(k_elems / 32))
+                score = _score(wm, wn, em, en, batch * (bm // wm) * (bn // wn), wanted) - 0.25 * abs(math.log2(k_elems / 32))
                 yield score, (SetTileSizes("workgroup", _with(d["workgroup"], {m: wm, n: wn})),
                               SetTileSizes(inner, _with(d.get(inner, (0,) * kernel.num_loops), {m: tm, n: tn})),
                               SetTileSizes("reduction", _with(d["reduction"], {k: r})))
 
 
-def _score(wm: int, wn: int, em: int, en: int, workgroups: int) -> float:
+def _score(wm: int, wn: int, em: int, en: int, workgroups: int, wanted: int) -> float:
     reg_reuse = em * en / (em + en)
     wg_reuse = wm * wn / (wm + wn)
-    fill = min(1.0, workgroups / WORKGROUPS_WANTED)
+    fill = min(1.0, workgroups / wanted)
     return math.log2(reg_reuse) + 0.5 * math.log2(wg_reuse) + 2.0 * math.log2(fill)
 
 
@@ -96,7 +99,8 @@ def gpu_ranked_steps(kernel: Kernel, script: Script, target: str, tried: frozens
     mma = dict(cfg.gpu).get("mma_kind") or default_mma_kind(k)
     seen = set(tried)
     out: list[tuple[float, tuple[Transform, ...]]] = []
-    ranked = sorted(_tile_steps(k, mma), key=lambda x: -x[0])
+    units = compute_units(make_target(target))
+    ranked = sorted(_tile_steps(k, mma, 2 * units if units else WORKGROUPS_WANTED), key=lambda x: -x[0])
     shapes: set[tuple[Transform, ...]] = set()
     for score, step in ranked:  # first the best of each (workgroup, thread/subgroup) tile shape
         if step[:2] not in shapes and _take(kernel, script, step, target, seen):

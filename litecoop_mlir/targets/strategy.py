@@ -262,6 +262,12 @@ def device_available(target: Target) -> tuple[bool, str]:
     return strategy_for(target).device_available(target)
 
 
+def compute_units(target: Target) -> int:
+    """Workgroups that run at once on `target`'s device, roughly: the host's cores where the Vulkan device is a
+    CPU (lavapipe), else 0 (unknown: a GPU, whose SM count nothing here reports)."""
+    return os.cpu_count() or 1 if "a CPU device" in timed_on(target) else 0
+
+
 @functools.lru_cache(maxsize=None)
 def timed_on(target: Target) -> str:
     """What times modules for `target` here, in words (asked once per target)."""
@@ -277,4 +283,4 @@ def _listed_device(target: Target, what: str) -> tuple[bool, str]:
 
 
 __all__ = ["CPU_LEVELS", "CPU_PIPELINES", "DOCS", "GPU_LEVELS", "GPU_PIPELINES", "STRATEGIES", "TARGET_NAMES", "TRANSLATION_OPTIONS",
-           "TargetStrategy", "detected_cuda_arch", "device_available", "make_target", "strategy_for", "timed_on"]
+           "TargetStrategy", "compute_units", "detected_cuda_arch", "device_available", "make_target", "strategy_for", "timed_on"]
