@@ -219,3 +219,13 @@ def test_gpu_options_render_and_compile(tmp_path: Path) -> None:
     assert ev.evaluate(cand).status in (Status.OK, Status.NO_DEVICE)
     unpromoted = build_candidate(w, {k: validate_step(k, Script(), (SetGpuOption("promote_operands", "none"),), "cuda")})
     assert "promote_operands" not in unpromoted.source.split("lowering_config", 1)[1].split(">}>", 1)[0]
+
+
+def test_vulkan_target_follows_the_driver(monkeypatch: pytest.MonkeyPatch) -> None:
+    from litecoop_mlir.targets import strategy
+
+    monkeypatch.setattr(strategy, "_vulkan_device", lambda: {"name": "NVIDIA H100", "type": "discrete_gpu", "vendor_id": "0x10de"})
+    assert strategy.detected_vulkan_arch() == "ampere" and make_target("vulkan-spirv").arch == "ampere"
+    assert make_target("vulkan-spirv", "rdna3").arch == "rdna3"  # --arch wins
+    monkeypatch.setattr(strategy, "_vulkan_device", lambda: {"name": "llvmpipe", "type": "cpu", "vendor_id": "0x10005"})
+    assert strategy.detected_vulkan_arch() == "" and make_target("vulkan-spirv").compile_flags == ("--iree-hal-target-device=vulkan",)

@@ -169,19 +169,39 @@ class VulkanStrategy(TargetStrategy):
 
     def iree_target(self, arch: str = "") -> Target:
         flags: tuple[str, ...] = ("--iree-hal-target-device=vulkan",)
+        arch = arch or detected_vulkan_arch()
         if arch:
             flags += (f"--iree-vulkan-target={arch}",)
         runtime_dir = os.environ.get("XDG_RUNTIME_DIR") or "/tmp"
         return Target(self.name, flags, "vulkan", "vulkan", arch, (("XDG_RUNTIME_DIR", runtime_dir),), opens_gpu=True)
 
     def timed_on(self, target: Target) -> str:
-        res = run_limited([tool_path("iree-run-module"), "--dump_devices=vulkan"], target.program_limits(Limits(timeout_s=60.0)),
-                          env=target.run_env())
-        fields = dict(re.findall(r"^(name|type|driver_info): (.*)$", res.stdout, re.M)) if res.ok else {}
+        fields = _vulkan_device()
         if not fields:
             return "Vulkan device (not identified)"
         cpu = " (a CPU device: Mesa lavapipe, not a GPU)" if fields.get("type") == "cpu" else ""
         return f"Vulkan: {fields.get('name', '?')}, {fields.get('driver_info', '?')}{cpu}"
+
+
+#: IREE's Vulkan target per GPU vendor (PCI vendor id), for a device found without --arch.
+VULKAN_ARCH_BY_VENDOR = {"0x10de": "ampere", "0x1002": "rdna3", "0x13b5": "valhall", "0x5143": "adreno"}
+
+
+@functools.lru_cache(maxsize=1)
+def _vulkan_device() -> dict[str, str]:
+    """The first Vulkan device's name, type, vendor and driver, as the driver reports them ({} without one)."""
+    probe = Target("vulkan-spirv", (), "vulkan", "vulkan", "", (("XDG_RUNTIME_DIR", os.environ.get("XDG_RUNTIME_DIR") or "/tmp"),),
+                   opens_gpu=True)
+    res = run_limited([tool_path("iree-run-module"), "--dump_devices=vulkan"], probe.program_limits(Limits(timeout_s=60.0)),
+                      env=probe.run_env())
+    return dict(re.findall(r"^(name|type|vendor_id|driver_info): (.*)$", res.stdout, re.M)) if res.ok else {}
+
+
+def detected_vulkan_arch() -> str:
+    """IREE's Vulkan target for the GPU the driver reports ("" for a CPU device such as lavapipe, or none:
+    IREE's portable default)."""
+    fields = _vulkan_device()
+    return "" if fields.get("type") == "cpu" else VULKAN_ARCH_BY_VENDOR.get(fields.get("vendor_id", ""), "")
 
 
 @dataclass(frozen=True)
@@ -283,4 +303,4 @@ def _listed_device(target: Target, what: str) -> tuple[bool, str]:
 
 
 __all__ = ["CPU_LEVELS", "CPU_PIPELINES", "DOCS", "GPU_LEVELS", "GPU_PIPELINES", "STRATEGIES", "TARGET_NAMES", "TRANSLATION_OPTIONS",
-           "TargetStrategy", "compute_units", "detected_cuda_arch", "device_available", "make_target", "strategy_for", "timed_on"]
+           "TargetStrategy", "compute_units", "detected_cuda_arch", "detected_vulkan_arch", "device_available", "make_target", "strategy_for", "timed_on"]
