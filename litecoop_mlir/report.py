@@ -161,6 +161,7 @@ def write_report(work_dir: Path, store: RunStore, kernels: Mapping[int, Kernel] 
         ["baseline (O3), whole module", f"{fmt_ms(summary.get('baseline_ms'))} ms"],
         ["best, whole module", f"{fmt_ms(summary.get('best_ms'))} ms"],
         ["speedup (re-measured side by side)", f"{speed:.2f}x" if speed else "-"],
+        ["timed on", summary.get("measurement", "-")],
         ["candidates evaluated", summary.get("candidates", "-")],
         ["cache hits", summary.get("cache_hits", "-")],
         ["model calls", summary.get("model_calls", "-")],

@@ -27,6 +27,7 @@ from litecoop_mlir.targets.gpu import (
     kernel_intrinsics,
     option_unfit,
     parse_gpu_target,
+    workgroup_size_of,
 )
 from litecoop_mlir.targets.machine import MachineModel
 from litecoop_mlir.targets.strategy import (
@@ -375,11 +376,6 @@ def _translation_options(translation_info: str) -> frozenset[str]:
     return frozenset(o for o in TRANSLATION_OPTIONS if re.search(rf"\b{o}\b", translation_info))
 
 
-def _workgroup_size(translation_info: str) -> tuple[int, ...]:
-    m = re.search(r"workgroup_size = \[([\d, ]+)\]", translation_info)
-    return tuple(int(x) for x in m.group(1).split(",")) if m else ()
-
-
 def default_config(kernel: Kernel) -> KernelConfig:
     """IREE's own configuration of `kernel`, as a KernelConfig."""
     return KernelConfig(
@@ -387,7 +383,7 @@ def default_config(kernel: Kernel) -> KernelConfig:
         pipeline=kernel.pipeline,
         options=_translation_options(kernel.default_translation_info),
         flags=(),
-        workgroup_size=_workgroup_size(kernel.default_translation_info),
+        workgroup_size=workgroup_size_of(kernel.default_translation_info),
     )
 
 

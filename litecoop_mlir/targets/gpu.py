@@ -224,15 +224,25 @@ def _axis_order(kernel: Kernel) -> list[int]:
     """The loops SPIR-V maps to x, y (then z), read off IREE's default: the loop whose thread count is the
     default workgroup size's x (innermost first among equals), then y's."""
     counts = _thread_counts(kernel, kernel.default_tiles)
-    m = re.search(r"workgroup_size = \[(\d+), (\d+), (\d+)\]", kernel.default_translation_info)
+    default = _default_workgroup_size(kernel)
     left = sorted(counts, reverse=True)
     order: list[int] = []
-    for want in ((int(m.group(1)), int(m.group(2))) if m else ()):
+    for want in default[:2]:
         hit = next((i for i in left if counts[i] == want), None)
         if hit is not None:
             order.append(hit)
             left.remove(hit)
     return order + [i for i in left if counts[i] > 1] + [i for i in left if counts[i] == 1]
+
+
+def workgroup_size_of(translation_info: str) -> tuple[int, ...]:
+    """The workgroup size a printed translation_info names (() when it names none)."""
+    m = re.search(r"workgroup_size = \[([\d, ]+)\]", translation_info)
+    return tuple(int(v) for v in m.group(1).split(",")) if m else ()
+
+
+def _default_workgroup_size(kernel: Kernel) -> tuple[int, ...]:
+    return workgroup_size_of(kernel.default_translation_info)
 
 
 def _subgroup_size(kernel: Kernel) -> int:
@@ -249,8 +259,7 @@ def derived_workgroup_size(kernel: Kernel, shape: GpuShape) -> tuple[int, ...] |
     threads = thread_count(kernel, shape)
     if threads is None or threads < 1:
         return None
-    default = tuple(int(v) for v in re.findall(r"\d+", (re.search(r"workgroup_size = \[([\d, ]+)\]", kernel.default_translation_info)
-                                                         or re.match("", "")).group(1) or ""))
+    default = _default_workgroup_size(kernel)
     if default and math.prod(default) == threads and not kernel.default_lowering_config.startswith("#iree_codegen"):
         return default  # as many threads as IREE's own choice: its shape
     if shape.option("mma_kind", kernel) or not kernel.default_lowering_config.startswith("#iree_codegen.lowering_config<tile_sizes"):
@@ -363,4 +372,5 @@ def _tile_violations(kernel: Kernel, shape: GpuShape, mma: str) -> Iterator[str]
 
 
 __all__ = ["GPU_OPTIONS", "GpuShape", "GpuTarget", "default_mma_kind", "derived_workgroup_size", "gpu_violations", "intrinsic_shape",
-           "kernel_intrinsics", "option_unfit", "parse_gpu_target", "shared_memory_bytes", "thread_count"]
+           "kernel_intrinsics", "option_unfit", "parse_gpu_target", "shared_memory_bytes", "thread_count",
+           "workgroup_size_of"]
