@@ -229,3 +229,16 @@ def test_vulkan_target_follows_the_driver(monkeypatch: pytest.MonkeyPatch) -> No
     assert make_target("vulkan-spirv", "rdna3").arch == "rdna3"  # --arch wins
     monkeypatch.setattr(strategy, "_vulkan_device", lambda: {"name": "llvmpipe", "type": "cpu", "vendor_id": "0x10005"})
     assert strategy.detected_vulkan_arch() == "" and make_target("vulkan-spirv").compile_flags == ("--iree-hal-target-device=vulkan",)
+
+
+@pytest.mark.parametrize("cap,arch", [("9.0", "sm_89"), ("8.6", "sm_86"), ("8.0", "sm_80"), ("7.5", "sm_75"), ("", "sm_80")])
+def test_cuda_arch_follows_nvidia_smi(monkeypatch: pytest.MonkeyPatch, cap: str, arch: str) -> None:
+    from litecoop_mlir.targets import strategy
+
+    monkeypatch.setattr(strategy, "_nvidia_smi", lambda query: cap)
+    strategy.detected_cuda_arch.cache_clear()
+    try:
+        assert strategy.detected_cuda_arch() == arch and make_target("cuda").arch == arch
+        assert make_target("cuda", "sm_86").arch == "sm_86"  # --arch wins
+    finally:
+        strategy.detected_cuda_arch.cache_clear()
