@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import sys
 import tempfile
-import threading
 from pathlib import Path
 from typing import Sequence
 
@@ -17,7 +15,15 @@ from rich.table import Table
 
 from litecoop_mlir import __version__
 from litecoop_mlir.errors import LitecoopError, UsageError
-from litecoop_mlir.iree.process import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, Limits, allow_children, kill_all_children
+from litecoop_mlir.iree.process import (
+    DEFAULT_MEMORY_BYTES,
+    DEFAULT_TIMEOUT_S,
+    Limits,
+    allow_children,
+    kill_all_children,
+    restore_signals,
+    stop_children_on_signals,
+)
 from litecoop_mlir.records import dumps, fmt_ms
 from litecoop_mlir.search.mcts import SearchConfig
 from litecoop_mlir.search.uct import UCTConfig
@@ -432,7 +438,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     out = Console(file=sys.stdout, highlight=False, width=160)
     err = Console(file=sys.stderr, highlight=False, width=None if sys.stderr.isatty() else 160)
-    previous = _stop_on_signals()
+    previous = stop_children_on_signals()
     try:
         return run_subcommand(argv, out, err) if sub else _run(args, out, err)
     except UsageError as exc:
@@ -448,29 +454,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"litecoop-mlir-opt: interrupted{where}", file=sys.stderr)
         return 1
     finally:
-        _restore_signals(previous)
+        restore_signals(previous)
         allow_children()
-
-
-def _stop(signum: int, frame: object) -> None:
-    """SIGTERM / SIGHUP / SIGINT: kill the children (each runs in its own session, so the signal
-    does not reach them), then unwind as an interrupt."""
-    kill_all_children()
-    raise KeyboardInterrupt
-
-
-def _stop_on_signals() -> dict[int, object]:
-    previous: dict[int, object] = {}
-    if threading.current_thread() is not threading.main_thread():
-        return previous  # signal handlers can only be set from the main thread
-    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-        previous[sig] = signal.signal(sig, _stop)
-    return previous
-
-
-def _restore_signals(previous: dict[int, object]) -> None:
-    for sig, handler in previous.items():
-        signal.signal(sig, handler)  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from edit_outcomes import EditOutcomes  # noqa: E402 - tools/ is on sys.path when a tool runs
 
+from litecoop_mlir.iree.process import stop_children_on_signals
 from litecoop_mlir.measure import Evaluator
 from litecoop_mlir.records import Status
 from litecoop_mlir.targets.strategy import make_target
@@ -90,6 +91,7 @@ def main() -> None:
     ap.add_argument("--out", default="/tmp/gpu_legality")
     ap.add_argument("--unchecked", action="store_true", help="draw moves without the legality rules (the rate before them)")
     a = ap.parse_args()
+    stop_children_on_signals()  # a stopped tool takes its compiles and runs with it
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     rows = []

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from edit_outcomes import EditOutcomes  # noqa: E402 - tools/ is on sys.path when a tool runs
 
+from litecoop_mlir.iree.process import stop_children_on_signals
 from litecoop_mlir.measure import Evaluator
 from litecoop_mlir.search.mcts import SearchConfig
 from litecoop_mlir.targets.strategy import make_target
@@ -104,6 +105,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default="/tmp/script_bench")
     a = ap.parse_args()
+    stop_children_on_signals()  # a stopped tool takes its compiles and runs with it
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     rows = []

@@ -127,6 +127,29 @@ def kill_all_children() -> int:
     return len(groups)
 
 
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM / SIGHUP / SIGINT: kill the children (each runs in its own session, so the signal
+    does not reach them), then unwind as an interrupt."""
+    kill_all_children()
+    raise KeyboardInterrupt
+
+
+def stop_children_on_signals() -> dict[int, object]:
+    """Make SIGTERM, SIGHUP and SIGINT kill every child group, then raise KeyboardInterrupt (main thread
+    only); returns the previous handlers for `restore_signals`."""
+    previous: dict[int, object] = {}
+    if threading.current_thread() is not threading.main_thread():
+        return previous  # signal handlers can only be set from the main thread
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        previous[sig] = signal.signal(sig, _stop)
+    return previous
+
+
+def restore_signals(previous: dict[int, object]) -> None:
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)  # type: ignore[arg-type]
+
+
 def allow_children() -> None:
     """Allow new children again after `kill_all_children` (a later run in the same process)."""
     _STOPPING.clear()
