@@ -4,7 +4,7 @@ A script node replaces IREE's codegen pipeline for one dispatch with a full tran
 script that IREE runs through its `TransformDialectCodegen` route (the dispatch's
 translation_info names the script, and `--iree-codegen-transform-dialect-library` holds it).
 The script is built from a closed vocabulary of ops in a fixed phase order
-(tile -> fuse -> peel -> decompose -> vectorize -> bufferize -> hoist -> lower); its tile sizes are
+(tile -> fuse -> unroll -> peel -> decompose -> vectorize -> bufferize -> hoist -> lower); its tile sizes are
 the node's tiling levels (`distribution` = workgroup tile, `vector_common_parallel` = register
 tile, `vector_reduction` = reduction tile), and the ops IREE's pipelines hard-wire are knobs a
 move sets: where the consumer is fused, whether register loops are peeled, how the reduction
@@ -49,7 +49,7 @@ KNOBS: dict[str, ScriptKnob] = {
         "still vectorizes; the remainder iterations run scalar"),
     "unroll_reduction": ScriptKnob(
         "unroll_reduction", ("1", "2", "4"),
-        "unrolls the reduction-tile loop after bufferization (transform.loop.unroll): more independent FMAs in flight",
+        "unrolls the reduction-tile loop (transform.loop.unroll): more independent FMAs in flight",
         kinds=("contraction",)),
     "hoist": ScriptKnob(
         "hoist", ("on", "off"),
@@ -246,19 +246,20 @@ class _ScriptBuilder:
             text, self.red_loops = _tile_for(self.root, self.red, "red")
             self.add("tile", text, f"tile the reduction loop(s) by {'x'.join(str(s) for s in self.red if s)}")
             self.root = "%red"
+        unroll = int(self.knobs.get("unroll_reduction", "1"))
+        if unroll > 1 and self.red_loops:  # before peeling: peeling consumes the loops around it and their handles
+            self.add("unroll", f"%kloop = transform.cast {self.red_loops[-1]} : {_ANY} to {_FOR}\n"
+                     f"transform.loop.unroll %kloop factor = {unroll} : {_FOR}",
+                     f"unroll the reduction-tile loop by {unroll}: independent tile steps for the scheduler")
         if self.knobs.get("peel") == "on":
             ragged = set(ragged_register_dims(self.kernel, self.wg, self.reg))
-            for i, (d, loop) in enumerate(zip([d for d, s in enumerate(self.reg) if s], self.reg_loops)):
+            loops = list(enumerate(zip([d for d, s in enumerate(self.reg) if s], self.reg_loops)))
+            for i, (d, loop) in reversed(loops):  # innermost first: peeling a loop invalidates handles nested in it
                 if d not in ragged:
                     continue  # peeling a loop its tile divides fails
                 self.add("peel", f"%for_{i} = transform.cast {loop} : {_ANY} to {_FOR}\n"
                          f"%main_{i}, %rest_{i} = transform.loop.peel %for_{i} : ({_FOR}) -> ({_ANY}, {_ANY})",
                          "peel the register loop: full tiles vectorize, the remainder runs scalar")
-        unroll = int(self.knobs.get("unroll_reduction", "1"))
-        if unroll > 1 and self.red_loops:
-            self.add("unroll", f"%kloop = transform.cast {self.red_loops[-1]} : {_ANY} to {_FOR}\n"
-                     f"transform.loop.unroll %kloop factor = {unroll} : {_FOR}",
-                     f"unroll the reduction-tile loop by {unroll}: independent tile steps for the scheduler")
 
     def vectorize(self) -> None:
         if self.kernel.kind == "convolution":

@@ -178,6 +178,17 @@ def test_the_interpreter_checks_a_script_before_any_compile(tmp_path: Path) -> N
     assert m.status.value == "compile_error" and m.error == why and m.compile_s == 0.0  # recorded without compiling
 
 
+def test_unrolled_and_peeled_scripts_keep_their_handles() -> None:
+    w = load_workload(str(KERNELS / "matmul_512.mlir"), make_target("llvm-cpu", "znver3"))
+    k = w.kernels()[0]
+    both = validate_step(k, Script(), (SetCodegenMode("script"), SetScriptKnob("unroll_reduction", "4"), SetScriptKnob("peel", "on"),
+                                       SetTileSizes("vector_common_parallel", (6, 16, 0)), SetTileSizes("vector_reduction", (0, 0, 4))))
+    cand = build_candidate(w, {k: both})
+    text = cand.library
+    assert text.index("transform.loop.unroll") < text.index("transform.loop.peel")  # a peel consumes the loops around the unrolled one
+    assert precheck_scripts(cand.source, cand.library) == ""
+
+
 def test_script_mode_search_grows_from_the_script_root(tmp_path: Path) -> None:
     from litecoop_mlir.cli import main
 
