@@ -260,6 +260,10 @@ class _ScriptBuilder:
                 self.add("peel", f"%for_{i} = transform.cast {loop} : {_ANY} to {_FOR}\n"
                          f"%main_{i}, %rest_{i} = transform.loop.peel %for_{i} : ({_FOR}) -> ({_ANY}, {_ANY})",
                          "peel the register loop: full tiles vectorize, the remainder runs scalar")
+                if self.kernel.kind == "convolution":  # the peel consumed the root's handle: find its copies again
+                    self.add("match", f"%peeled_{i} = transform.structured.match attributes {{root_op = {self.kernel.root_marker}}} "
+                             f"in %func : ({_ANY}) -> {_ANY}", "the root op's tiles in the peeled loops (decomposed next)")
+                    self.root = f"%peeled_{i}"
 
     def vectorize(self) -> None:
         if self.kernel.kind == "convolution":

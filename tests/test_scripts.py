@@ -187,6 +187,12 @@ def test_unrolled_and_peeled_scripts_keep_their_handles() -> None:
     text = cand.library
     assert text.index("transform.loop.unroll") < text.index("transform.loop.peel")  # a peel consumes the loops around the unrolled one
     assert precheck_scripts(cand.source, cand.library) == ""
+    conv_w = load_workload(str(KERNELS / "conv2d_nhwc_b2.mlir"), make_target("llvm-cpu", "znver3"))
+    conv = conv_w.kernels()[0]
+    reg = tuple(6 if i == conv.dims["output_image"][-1] else v for i, v in enumerate(conv.default_tiles["vector_common_parallel"]))
+    peeled = validate_step(conv, Script(), (SetCodegenMode("script"), SetTileSizes("vector_common_parallel", reg), SetScriptKnob("peel", "on")))
+    cand = build_candidate(conv_w, {conv: peeled})
+    assert "%peeled_" in cand.library and precheck_scripts(cand.source, cand.library) == ""  # decomposes the root's copies
 
 
 def test_script_mode_search_grows_from_the_script_root(tmp_path: Path) -> None:
