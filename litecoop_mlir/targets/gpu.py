@@ -187,7 +187,6 @@ def thread_count(kernel: Kernel, shape: GpuShape) -> int | None:
     """Threads the tiles call for (None when they do not say: no thread or subgroup level)."""
     if kernel.pipeline not in TILED_PIPELINES or _cooperative(kernel):
         return None
-    par = [i for i, it in enumerate(kernel.iterator_types) if it == "parallel"]
     mma = shape.option("mma_kind", kernel)
     if mma and "subgroup" in shape.tiles:
         ishape = intrinsic_shape(mma)
@@ -201,12 +200,7 @@ def thread_count(kernel: Kernel, shape: GpuShape) -> int | None:
         return subgroups * _subgroup_size(kernel)
     if "thread" not in shape.tiles:
         return None
-    threads = 1
-    for i in par:
-        t = _tile(shape.tiles, "thread", i)
-        if t:
-            threads *= max(_extent(kernel, shape.tiles, i) // t, 1)
-    return threads
+    return math.prod(_thread_counts(kernel, shape.tiles).values())
 
 
 def _cooperative(kernel: Kernel) -> bool:
@@ -268,8 +262,8 @@ def derived_workgroup_size(kernel: Kernel, shape: GpuShape) -> tuple[int, ...] |
         return (sg, threads // sg, 1) if threads % sg == 0 and not shape.option("mma_kind", kernel) else (threads, 1, 1)
     # SPIR-V maps one loop to x, one to y, the rest to z, in the order IREE's default shows
     counts = _thread_counts(kernel, shape.tiles)
-    per_dim = [counts[i] for i in _axis_order(kernel) if i in counts]
-    per_dim += [c for i, c in counts.items() if i not in _axis_order(kernel)]
+    order = _axis_order(kernel)
+    per_dim = [counts[i] for i in order if i in counts] + [c for i, c in counts.items() if i not in order]
     return (per_dim[0] if per_dim else 1, per_dim[1] if len(per_dim) > 1 else 1, math.prod(per_dim[2:]))
 
 
