@@ -14,6 +14,12 @@ Checked by hand on IREE 3.13 (../shared/IREE_NOTES.md, item 4 of "Four ways"): c
 and a contraction lowering are required for speed, a register tile that does not divide its
 workgroup tile leaves scalar code unless the loop is peeled, and the script must annotate the
 function with the `no_pipeline` translation_info.
+
+Row reductions (a chain of fills and generics that reduce the innermost loop or are elementwise,
+such as layer norm and softmax) get their own script: workgroups of rows with every op fused into
+them, register rows per op, and each reduction split into lane-wise partial accumulators
+(`tile_reduction_using_for`) combined once per row, where IREE's pipeline reduces horizontally in
+every step (layernorm 1024x1024: 0.41 -> 0.27 ms, checked by hand).
 """
 
 from __future__ import annotations
@@ -53,7 +59,8 @@ KNOBS: dict[str, ScriptKnob] = {
         kinds=("contraction",)),
     "hoist": ScriptKnob(
         "hoist", ("on", "off"),
-        "hoists redundant vector transfers out of loops (the accumulator tile stays in registers across the reduction)"),
+        "hoists redundant vector transfers out of loops (the accumulator tile stays in registers across the reduction)",
+        kinds=("contraction", "convolution", "reduction")),
     "lowering": ScriptKnob(
         "lowering", ("outerproduct", "dot", "parallelarith"),
         "how vector.contract lowers: outer products (broadcast + FMA per reduction step), dot products "
@@ -66,6 +73,21 @@ DECOMPOSABLE_CONVS = ("linalg.conv_2d_nhwc_hwcf", "linalg.conv_2d_nchw_fchw", "l
 #: Tiling levels a script reads, with the script op each one parameterises.
 SCRIPT_LEVELS = {"distribution": "workgroup tile", "vector_common_parallel": "register tile",
                  "vector_reduction": "reduction tile"}
+
+
+def _row_reduction_reason(kernel: Kernel) -> str:
+    """Why `kernel` is not a row-reduction chain a script lowers ("" when it is)."""
+    n = kernel.num_loops
+    row, elementwise = ("parallel",) * (n - 1) + ("reduction",), ("parallel",) * n
+    if n < 2 or kernel.iterator_types != row:
+        return "reduction scripts cover reductions of the innermost loop only (one row per output element)"
+    if len(kernel.body_iterators) != len(kernel.body_ops):
+        return "the dispatch's ops are not known (re-read the module)"
+    for op, its in zip(kernel.body_ops, kernel.body_iterators):
+        if op != "linalg.fill" and (op != "linalg.generic" or its not in (row, elementwise)):
+            return (f"the dispatch holds {op} over {len(its)} loops; a reduction script covers fills and generics over "
+                    f"the root's {n} loops that reduce the innermost loop or are elementwise")
+    return ""
 
 
 def unsupported_reason(kernel: Kernel, target: TargetStrategy) -> str:
@@ -81,8 +103,10 @@ def unsupported_reason(kernel: Kernel, target: TargetStrategy) -> str:
         if tuple(kernel.dims.get("output_image", ())) != (1, 2):
             # checked by hand: the decomposed channels-first (NCHW) convolution computed wrong numbers
             return "scripts cover channels-last (NHWC) convolutions only"
+    elif kernel.kind == "reduction":
+        return _row_reduction_reason(kernel)
     else:
-        return f"scripts cover contractions and convolutions, not {kernel.kind} dispatches"
+        return f"scripts cover contractions, convolutions and row reductions, not {kernel.kind} dispatches"
     body = [op for op in kernel.body_ops if op != "linalg.fill"]
     if not body or body[0] != kernel.root_op or len(body) > 2 or (len(body) == 2 and body[1] != "linalg.generic"):
         return f"the dispatch holds {', '.join(kernel.body_ops) or 'no linalg ops'}; scripts cover a root op with at most one elementwise consumer"
@@ -149,7 +173,8 @@ def ragged_register_dims(kernel: Kernel, wg: tuple[int, ...], reg: tuple[int, ..
 
 def render_steps(kernel: Kernel, tiles: Mapping[str, tuple[int, ...]], knobs: Mapping[str, str]) -> list[ScriptStep]:
     """The script's ops for `kernel` with the given tiling levels and knobs, in phase order."""
-    b = _ScriptBuilder(kernel, tiles, {**knob_defaults(kernel), **{a: v for a, v in knobs.items() if knob_applies(kernel, a)}})
+    chosen = {**knob_defaults(kernel), **{a: v for a, v in knobs.items() if knob_applies(kernel, a)}}
+    b = (_RowReductionBuilder if kernel.kind == "reduction" else _ScriptBuilder)(kernel, tiles, chosen)
     b.match()
     b.workgroups()
     b.registers()
@@ -300,13 +325,98 @@ class _ScriptBuilder:
             self.add("hoist", f"%bfunc_h = transform.structured.hoist_redundant_vector_transfers %bfunc : ({_ANY}) -> {_ANY}",
                      "hoist the transfers that are still loop-invariant after bufferization")
             fh = "%bfunc_h"
-        strategy = self.knobs.get("lowering", "outerproduct")
-        self.add("lower", _patterns(fh, [f'vector.lower_contraction lowering_strategy = "{strategy}"', "canonicalization"]),
-                 f"lower vector.contract to {strategy} form")
+        if self.kernel.kind == "reduction":
+            self.add("lower", _patterns(fh, ['vector.multi_reduction_unrolling lowering_strategy = "innerreduction"', "canonicalization"]),
+                     "lower each row's final combine (vector.multi_reduction) to one horizontal reduction per row")
+        else:
+            strategy = self.knobs.get("lowering", "outerproduct")
+            self.add("lower", _patterns(fh, [f'vector.lower_contraction lowering_strategy = "{strategy}"', "canonicalization"]),
+                     f"lower vector.contract to {strategy} form")
         self.add("cleanup", f"transform.apply_cse to {fh} : {_ANY}", "common subexpressions")
         self.add("finish", "%no_pipeline = transform.param.constant #iree_codegen.translation_info<pipeline = #iree_codegen.no_pipeline> "
                  f"-> !transform.any_param\ntransform.annotate {fh} \"translation_info\" = %no_pipeline : {_ANY}, !transform.any_param",
                  "mark the function lowered: IREE runs only its final LLVM lowering after this script")
+
+
+class _RowReductionBuilder(_ScriptBuilder):
+    """A chain of fills and generics that reduce the innermost loop (rows) or are elementwise:
+    the last op (it writes the result) is tiled to workgroups of rows and every other op fuses
+    into that tile; then each op is tiled to register rows on its own, a reduction split into
+    lane-wise partial accumulators along the row (one combine per row at its end) and an
+    elementwise op into register tiles of rows x the reduction tile width."""
+
+    def __init__(self, kernel: Kernel, tiles: Mapping[str, tuple[int, ...]], knobs: dict[str, str]) -> None:
+        super().__init__(kernel, tiles, knobs)
+        n = kernel.num_loops
+        self.rows = self.reg[:n - 1] + (0,)
+        self.width = self.red[n - 1] if len(self.red) == n else 0
+        gens = [its for op, its in zip(kernel.body_ops, kernel.body_iterators) if op == "linalg.generic"]
+        self.reduces = ["reduction" in its for its in gens]
+        self.fills = kernel.body_ops.count("linalg.fill")
+        self.ops = [f"%g{i}" for i in range(len(gens))]
+
+    def _split(self, what: str, names: list[str], comment: str) -> None:
+        op = what.rsplit(".", 1)[-1]
+        if len(names) == 1:
+            self.add("match", f"{names[0]} = transform.structured.match ops{{[\"{what}\"]}} in %func : ({_ANY}) -> {_ANY}", comment)
+            return
+        self.add("match", f"%{op}s = transform.structured.match ops{{[\"{what}\"]}} in %func : ({_ANY}) -> {_ANY}\n"
+                 f"{', '.join(names)} = transform.split_handle %{op}s : ({_ANY}) -> ({', '.join([_ANY] * len(names))})", comment)
+
+    def match(self) -> None:
+        self.add("match", f"%func = transform.structured.match ops{{[\"func.func\"]}} in %module : ({_ANY}) -> {_ANY}", "the dispatch function")
+        kinds = ", ".join("reduction" if r else "elementwise" for r in self.reduces)
+        self._split("linalg.generic", self.ops, f"the dispatch's generics in order ({kinds}); the last writes the result")
+        if self.fills:
+            self._split("linalg.fill", [f"%f{i}" for i in range(self.fills)], "the reductions' initial values")
+
+    def workgroups(self) -> None:
+        tiled = [s for s in self.wg if s]
+        if not tiled:
+            return
+        blocks = ", ".join(f"#gpu.block<{d}>" for d in ("z", "y", "x")[-len(tiled):])
+        last = len(self.ops) - 1
+        self.add("tile", f"%wg_g{last}, %forall = transform.structured.tile_using_forall {self.ops[last]} tile_sizes {_sizes(self.wg)} "
+                 f"(mapping = [{blocks}]) : ({_ANY}) -> ({_ANY}, {_ANY})",
+                 f"tile the last op to workgroups of {'x'.join(map(str, tiled))} rows (one scf.forall iteration per workgroup)")
+        self.add("tile", f"transform.iree.populate_workgroup_count_region_using_num_threads_slice %forall : ({_ANY}) -> ()",
+                 "the dispatch's workgroup count from the forall's trip counts")
+        self.forall = True
+        forall = "%forall"
+        producers = [(f"%g{i}", f"%wg_g{i}") for i in reversed(range(last))] + [(f"%f{i}", f"%wg_f{i}") for i in reversed(range(self.fills))]
+        for j, (op, fused) in enumerate(producers):
+            self.add("fuse", f"{fused}, %forall_{j} = transform.structured.fuse_into_containing_op {op} into {forall} : {_PAIR}\n"
+                     f"transform.apply_cse to %func : {_ANY}",
+                     f"fuse {self._what(op)} {op} into the workgroup's rows (CSE merges the slices its users take, so it fuses once)")
+            forall = f"%forall_{j}"
+        self.ops = [f"%wg_g{i}" for i in range(len(self.ops))]
+
+    def _what(self, op: str) -> str:
+        if op.startswith("%f"):
+            return "the fill"
+        return "the reduction" if self.reduces[int(op[2:])] else "the elementwise op"
+
+    def registers(self) -> None:
+        rows = "x".join(str(s) for s in self.rows if s)
+        for i, (op, reduces) in enumerate(zip(self.ops, self.reduces)):
+            if reduces:
+                if any(self.rows):
+                    text, _ = _tile_for(op, self.rows, f"r{i}")
+                    self.add("tile", text, f"tile reduction {i} to register rows of {rows}")
+                    op = f"%r{i}"
+                if self.width:
+                    n = self.kernel.num_loops
+                    self.add("tile", f"%pf{i}, %ps{i}, %pc{i}, %pl{i} = transform.structured.tile_reduction_using_for {op} "
+                             f"by tile_sizes = {_sizes((0,) * (n - 1) + (self.width,))} : ({_ANY}) -> ({_ANY}, {_ANY}, {_ANY}, {_ANY})",
+                             f"split reduction {i} into {self.width} lane-wise partial accumulators per row, combined once at the row's end")
+            else:
+                sizes = self.rows[:-1] + (self.width,)
+                if any(sizes):
+                    text, _ = _tile_for(op, sizes, f"e{i}")
+                    self.add("tile", text, f"tile elementwise op {i} to register tiles of {'x'.join(str(s) for s in sizes if s)}")
+
+    def reduction(self) -> None:
+        """The reductions were split in `registers`."""
 
 
 def _patterns(handle: str, names: list[str]) -> str:

@@ -96,10 +96,25 @@ def render_matcher(kernel: Kernel, name: str, compilation_info: str) -> str:
         for i, t in enumerate(kernel.operand_types):
             lines.append(f"    %v{i} = transform.get_operand %op[{i}] : (!transform.any_op) -> !transform.any_value")
             lines.append(f"    transform.iree.match.cast_compatible_type %v{i} = {t} : !transform.any_value")
+        if kernel.root_op == "linalg.generic" and kernel.operand_types:
+            lines += _generic_shape_matcher(kernel)
     lines.append(f"    %config = transform.param.constant {compilation_info} -> !transform.any_param")
     lines.append("    transform.yield %op, %config : !transform.any_op, !transform.any_param")
     lines.append("  }")
     return "\n".join(lines)
+
+
+def _generic_shape_matcher(kernel: Kernel) -> list[str]:
+    """Rank and input count of a single-result generic: operand types alone also match the other
+    generics of a fused dispatch (a layer norm's consumer takes the same leading operands as its
+    reductions), and IREE rejects a spec that configures two ops of one dispatch."""
+    checks = (("rank", kernel.num_loops), ("num_inputs", len(kernel.operand_types) - 1), ("num_inits", 1))
+    lines = ["    transform.match.structured %op : !transform.any_op {", "    ^bb0(%s: !transform.any_op):"]
+    for name, want in checks:
+        lines += [f"      %{name} = transform.match.structured.{name} %s : (!transform.any_op) -> !transform.param<i64>",
+                  f"      %want_{name} = transform.param.constant {want} : i64 -> !transform.param<i64>",
+                  f"      transform.match.param.cmpi eq %{name}, %want_{name} : !transform.param<i64>"]
+    return lines + ["    }"]
 
 
 _MATCH_NOTHING = """\

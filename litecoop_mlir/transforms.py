@@ -553,6 +553,8 @@ def _violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy, machi
     peeling = dict(cfg.knobs).get("peel") == "on" if cfg.scripted else "enable_loop_peeling" in cfg.options
     if cfg.scripted:
         yield from _script_violations(kernel, cfg, target)
+        if kernel.kind == "reduction" and not unsupported_reason(kernel, target):
+            yield from _row_reduction_script_violations(kernel, tiles, machine)
     for level, sizes in tiles.items():
         if level not in target.levels and kernel.default_tiles and level not in kernel.default_tiles:
             yield f"level {level} does not exist on {target}"
@@ -646,6 +648,25 @@ def _script_violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy
                    f"(vector_common_parallel[{oh}]) and the reduction tile of the filter row (vector_reduction[{kh}]) must be 1")
     if dict(cfg.knobs).get("peel") == "on" and not ragged_register_dims(kernel, dist, tiles.get("vector_common_parallel", ())):
         yield "peel = on, but every register tile divides its workgroup tile: there is nothing to peel"
+
+
+def _row_reduction_script_violations(kernel: Kernel, tiles: dict[str, tuple[int, ...]], machine: MachineModel) -> Iterator[str]:
+    """A row-reduction script keeps rows x width partial accumulators per reduction in registers."""
+    n = kernel.num_loops
+    red = tiles.get("vector_reduction", ())
+    width, bound = (red[n - 1] if len(red) == n else 0), kernel.loop_bounds[n - 1]
+    lanes = machine.lanes(element_bytes(kernel))
+    if not width:
+        yield (f"a reduction script needs a reduction tile (vector_reduction[{n - 1}]): the width of the lane-wise "
+               "partial accumulators of each row")
+        return
+    if width % lanes and width != bound:
+        yield f"vector_reduction[{n - 1}] = {width}: partial accumulators fill whole {lanes}-lane registers; use a multiple of {lanes}"
+    rows = math.prod(max(s, 1) for s in tiles.get("vector_common_parallel", (1,) * n)[:n - 1])
+    regs = rows * math.ceil(width / lanes)
+    if regs > machine.vector_registers:
+        yield (f"{rows} register rows x {width} partial accumulators need {regs} vector registers; the target has "
+               f"{machine.vector_registers}: they would spill")
 
 
 def _register_tile_violations(kernel: Kernel, tiles: dict[str, tuple[int, ...]], machine: MachineModel) -> Iterator[str]:
@@ -1018,6 +1039,9 @@ def tile_rules(kernel: Kernel, level: str, machine: MachineModel, target: Target
         if kernel.kind == "contraction":
             rules.append(f"register tile m x n: n a multiple of {lanes} lanes, powers of two on N/K dims, and "
                          f"m*ceil(n/{lanes}) + ceil(n/{lanes}) + 1 <= {machine.vector_registers} vector registers")
+        if kernel.kind == "reduction":
+            rules.append(f"in a codegen script, vector_reduction's last entry is the width of each row's partial accumulators: "
+                         f"a multiple of {lanes} lanes, and register rows x width/{lanes} <= {machine.vector_registers} registers")
     return "; ".join(rules)
 
 

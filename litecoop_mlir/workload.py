@@ -93,6 +93,8 @@ class Kernel:
     root_ir: str = field(default="", hash=False, compare=False, repr=False)
     #: the linalg ops of the dispatch function, in order (what a codegen script must tile and fuse)
     body_ops: tuple[str, ...] = field(default=(), hash=False, compare=False)
+    #: the iterator types of each op of `body_ops` (empty for a named op without them, e.g. linalg.fill)
+    body_iterators: tuple[tuple[str, ...], ...] = field(default=(), hash=False, compare=False)
     #: flags -> the dispatch reshaping flags (im2col, data tiling) make of this one (set by Workload.kernels)
     reshape: Callable[[tuple[str, ...]], "Kernel | None"] | None = field(default=None, hash=False, compare=False, repr=False)
 
@@ -265,6 +267,13 @@ def _parent_func(op: ir.Operation) -> ir.Operation:
     return parent
 
 
+def _iterator_types(op: ir.Operation) -> tuple[str, ...]:
+    """`parallel` / `reduction` per loop of a linalg op with an `iterator_types` attribute (else empty)."""
+    if "iterator_types" not in op.attributes:
+        return ()
+    return tuple("reduction" if "reduction" in str(a) else "parallel" for a in ir.ArrayAttr(op.attributes["iterator_types"]))
+
+
 def kernels_from_configured(module: ir.Module) -> list[Kernel]:
     """Read every dispatch's root op, loops and default configuration from configured IR."""
     kernels: list[Kernel] = []
@@ -288,11 +297,8 @@ def kernels_from_configured(module: ir.Module) -> list[Kernel]:
         pipeline = ""
         if ti_attr is not None and iree_codegen.TranslationInfoAttr.isinstance(ti_attr):
             pipeline = re.sub(r"^#\w+\.(?:spirv_)?pipeline<(.*)>$", r"\1", str(iree_codegen.TranslationInfoAttr(ti_attr).pass_pipeline))
-        iterators: tuple[str, ...] = ()
-        if "iterator_types" in root.attributes:
-            iterators = tuple(
-                "reduction" if "reduction" in str(a) else "parallel" for a in ir.ArrayAttr(root.attributes["iterator_types"])
-            )
+        iterators = _iterator_types(root)
+        body = [op for op in walk(func) if op.name.startswith("linalg.") and op.name not in ("linalg.yield", "linalg.index")]
         tiles = parse_tile_levels(lc)
         if not iterators and tiles:
             iterators = ("parallel",) * max(len(t) for t in tiles.values())
@@ -337,8 +343,8 @@ def kernels_from_configured(module: ir.Module) -> list[Kernel]:
                 cpu=cpu.group(1) if cpu else "",
                 cpu_features=features.group(1) if features else "",
                 gpu_target=gpu.group(0) if gpu else "",
-                body_ops=tuple(op.name for op in walk(func) if op.name.startswith("linalg.")
-                               and op.name not in ("linalg.yield", "linalg.index")),
+                body_ops=tuple(op.name for op in body),
+                body_iterators=tuple(_iterator_types(op) for op in body),
             )
         )
     return kernels

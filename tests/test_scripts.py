@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 from pathlib import Path
@@ -9,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from litecoop_mlir.apply import build_candidate, precheck_scripts, script_library
-from litecoop_mlir.codegen_script import KNOBS, render_sequence, render_steps, unsupported_reason
+from litecoop_mlir.codegen_script import KNOBS, SCRIPT_LEVELS, render_sequence, render_steps, unsupported_reason
 from litecoop_mlir.iree.tools import tool_path
 from litecoop_mlir.measure import Evaluator
+from litecoop_mlir.models.builtin import ranked_steps
 from litecoop_mlir.models.prompt import context
 from litecoop_mlir.models.request import NodeView
 from litecoop_mlir.spec import export_spec
@@ -25,6 +27,7 @@ from litecoop_mlir.transforms import (
     SetScriptKnob,
     SetTileSizes,
     legal_moves,
+    machine_for,
     move_spaces,
     transform_from_json,
     validate,
@@ -70,8 +73,8 @@ def test_knobs_change_the_script_where_they_say() -> None:
 
 def test_script_legality_has_precise_reasons() -> None:
     mm = kernel("matmul_512", "znver3")
-    with pytest.raises(IllegalTransform, match="not softmax|reduction dispatches|contractions and convolutions"):
-        validate(kernel("softmax", "znver3"), Script(), SetCodegenMode("script"))
+    with pytest.raises(IllegalTransform, match="not elementwise dispatches"):
+        validate(dataclasses.replace(kernel("softmax", "znver3"), kind="elementwise"), Script(), SetCodegenMode("script"))
     with pytest.raises(IllegalTransform, match="set codegen mode 'script' first"):
         validate(mm, Script(), SetScriptKnob("lowering", "dot"))
     with pytest.raises(IllegalTransform, match="replaces IREE's pipeline"):
@@ -109,7 +112,7 @@ def test_script_nodes_offer_script_moves_only() -> None:
     assert {sp.name for sp in spaces if sp.op == "script"} == {n for n, kn in KNOBS.items() if not kn.needs_consumer}
     moves = legal_moves(mm, SCRIPT)
     assert any(isinstance(t, SetScriptKnob) for t in moves) and all(not isinstance(t, SetOption) for t in moves)
-    assert unsupported_reason(kernel("softmax", "znver3"), CPU)
+    assert not unsupported_reason(kernel("softmax", "znver3"), CPU)  # a row-reduction chain
     assert unsupported_reason(mm, strategy_for("cuda"))
 
 
@@ -193,6 +196,44 @@ def test_unrolled_and_peeled_scripts_keep_their_handles() -> None:
     peeled = validate_step(conv, Script(), (SetCodegenMode("script"), SetTileSizes("vector_common_parallel", reg), SetScriptKnob("peel", "on")))
     cand = build_candidate(conv_w, {conv: peeled})
     assert "%peeled_" in cand.library and precheck_scripts(cand.source, cand.library) == ""  # decomposes the root's copies
+
+
+@pytest.mark.parametrize("name", ["layernorm", "softmax"])
+def test_row_reductions_get_a_script_of_partial_accumulators(name: str) -> None:
+    k = kernel(name, "znver3")  # AVX2: 8 f32 lanes, 16 vector registers
+    cfg = SCRIPT.resolve(k)
+    text = render_sequence(k, cfg.tile_map, dict(cfg.knobs))
+    generics, fills = k.body_ops.count("linalg.generic"), k.body_ops.count("linalg.fill")
+    reductions = sum("reduction" in its for its in k.body_iterators)
+    assert reductions == 2 and f"%wg_g{generics - 1}, %forall = transform.structured.tile_using_forall %g{generics - 1}" in text
+    assert text.count("fuse_into_containing_op") == generics - 1 + fills  # every other op fuses into the workgroup's rows
+    assert text.count("tile_reduction_using_for") == reductions  # lane-wise partial sums, one combine per row
+    assert 'multi_reduction_unrolling lowering_strategy = "innerreduction"' in text and "lower_contraction" not in text
+    with pytest.raises(IllegalTransform, match="whole 8-lane registers"):
+        validate(k, SCRIPT, SetTileSizes("vector_reduction", (0, 12)))
+    with pytest.raises(IllegalTransform, match="would spill"):
+        validate(k, SCRIPT, SetTileSizes("vector_reduction", (0, 32)))  # 8 rows x 4 registers of accumulators
+    with pytest.raises(IllegalTransform, match="does not divide"):
+        validate(k, SCRIPT, SetTileSizes("vector_common_parallel", (12, 0)))
+    assert {sp.name for sp in move_spaces(k, SCRIPT) if sp.op == "script"} == {"hoist"}
+    joint = [moves for _, _, moves in ranked_steps(k, SCRIPT, "llvm-cpu", machine_for(k))
+             if {t.level for t in moves if isinstance(t, SetTileSizes)} == set(SCRIPT_LEVELS)]
+    assert joint  # the heuristic moves workgroup rows, register rows and accumulator width together (each bounds the next)
+    w = load_workload(str(KERNELS / f"{name}.mlir"), make_target("llvm-cpu", "znver3"))
+    cand = build_candidate(w, {w.kernels()[0]: SCRIPT})
+    assert precheck_scripts(cand.source, cand.library) == ""  # the interpreter applies it to the real dispatch
+
+
+def test_a_row_reduction_script_builds_and_matches_iree(tmp_path: Path) -> None:
+    w = load_workload(str(KERNELS / "layernorm.mlir"), make_target("llvm-cpu", "znver3"))
+    k = w.kernels()[0]
+    script = validate_step(k, Script(), (SetCodegenMode("script"), SetTileSizes("vector_common_parallel", (4, 0))))
+    ev = Evaluator(w, tmp_path / "ev", repetitions=1)
+    ev.baseline()
+    m = ev.evaluate(build_candidate(w, {k: script}))
+    assert m.ok, m.error  # compiled through the script and matched IREE's default outputs
+    export = export_spec(w, {k: script}, tmp_path / "export")
+    assert export.applied == {k.executable: True}  # the spec matches the root only, not the consumer with the same operands
 
 
 def test_script_mode_search_grows_from_the_script_root(tmp_path: Path) -> None:

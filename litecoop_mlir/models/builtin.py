@@ -93,6 +93,8 @@ def estimate(kernel: Kernel, cfg: KernelConfig, machine: MachineModel) -> float:
             score *= 0.95
         if flags.get("im2col") == "true":
             score = max(score, 0.9)
+    elif cfg.scripted and kernel.kind == "reduction":
+        score = _row_script_score(kernel, tiles, lanes, machine)
     else:
         score = _vector_fill_score(kernel, vcp, vr, lanes)
         if kernel.kind == "reduction" and flags.get("reassociate_fp") == "true":
@@ -146,6 +148,21 @@ def _needs_peeling(kernel: Kernel, r: Roles, tiles: dict[str, tuple[int, ...]]) 
         if s and enclosing % s:
             return True
     return False
+
+
+def _row_script_score(kernel: Kernel, tiles: dict[str, tuple[int, ...]], lanes: int, machine: MachineModel) -> float:
+    """A row-reduction script: enough independent partial accumulators to hide the add latency
+    (about 8 registers), and workgroup rows that stay in L1 across the chain's passes over them."""
+    n = kernel.num_loops
+    rows = math.prod(max(_at(tiles.get("vector_common_parallel", ()), i), 1) for i in range(n - 1))
+    width = _at(tiles.get("vector_reduction", ()), n - 1, lanes)
+    chains = rows * max(width // lanes, 1)
+    s = min(chains, 8) / 8 * (0.9 if chains > 12 else 1.0)
+    dist = tiles.get("distribution", ())
+    wg_rows = math.prod(max(_at(dist, i), 1) for i in range(n - 1))
+    ws = wg_rows * kernel.loop_bounds[n - 1] * element_bytes(kernel)
+    s *= 1.0 if ws <= machine.l1_bytes else 0.9 if ws <= machine.l2_bytes else 0.75
+    return s
 
 
 def _vector_fill_score(kernel: Kernel, vcp: tuple[int, ...], vr: tuple[int, ...], lanes: int) -> float:
@@ -247,6 +264,22 @@ def _nearest_multiple(tile: int, step: int, bound: int) -> int:
     return min(dividing or options, key=lambda v: (abs(v - tile), v))
 
 
+def _row_script_moves(kernel: Kernel, cur: KernelConfig, machine: MachineModel) -> Iterator[tuple[Transform, ...]]:
+    """Joint steps of a row-reduction script: workgroup rows, register rows and the width of the
+    partial accumulators move together (each bounds the next)."""
+    if not cur.scripted or kernel.kind != "reduction" or kernel.num_loops < 2:
+        return
+    n, lanes = kernel.num_loops, _lanes(kernel, machine)
+    row, bound = n - 2, kernel.loop_bounds[n - 2]
+    for d in (1, 2, 4, 8, 16, 32, 64):
+        for r in (1, 2, 4, 8):
+            for nv in (1, 2, 4):
+                if r > d or d % r or (bound and bound % d) or kernel.loop_bounds[n - 1] % (nv * lanes):
+                    continue
+                yield (_set("distribution", cur, kernel, **{f"d{row}": d}), _set("vector_common_parallel", cur, kernel, **{f"d{row}": r}),
+                       _set("vector_reduction", cur, kernel, **{f"d{n - 1}": nv * lanes}))
+
+
 def _neighbour_moves(kernel: Kernel, cur: KernelConfig, machine: MachineModel) -> Iterator[tuple[Transform, ...]]:
     lanes = _lanes(kernel, machine)
     for level in ("vector_common_parallel", "vector_reduction", "distribution"):
@@ -306,6 +339,7 @@ def candidate_moves(kernel: Kernel, cur: KernelConfig, machine: MachineModel) ->
     r = roles(kernel)
     if r is not None:
         yield from _contraction_moves(kernel, r, cur, machine)
+    yield from _row_script_moves(kernel, cur, machine)
     yield from _neighbour_moves(kernel, cur, machine)
     yield from _flag_moves(kernel)
 
