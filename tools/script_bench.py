@@ -11,6 +11,11 @@ script result rebuilt by its plain `compile.sh` (iree-compile with the exported 
 holds the scripts) are timed in interleaved rounds (local-sync). Prints per-round medians,
 spreads and ratios, and the winning script's tiles and knobs; writes OUT/script_bench.json.
 
+Ceilings, so a ratio can be read against what is left: for contractions and convolutions the
+share of this host's measured single-core FMA peak; for other kernels whose first input and
+result have one shape, a streaming module with the same signature (y = x * c: reads x once,
+writes y once, what any fused one-pass kernel must at least do) timed in the same rounds.
+
 `--legality N`: per kernel, N random legal script edits (1 to 3 moves from the script root,
 drawn by the random proposer's sampler among script moves) are built and checked against IREE's
 default outputs; prints how many built and verified, and the reasons of those that did not.
@@ -27,9 +32,11 @@ from pathlib import Path
 
 from edit_outcomes import EditOutcomes  # noqa: E402 - tools/ is on sys.path when a tool runs
 
+from litecoop_mlir.iree.compiler import compile_module
 from litecoop_mlir.iree.process import stop_children_on_signals
 from litecoop_mlir.measure import Evaluator
 from litecoop_mlir.search.mcts import SearchConfig
+from litecoop_mlir.targets.machine import detect_host, measure_fma_peak
 from litecoop_mlir.targets.strategy import make_target
 from litecoop_mlir.transforms import Script, SetCodegenMode, sample_move
 from litecoop_mlir.tune import OptimizeOptions, optimize
@@ -60,14 +67,49 @@ def _run(kernel: str, out: Path, budget: int, rounds: int, repetitions: int) -> 
     base = ev.baseline()
     vmfbs = {"IREE default": Path(base.vmfb), "attributes": dirs["attributes"] / "best.vmfb",
              "script": dirs["script"] / "best.vmfb", "script rebuilt by compile.sh": rebuilt}
+    flops = sum(k.flops for k in w.kernels() if k.kind in ("contraction", "convolution"))
+    streaming = None if flops else _streaming_module(w, out / kernel / "streaming")  # compute-bound kernels: the FMA peak
+    if streaming is not None:
+        vmfbs[STREAMING] = streaming
     side = side_by_side(vmfbs, w, ev.inputs, rounds, repetitions)
     med = side["median_ms"]
-    return {"kernel": kernel, "budget": budget, **side,
+    return {"kernel": kernel, "budget": budget, **side, "flops": flops,
             "speedup_attributes": med["IREE default"] / med["attributes"],
             "speedup_script": med["IREE default"] / med["script"],
             "script_vs_attributes": med["attributes"] / med["script"],
             "rebuild_vs_result": med["script rebuilt by compile.sh"] / med["script"],
             "runs": {mode: _best(d) for mode, d in dirs.items()}, "spec": str(dirs["script"] / "spec.mlir"), "wall_s": wall}
+
+
+STREAMING = "streaming bound (y = x * c)"
+
+
+_STREAMING_SRC = """func.func @FN(ARGS) -> T {
+  %c = arith.constant 1.0001 : E
+  %e = tensor.empty() : T
+  %y = linalg.generic {indexing_maps = [MAP, MAP], iterator_types = [ITERS]} ins(%a0 : T) outs(%e : T) {
+  ^bb0(%v: E, %o: E):
+    %m = arith.mulf %v, %c : E
+    linalg.yield %m : E
+  } -> T
+  return %y : T
+}
+"""
+
+
+def _streaming_module(w, out: Path) -> Path | None:  # noqa: ANN001 - a Workload
+    """A module with `w`'s signature that reads its first input once and writes it scaled as the
+    result (None where the first input and the result differ in shape or type)."""
+    x, y = w.inputs[0], w.outputs[0]
+    if len(w.outputs) != 1 or x != y or not x.dtype.startswith("f"):
+        return None
+    dims = ", ".join(f"d{i}" for i in range(len(x.shape)))
+    src = (_STREAMING_SRC.replace("FN", w.function)
+           .replace("ARGS", ", ".join(f"%a{i}: tensor<{s.iree_type()}>" for i, s in enumerate(w.inputs)))
+           .replace("MAP", f"affine_map<({dims}) -> ({dims})>").replace("ITERS", ", ".join(['"parallel"'] * len(x.shape)))
+           .replace("T", f"tensor<{x.iree_type()}>").replace(": E", f": {x.dtype}"))
+    res = compile_module(src, list(w.base_flags), out, w.limits)
+    return res.vmfb if res.ok else None
 
 
 def _legality(kernel: str, out: Path, n: int, seed: int) -> dict:
@@ -95,6 +137,17 @@ def _legality(kernel: str, out: Path, n: int, seed: int) -> dict:
             "reasons": tally.reasons.most_common(8)}
 
 
+def _ceiling(row: dict, name: str, peak: float) -> str:
+    """What a timed module reaches of its ceiling: the FMA peak, or the streaming module's time."""
+    ms = row["median_ms"][name]
+    if row["flops"] and peak and name != STREAMING:
+        gflops = row["flops"] / ms / 1e6
+        return f"  {gflops:6.1f} GFLOP/s = {100 * gflops / peak:5.1f}% of peak"
+    if STREAMING in row["median_ms"] and name != STREAMING:
+        return f"  {100 * row['median_ms'][STREAMING] / ms:5.1f}% of the streaming speed"
+    return ""
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--kernels", nargs="+", default=["matmul_512", "conv2d_nhwc_b2", "matmul_bias_relu"])
@@ -108,6 +161,9 @@ def main() -> None:
     stop_children_on_signals()  # a stopped tool takes its compiles and runs with it
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
+    peak, how = (0.0, "") if a.legality else measure_fma_peak(detect_host())
+    if peak:
+        print(f"single-core FMA peak {peak:.1f} GFLOP/s ({how})")
     rows = []
     for k in a.kernels:
         if a.legality:
@@ -120,10 +176,12 @@ def main() -> None:
         m, s = r["median_ms"], r["spread"]
         print(f"\n== {k} (budget {a.budget}, {a.rounds} interleaved rounds x {a.repetitions} reps, local-sync)")
         for name in m:
-            print(f"  {name:<30} {m[name]:8.4f} ms  spread {100 * s[name]:5.1f}%")
+            print(f"  {name:<30} {m[name]:8.4f} ms  spread {100 * s[name]:5.1f}%{_ceiling(r, name, peak)}")
         print(f"  attributes {r['speedup_attributes']:.3f}x, script {r['speedup_script']:.3f}x over IREE default; "
               f"script / attributes = {r['script_vs_attributes']:.3f}x; plain rebuild / result = {r['rebuild_vs_result']:.3f}")
         print(f"  winning script: {r['runs']['script']['scripts']}; spec {r['spec']}; wall {r['wall_s']}")
+    if not a.legality:
+        rows = [{**r, "peak_gflops": peak, "peak_method": how} for r in rows]
     (out / ("script_legality.json" if a.legality else "script_bench.json")).write_text(json.dumps(rows, indent=1, default=str) + "\n")
     if not a.legality:
         print("\n" + " | ".join(f"{r['kernel']}: {r['script_vs_attributes']:.3f}x" for r in rows))
