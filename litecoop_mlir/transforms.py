@@ -73,6 +73,7 @@ class FlagSpec:
     implies: tuple[str, ...] = ()  # flags that go with any value but the first (which means "off")
     doc: str = ""  # one line of meaning, for prompts
     off: str = ""  # a value that means "flag not given" (IREE has no spelling for it)
+    pipeline_only: bool = False  # acts inside IREE's codegen pipeline: a codegen script node builds the same binary
 
     def render(self, value: str) -> str:
         return f"{self.flag}={value}"
@@ -96,7 +97,7 @@ FLAGS: dict[str, FlagSpec] = {
                   doc="rewrites a convolution as im2col + matmul; often much faster for convolutions with many channels or strides"),
     "opt_level": FlagSpec("--iree-opt-level", ("O1", "O2", "O3"), "global", numerics=True, targets=("llvm-cpu", "vulkan-spirv", "cuda"),
                   doc="IREE's optimization level for the whole module (O3 is the baseline; lower levels may change rounding)"),
-    "ukernels": FlagSpec("--iree-llvmcpu-enable-ukernels", ("none", "all", "mmt4d"), "codegen", ("contraction",),
+    "ukernels": FlagSpec("--iree-llvmcpu-enable-ukernels", ("none", "all", "mmt4d"), "codegen", ("contraction",), pipeline_only=True,
                   doc="uses IREE's hand-written microkernels (with data tiling: mmt4d); 'none' generates code"),
     "reassociate_fp": FlagSpec("--iree-llvmcpu-reassociate-fp-reductions", ("true", "false"), "codegen", numerics=True,
                   doc="lets LLVM reorder float additions in reductions (faster reductions, other rounding)"),
@@ -106,7 +107,7 @@ FLAGS: dict[str, FlagSpec] = {
                   doc="LLVM loop unrolling of the generated code"),
     "slp_vectorization": FlagSpec("--iree-llvmcpu-slp-vectorization", ("true", "false"), "codegen",
                   doc="LLVM's SLP vectorizer on the generated code (straight-line vector packing)"),
-    "reorder_workgroups": FlagSpec("--iree-codegen-reorder-workgroups-strategy", ("none", "transpose"), "codegen",
+    "reorder_workgroups": FlagSpec("--iree-codegen-reorder-workgroups-strategy", ("none", "transpose"), "codegen", pipeline_only=True,
                   doc="the order workgroups run in ('transpose' can improve cache reuse between tiles)"),
     "fuse_horizontal": FlagSpec("--iree-dispatch-creation-enable-fuse-horizontal-contractions", ("true", "false"), "global",
                   doc="fuses independent contractions that share an operand into one dispatch"),
@@ -752,6 +753,9 @@ def _check_transform(kernel: Kernel, script: Script, transform: Transform, targe
     if not isinstance(transform, SetFlag):
         kernel = codegen_kernel(kernel, script)  # after a reshaping flag: the dispatch it made
     scripted = script.scripted
+    if scripted and isinstance(transform, SetFlag) and transform.spec.pipeline_only:
+        raise IllegalTransform(f"{transform.describe()}: it acts inside IREE's codegen pipeline, which the codegen script "
+                               "replaces (the module builds to the same binary)")
     if isinstance(transform, SetCodegenMode) and transform.mode == "script":
         why = unsupported_reason(kernel, target)
         if why:
@@ -891,7 +895,7 @@ def move_spaces(kernel: Kernel, script: Script, target: TargetLike = "llvm-cpu")
     for name, spec in FLAGS.items():
         if strat.name not in spec.targets or (spec.kinds and kernel.kind not in spec.kinds):
             continue
-        if spec.scope == "global" and script.changes_codegen():
+        if (spec.scope == "global" and script.changes_codegen()) or (scripted and spec.pipeline_only):
             continue
         spaces.append(MoveSpace("flag", name=name, values=spec.values))
     return spaces

@@ -22,6 +22,7 @@ from litecoop_mlir.transforms import (
     IllegalTransform,
     Script,
     SetCodegenMode,
+    SetFlag,
     SetOption,
     SetPipeline,
     SetScriptKnob,
@@ -87,6 +88,10 @@ def test_script_legality_has_precise_reasons() -> None:
         validate(mm, SCRIPT, SetScriptKnob("peel", "on"))
     with pytest.raises(IllegalTransform, match="partial workgroup tiles"):
         validate(mm, SCRIPT, SetTileSizes("distribution", (48, 64, 0)))
+    with pytest.raises(IllegalTransform, match="inside IREE's codegen pipeline"):  # checked: the same binary on a script node
+        validate(mm, SCRIPT, SetFlag("reorder_workgroups", "transpose"))
+    assert "reorder_workgroups" not in {sp.name for sp in move_spaces(mm, SCRIPT) if sp.op == "flag"}
+    assert "reorder_workgroups" in {sp.name for sp in move_spaces(mm, Script()) if sp.op == "flag"}
     with pytest.raises(IllegalTransform, match="stays a script"):
         validate(mm, SCRIPT, SetCodegenMode("attributes"))
     with pytest.raises(IllegalTransform, match="tiles no loop"):  # one workgroup would hold whole tensors on its stack
