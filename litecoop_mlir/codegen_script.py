@@ -210,6 +210,21 @@ class _ScriptBuilder:
     def add(self, phase: str, ir_text: str, comment: str) -> None:
         self.steps.append(ScriptStep(phase, ir_text, comment))
 
+    def _tile_to_workgroups(self, result: str, op: str, sizes: tuple[int, ...], what: str) -> bool:
+        """`tile_using_forall` of `op` (one scf.forall iteration per workgroup) and the workgroup
+        count from it; False (nothing rendered) where `sizes` tile no loop. `what` names the tile shape at {}."""
+        tiled = [s for s in sizes if s]
+        if not tiled:
+            return False
+        blocks = ", ".join(f"#gpu.block<{d}>" for d in ("z", "y", "x")[-len(tiled):])
+        self.add("tile", f"{result}, %forall = transform.structured.tile_using_forall {op} tile_sizes {_sizes(sizes)} "
+                 f"(mapping = [{blocks}]) : ({_ANY}) -> ({_ANY}, {_ANY})",
+                 what.format("x".join(map(str, tiled))) + " (one scf.forall iteration per workgroup)")
+        self.add("tile", f"transform.iree.populate_workgroup_count_region_using_num_threads_slice %forall : ({_ANY}) -> ()",
+                 "the dispatch's workgroup count from the forall's trip counts")
+        self.forall = True
+        return True
+
     def match(self) -> None:
         k = self.kernel
         self.add("match", f"%func = transform.structured.match ops{{[\"func.func\"]}} in %module : ({_ANY}) -> {_ANY}", "the dispatch function")
@@ -225,16 +240,8 @@ class _ScriptBuilder:
     def workgroups(self) -> None:
         """Tile the op that writes the result to workgroups; its producers fuse into the tile."""
         sizes = tuple(self.wg[i] for i in self.par) if self.consumer else self.wg
-        tiled = [s for s in sizes if s]
-        if not tiled:
+        if not self._tile_to_workgroups("%wg_op", self.anchor, sizes, "tile to workgroups of {}"):
             return
-        blocks = ", ".join(f"#gpu.block<{d}>" for d in ("z", "y", "x")[-len(tiled):])
-        self.add("tile", f"%wg_op, %forall = transform.structured.tile_using_forall {self.anchor} tile_sizes {_sizes(sizes)} "
-                 f"(mapping = [{blocks}]) : ({_ANY}) -> ({_ANY}, {_ANY})",
-                 f"tile to workgroups of {'x'.join(map(str, tiled))} (one scf.forall iteration per workgroup)")
-        self.add("tile", f"transform.iree.populate_workgroup_count_region_using_num_threads_slice %forall : ({_ANY}) -> ()",
-                 "the dispatch's workgroup count from the forall's trip counts")
-        self.forall = True
         if self.consumer:
             self.add("fuse", f"%wg_root, %forall_1 = transform.structured.fuse_into_containing_op %root into %forall : {_PAIR}",
                      "fuse the root op into the workgroup tile of its consumer")
@@ -372,17 +379,9 @@ class _RowReductionBuilder(_ScriptBuilder):
             self._split("linalg.fill", [f"%f{i}" for i in range(self.fills)], "the reductions' initial values")
 
     def workgroups(self) -> None:
-        tiled = [s for s in self.wg if s]
-        if not tiled:
-            return
-        blocks = ", ".join(f"#gpu.block<{d}>" for d in ("z", "y", "x")[-len(tiled):])
         last = len(self.ops) - 1
-        self.add("tile", f"%wg_g{last}, %forall = transform.structured.tile_using_forall {self.ops[last]} tile_sizes {_sizes(self.wg)} "
-                 f"(mapping = [{blocks}]) : ({_ANY}) -> ({_ANY}, {_ANY})",
-                 f"tile the last op to workgroups of {'x'.join(map(str, tiled))} rows (one scf.forall iteration per workgroup)")
-        self.add("tile", f"transform.iree.populate_workgroup_count_region_using_num_threads_slice %forall : ({_ANY}) -> ()",
-                 "the dispatch's workgroup count from the forall's trip counts")
-        self.forall = True
+        if not self._tile_to_workgroups(f"%wg_g{last}", self.ops[last], self.wg, "tile the last op to workgroups of {} rows"):
+            return
         forall = "%forall"
         producers = [(f"%g{i}", f"%wg_g{i}") for i in reversed(range(last))] + [(f"%f{i}", f"%wg_f{i}") for i in reversed(range(self.fills))]
         for j, (op, fused) in enumerate(producers):
