@@ -1,5 +1,6 @@
 // litecoop-mlir kernel: f32 matmul with prime (unaligned) sizes, C = A * B; IREE O3 leaves it far
-// from peak, data tiling (+ the mmt4d ukernel) packs it into aligned tiles.
+// from peak (scalar partial tiles), data tiling (+ the mmt4d ukernel) packs it into aligned tiles, and
+// a codegen script pads its partial tiles (script knob pad = on).
 // entry: @main(A: 127x509xf32, B: 509x251xf32) -> 127x251xf32
 func.func @main(%a: tensor<127x509xf32>, %b: tensor<509x251xf32>) -> tensor<127x251xf32> {
   %zero = arith.constant 0.0 : f32

@@ -17,7 +17,15 @@ import re
 from dataclasses import dataclass
 from typing import Any, ClassVar, Iterable, Iterator, Union
 
-from litecoop_mlir.codegen_script import KNOBS, SCRIPT_LEVELS, knob_applies, knob_defaults, ragged_register_dims, unsupported_reason
+from litecoop_mlir.codegen_script import (
+    KNOBS,
+    SCRIPT_LEVELS,
+    knob_applies,
+    knob_defaults,
+    partial_tiles,
+    ragged_register_dims,
+    unsupported_reason,
+)
 from litecoop_mlir.targets.gpu import (
     GPU_OPTIONS,
     GpuShape,
@@ -552,6 +560,7 @@ def _violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy, machi
     n = kernel.num_loops
     tiles = {lv: v for lv, v in cfg.tile_map.items() if not cfg.scripted or lv in SCRIPT_LEVELS}  # a script reads only these
     peeling = dict(cfg.knobs).get("peel") == "on" if cfg.scripted else "enable_loop_peeling" in cfg.options
+    padding = cfg.scripted and dict(cfg.knobs).get("pad") == "on"
     if cfg.scripted:
         yield from _script_violations(kernel, cfg, target)
         if kernel.kind == "reduction" and not unsupported_reason(kernel, target):
@@ -589,10 +598,10 @@ def _violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy, machi
             enclosing = (outer_par[i] if i < len(outer_par) and outer_par[i] else 0) or kernel.loop_bounds[i]
             if enclosing and s > enclosing:
                 yield f"{level}[{i}] = {s} is larger than the enclosing tile {enclosing}"
-            elif enclosing and enclosing % s and not peeling:
+            elif enclosing and enclosing % s and not (peeling or padding):
                 yield (
                     f"{level}[{i}] = {s} does not divide the enclosing tile {enclosing}; "
-                    "choose a divisor or enable loop peeling"
+                    "choose a divisor or enable loop peeling" + (" (or padding)" if _pads(kernel) else "")
                 )
     dist = tiles.get("distribution", ())
     cache = tiles.get("cache_parallel", ())
@@ -603,8 +612,10 @@ def _violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy, machi
     for i, s in enumerate(dist):
         bound = kernel.loop_bounds[i] if i < n else 0
         if s and bound and bound % s and cfg.scripted:
-            yield (f"distribution[{i}] = {s} does not divide the loop bound {bound}: a script's partial workgroup tiles "
-                   "do not vectorize (only register loops peel); choose a divisor")
+            if not padding:
+                yield (f"distribution[{i}] = {s} does not divide the loop bound {bound}: a script's partial workgroup tiles "
+                       "do not vectorize unless padded (only register loops peel); choose a divisor"
+                       + (" or set pad = on" if _pads(kernel) else ""))
         elif s and bound and bound % s and not peeling:
             yield f"distribution[{i}] = {s} does not divide the loop bound {bound}; enable loop peeling"
     # Vector size limit and register budget.
@@ -649,6 +660,12 @@ def _script_violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy
                    f"(vector_common_parallel[{oh}]) and the reduction tile of the filter row (vector_reduction[{kh}]) must be 1")
     if dict(cfg.knobs).get("peel") == "on" and not ragged_register_dims(kernel, dist, tiles.get("vector_common_parallel", ())):
         yield "peel = on, but every register tile divides its workgroup tile: there is nothing to peel"
+    if dict(cfg.knobs).get("pad") == "on" and not partial_tiles(kernel, tiles):
+        yield "pad = on, but every tile divides its loop and enclosing tile: there is nothing to pad"
+
+
+def _pads(kernel: Kernel) -> bool:
+    return knob_applies(kernel, "pad")
 
 
 def _row_reduction_script_violations(kernel: Kernel, tiles: dict[str, tuple[int, ...]], machine: MachineModel) -> Iterator[str]:
@@ -1034,10 +1051,11 @@ def tile_rules(kernel: Kernel, level: str, machine: MachineModel, target: Target
     if level in _REDUCTION_ONLY:
         rules.append("0 on parallel loops " + str([i for i, t in enumerate(kernel.iterator_types) if t == "parallel"]))
     if level == "distribution":
-        rules.append("each entry divides its loop bound (or enable_loop_peeling)")
+        rules.append("each entry divides its loop bound (or enable_loop_peeling; in a codegen script: pad = on)")
     if level.startswith("vector"):
         lanes = machine.lanes(element_bytes(kernel))
-        rules.append("each entry divides the enclosing cache_parallel/distribution tile (or enable_loop_peeling)")
+        rules.append("each entry divides the enclosing cache_parallel/distribution tile (or enable_loop_peeling; "
+                     "in a codegen script: peel = on or pad = on)")
         rules.append(f"the vector tile (product of the vector levels' sizes x {element_bytes(kernel)} B) stays under "
                      f"{machine.max_vector_bytes} B; the innermost parallel size is a power of two")
         if kernel.kind == "contraction":

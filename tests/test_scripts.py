@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from litecoop_mlir.apply import build_candidate, precheck_scripts, script_library
-from litecoop_mlir.codegen_script import KNOBS, SCRIPT_LEVELS, render_sequence, render_steps, unsupported_reason
+from litecoop_mlir.codegen_script import KNOBS, SCRIPT_LEVELS, ragged_register_dims, render_sequence, render_steps, unsupported_reason
 from litecoop_mlir.iree.tools import tool_path
 from litecoop_mlir.measure import Evaluator
-from litecoop_mlir.models.builtin import ranked_steps
+from litecoop_mlir.models.builtin import ranked_steps, script_steps
 from litecoop_mlir.models.prompt import context
 from litecoop_mlir.models.request import NodeView
 from litecoop_mlir.spec import export_spec
@@ -106,6 +106,32 @@ def test_script_legality_has_precise_reasons() -> None:
     validate_step(mm, SCRIPT, (SetTileSizes("vector_common_parallel", (6, 16, 0)), SetScriptKnob("peel", "on")))
 
 
+def test_partial_tiles_of_prime_loops_vectorize_padded() -> None:
+    mm = kernel("matmul_unaligned", "znver3")  # 127 x 251 x 509: no tile divides a loop
+    assert ragged_register_dims(mm, (64, 128, 0), (4, 16, 0)) == [0, 1]  # 127 % 64 = 63 and 251 % 128 = 123 leave partial tiles
+    assert ragged_register_dims(kernel("matmul_512", "znver3"), (64, 64, 0), (8, 32, 0)) == []
+    tiles = (SetTileSizes("distribution", (64, 128, 0)), SetTileSizes("vector_common_parallel", (4, 16, 0)),
+             SetTileSizes("vector_reduction", (0, 0, 1)), SetScriptKnob("peel", "on"))
+    with pytest.raises(IllegalTransform, match="set pad = on"):
+        validate_step(mm, SCRIPT, tiles)
+    padded = validate_step(mm, SCRIPT, (*tiles, SetScriptKnob("pad", "on")))
+    cfg = padded.resolve(mm)
+    text = render_sequence(mm, cfg.tile_map, dict(cfg.knobs))
+    assert "transform.structured.pad %to_pad pad_to_multiple_of [4, 16, 1]" in text
+    assert "padding_values = [0.0 : f32, 0.0 : f32, 0.0 : f32]" in text
+    assert "transform.structured.vectorize %fills vector_sizes [4, 16]" in text and "<{vectorize_padding}>" in text
+    assert "transform.apply_patterns.vector.lower_masks" in text and text.count("transform.loop.peel") == 2
+    assert text.index("transform.loop.peel") < text.index("transform.structured.pad") < text.index("vectorize_children")
+    assert "transform.structured.pad" not in render_sequence(mm, cfg.tile_map, {**dict(cfg.knobs), "pad": "off"})
+    with pytest.raises(IllegalTransform, match="nothing to pad"):
+        validate(kernel("matmul_512", "znver3"), SCRIPT, SetScriptKnob("pad", "on"))
+    with pytest.raises(IllegalTransform, match="does not apply"):  # padding covers a root op without a fused consumer
+        validate(kernel("matmul_bias_relu", "znver3"), SCRIPT, SetScriptKnob("pad", "on"))
+    # IREE's own tiles of this dispatch are partial: the heuristic's conversion to a script pads them
+    assert script_steps(mm, Script()) == ((SetCodegenMode("script"), SetScriptKnob("pad", "on")),)
+    assert script_steps(kernel("matmul_512", "znver3"), Script()) == ((SetCodegenMode("script"),),)
+
+
 def test_script_nodes_offer_script_moves_only() -> None:
     mm = kernel("matmul_512", "znver3")
     at_root = {(sp.op, sp.level or sp.name) for sp in move_spaces(mm, Script())}
@@ -114,7 +140,7 @@ def test_script_nodes_offer_script_moves_only() -> None:
     ops = {sp.op for sp in spaces}
     assert "codegen" not in ops and "pipeline" not in ops and "option" not in ops
     assert {sp.level for sp in spaces if sp.op == "tile"} == {"distribution", "vector_common_parallel", "vector_reduction"}
-    assert {sp.name for sp in spaces if sp.op == "script"} == {n for n, kn in KNOBS.items() if not kn.needs_consumer}
+    assert {sp.name for sp in spaces if sp.op == "script"} == {n for n, kn in KNOBS.items() if kn.consumer is not True}
     moves = legal_moves(mm, SCRIPT)
     assert any(isinstance(t, SetScriptKnob) for t in moves) and all(not isinstance(t, SetOption) for t in moves)
     assert not unsupported_reason(kernel("softmax", "znver3"), CPU)  # a row-reduction chain
@@ -147,12 +173,21 @@ def test_the_prompt_carries_the_script_and_its_knobs() -> None:
     assert context(type(root)(**{**root.__dict__, "node": NodeView(SCRIPT, 1.0)}))["current"]["script_ir"]
 
 
-@pytest.mark.parametrize("name", ["matmul_bias_relu", "conv2d_nhwc_b2"])
+#: per kernel, the script steps the build test takes (the unaligned matmul: partial tiles, peeled and padded)
+_BUILT = {
+    "matmul_bias_relu": (SetCodegenMode("script"), SetScriptKnob("unroll_reduction", "2")),
+    "conv2d_nhwc_b2": (SetCodegenMode("script"),),
+    "matmul_unaligned": (SetCodegenMode("script"), SetScriptKnob("pad", "on"), SetScriptKnob("peel", "on"),
+                         SetTileSizes("distribution", (64, 128, 0)), SetTileSizes("vector_common_parallel", (4, 16, 0)),
+                         SetTileSizes("vector_reduction", (0, 0, 1))),
+}
+
+
+@pytest.mark.parametrize("name", list(_BUILT))
 def test_a_script_builds_checks_its_numbers_and_exports_for_plain_iree_compile(name: str, tmp_path: Path) -> None:
     w = load_workload(str(KERNELS / f"{name}.mlir"), make_target("llvm-cpu", "znver3"))
     k = w.kernels()[0]
-    script = validate_step(k, Script(), (SetCodegenMode("script"), SetScriptKnob("unroll_reduction", "2"))
-                           if k.kind == "contraction" else (SetCodegenMode("script"),))
+    script = validate_step(k, Script(), _BUILT[name])
     cand = build_candidate(w, {k: script})
     assert cand.library and "transform_dialect_codegen" in cand.source
     assert cand.library == script_library({k: script.resolve(k)})

@@ -44,6 +44,19 @@ def test_backpropagate_updates_path_to_root() -> None:
     assert a.q == pytest.approx(0.5) and t.root.total_reward == pytest.approx(1.0)
 
 
+def test_a_tie_on_one_binary_goes_to_the_shorter_script() -> None:
+    t = Tree("root", "m")
+    t.root.measurement = _ok(2.0)
+    tiles = SetTileSizes("vector_common_parallel", (8, 32, 0))
+    longer = t.add(t.root, Script((tiles, SetTileSizes("vector_reduction", (0, 0, 1)))), "long", expanded_by="m", next_model="m")
+    shorter = t.add(t.root, Script((tiles,)), "short", expanded_by="m", next_model="m")
+    same = _ok(1.0)  # the evaluator hands both the one measurement of their common binary
+    longer.measurement = shorter.measurement = same
+    assert t.best() is shorter and t.ranked() == [shorter, longer, t.root]
+    shorter.measurement = _ok(1.1)
+    assert t.best() is longer
+
+
 def _two_children(q_cheap: float, q_big: float, visits: int = 4):
     t = Tree("root", "cheap")
     t.root.measurement = _ok(1.0)

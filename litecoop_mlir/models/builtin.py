@@ -15,6 +15,7 @@ import random
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
+from litecoop_mlir.codegen_script import knob_applies, partial_tiles
 from litecoop_mlir.models.base import OfflineProposer
 from litecoop_mlir.models.gpu_heuristic import gpu_ranked_steps
 from litecoop_mlir.models.pipeline_heuristic import heuristic_pipeline, random_pipeline
@@ -88,9 +89,11 @@ def estimate(kernel: Kernel, cfg: KernelConfig, machine: MachineModel) -> float:
             return 1.30 if flags.get("ukernels") in (None, "mmt4d", "all") else 1.25
         score = _register_tile_score(kernel, r, vcp, vr, lanes, machine)
         score *= _outer_tile_factor(kernel, r, tiles, machine)
-        peeled = _needs_peeling(kernel, r, tiles)
-        if peeled:
-            score *= 0.95
+        k_tile, k_bound = _at(vr, r.k), (kernel.loop_bounds[r.k] if r.k is not None else 0)
+        if k_tile and k_bound and k_bound % k_tile:  # no static reduction tile: every step masked (padded) or scalar
+            score *= 0.8
+        if _needs_peeling(kernel, r, tiles):  # remainder tiles: peeled (scalar, or padded in a script) or masked throughout
+            score *= 0.95 if _peeling(cfg) else 0.9
         if flags.get("im2col") == "true":
             score = max(score, 0.9)
     elif cfg.scripted and kernel.kind == "reduction":
@@ -143,11 +146,18 @@ def _needs_peeling(kernel: Kernel, r: Roles, tiles: dict[str, tuple[int, ...]]) 
     vcp = tiles.get("vector_common_parallel", ())
     outer = tiles.get("cache_parallel") or tiles.get("distribution") or ()
     for i in (r.m, r.n):
-        s = _at(vcp, i)
-        enclosing = _at(outer, i) or kernel.loop_bounds[i]
-        if s and enclosing % s:
+        s, bound = _at(vcp, i), kernel.loop_bounds[i]
+        enclosing = _at(outer, i) or bound
+        if s and (enclosing % s or (bound % enclosing) % s):  # the last, partial outer tile counts too
             return True
     return False
+
+
+def _padding(kernel: Kernel, cur: KernelConfig, tiles: dict[str, tuple[int, ...]]) -> tuple[Transform, ...]:
+    """On a script node, the pad knob where the tiles leave partial tiles a script vectorizes only padded."""
+    if cur.scripted and knob_applies(kernel, "pad") and dict(cur.knobs).get("pad") != "on" and partial_tiles(kernel, tiles):
+        return (SetScriptKnob("pad", "on"),)
+    return ()
 
 
 def _row_script_score(kernel: Kernel, tiles: dict[str, tuple[int, ...]], lanes: int, machine: MachineModel) -> float:
@@ -214,11 +224,12 @@ def _contraction_moves(kernel: Kernel, r: Roles, cur: KernelConfig, machine: Mac
                 peel: tuple[Transform, ...] = ()
                 if not _peeling(cur) and _needs_peeling(kernel, r, tiles):
                     peel = (_peel(cur),)
+                pad = _padding(kernel, cur, tiles)
                 for k in k_opts:
                     red = () if r.k is None else (_set("vector_reduction", cur, kernel, **{f"d{r.k}": k}),)
-                    yield (vcp, *red, *outer, *peel)
+                    yield (vcp, *red, *outer, *peel, *pad)
                     if not peel and outer and not _peeling(cur):  # outer tiles that need it
-                        yield (vcp, *red, *outer, _peel(cur))
+                        yield (vcp, *red, *outer, _peel(cur), *pad)
     for dm in (8, 16, 32, 64, 128, 256):
         for dn in (16, 32, 64, 128, 256):
             if dm <= bm and dn <= bn:
@@ -226,7 +237,7 @@ def _contraction_moves(kernel: Kernel, r: Roles, cur: KernelConfig, machine: Mac
                 moves: tuple[Transform, ...] = (_set("distribution", cur, kernel, **at),)
                 if "cache_parallel" in cur.tile_map:
                     moves += (_set("cache_parallel", cur, kernel, **at),)
-                yield moves
+                yield moves + _padding(kernel, cur, {**cur.tile_map, **{t.level: t.sizes for t in moves}})
 
 
 def _peeling(cur: KernelConfig) -> bool:
@@ -319,7 +330,11 @@ def script_steps(kernel: Kernel, script: Script, codegen: str = "both") -> tuple
     ts = script.transforms
     at = next((i for i, t in enumerate(ts) if isinstance(t, SetCodegenMode)), None)
     if at is None:
-        return ((SetCodegenMode("script"),),) if not script.changes_codegen() else ()
+        if script.changes_codegen():
+            return ()
+        # IREE's partial workgroup tiles (prime loop bounds) vectorize in a script only padded
+        pad = knob_applies(kernel, "pad") and partial_tiles(kernel, kernel.default_tiles)
+        return ((SetCodegenMode("script"), *((SetScriptKnob("pad", "on"),) if pad else ())),)
     if not all(isinstance(t, (SetScriptKnob, SetCodegenMode)) for t in ts[at:]):
         return ()
     knobs = dict(script.resolve(kernel).knobs)

@@ -131,13 +131,15 @@ class Tree:
             n = n.parent
 
     def best(self) -> Node | None:
-        """The measured node with the lowest median latency."""
-        ok = [n for n in self.nodes if n.ok]
-        return min(ok, key=lambda n: n.measurement.median_ms) if ok else None  # type: ignore[union-attr]
+        """The measured node with the lowest median latency (on a tie, the shortest script)."""
+        ranked = self.ranked()
+        return ranked[0] if ranked else None
 
     def ranked(self) -> list[Node]:
+        """Measured nodes, fastest first. Scripts that build the same binary share one measurement:
+        the tie goes to the shorter script, so a move that changed nothing is not reported as part of a result."""
         ok = [n for n in self.nodes if n.ok]
-        return sorted(ok, key=lambda n: n.measurement.median_ms)  # type: ignore[union-attr]
+        return sorted(ok, key=lambda n: (n.measurement.median_ms, len(n.script.transforms), n.id))  # type: ignore[union-attr]
 
     def __len__(self) -> int:
         return len(self.nodes)
