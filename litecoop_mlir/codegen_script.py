@@ -520,6 +520,21 @@ def render_library(sequences: list[str]) -> str:
     return f"module attributes {{transform.with_named_sequence}} {{\n{indented}\n}}\n"
 
 
+def benchmark_library(library: str) -> str:
+    """`library` with a no-op `__kernel_config` entry, for compiling a dumped dispatch benchmark.
+
+    Checked on IREE 3.13: an executable-level module (what `--iree-hal-dump-executable-benchmarks-to`
+    writes) that names a codegen spec fails with "could not find a nested named sequence with name:
+    __kernel_config" unless the library has that entry; the full module compiles without it.
+    """
+    entry = ("  transform.named_sequence @__kernel_config(%module: !transform.any_op {transform.readonly}) -> !transform.any_op\n"
+             "      attributes {iree_codegen.tuning_spec_entrypoint} {\n    transform.yield %module : !transform.any_op\n  }\n")
+    if not library or "@__kernel_config(" in library:
+        return library
+    end = library.rstrip().rindex("}")
+    return library[:end] + entry + "}\n"
+
+
 def translation_info(kernel: Kernel) -> str:
     """The translation_info that routes `kernel`'s dispatch to its script."""
     return f"#iree_codegen.translation_info<pipeline = #iree_codegen.transform_dialect_codegen codegen_spec = @{sequence_name(kernel)}>"
@@ -534,6 +549,7 @@ __all__ = [
     "SCRIPT_LEVELS",
     "ScriptKnob",
     "ScriptStep",
+    "benchmark_library",
     "has_consumer",
     "output_dims",
     "partial_tiles",

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from litecoop_mlir.codegen_script import benchmark_library
 from litecoop_mlir.iree.compiler import compile_module
 from litecoop_mlir.iree.mlir import new_context, parse_module, str_attr, walk
 from litecoop_mlir.iree.runner import BenchResult
@@ -201,7 +202,7 @@ class Profiler:
             patched = fill_buffers(text)
         except ValueError as exc:
             return BenchResult(Status.BENCHMARK_ERROR, error=str(exc))
-        comp = self.backend.compile(patched, flags, out, self.workload.limits, library)
+        comp = self.backend.compile(patched, flags, out, self.workload.limits, benchmark_library(library))
         self.compiles += 1
         if not comp.ok:
             return BenchResult(comp.status, error=comp.error)

@@ -230,7 +230,8 @@ def collect_options(workload: Workload, plans: list[DispatchPlan], searches: dic
                 continue
             prof = profiler.profile(cand, f"{p.kernel.executable}-node{n.id}") if profiler is not None else None
             if prof is not None and not prof.ok:
-                notes.append(f"{p.kernel.executable} node {n.id}: not profiled ({prof.error or 'an executable failed to time'})")
+                why = prof.error or next((e.error for e in prof.executables if e.error), "") or "an executable failed to time"
+                notes.append(f"{p.kernel.executable} node {n.id}: not profiled ({why})")
                 continue
             opts.append(Option(p.index, p.kernel.executable, n.id, n.script, m.median_ms, m.numerical_error, m.size_bytes, prof, m))
         out[p.index] = opts

@@ -29,7 +29,7 @@ from litecoop_mlir.profile import (
 )
 from litecoop_mlir.records import Candidate
 from litecoop_mlir.targets.strategy import make_target
-from litecoop_mlir.transforms import Script, SetTileSizes
+from litecoop_mlir.transforms import Script, SetCodegenMode, SetTileSizes
 from litecoop_mlir.tune import OptimizeOptions, optimize
 from litecoop_mlir.whole_module import plan_dispatches, spend_budget
 from litecoop_mlir.workload import load_workload
@@ -233,6 +233,10 @@ def test_profile_counts_repeated_dispatches_and_times_each_executable_once(tmp_p
     base_d = {e.name: e.digest for e in prof.executables}
     assert d["main_dispatch_0"] != base_d["main_dispatch_0"] and d["main_dispatch_3"] == base_d["main_dispatch_3"]
     assert len(profiler.times) == timed + 1  # the unchanged executable was not timed again
+    scripted = build_candidate(w, {k0: Script((SetCodegenMode("script"),))})  # its dumped benchmark needs the script library
+    prof3 = profiler.profile(scripted, "scripted")
+    assert prof3.ok, (prof3.error, [e.error for e in prof3.executables])
+    assert {e.name: e.digest for e in prof3.executables}["main_dispatch_0"] not in (d["main_dispatch_0"], base_d["main_dispatch_0"])
     compiles = profiler.compiles
     again = profiler.retime(prof)  # benchmarked again, nothing compiled again
     assert again.ok and profiler.compiles == compiles and [e.digest for e in again.executables] == [e.digest for e in prof.executables]
