@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Sequence
 
 import pytest
 
+from litecoop_mlir.iree.compiler import CompileResult
 from litecoop_mlir.iree.process import Limits, run_limited
-from litecoop_mlir.measure import Evaluator
+from litecoop_mlir.measure import Evaluator, LocalBackend, compile_twice_on_error
 from litecoop_mlir.records import Candidate, Status
 from litecoop_mlir.targets.strategy import device_available, make_target
 from litecoop_mlir.workload import Workload, load_workload
@@ -38,6 +40,33 @@ def test_a_flag_that_changes_nothing_is_the_baseline(small_matmul: Workload, tmp
     same = ev.evaluate(Candidate(small_matmul.source, ("--iree-dispatch-creation-fuse-multi-use=true",)))
     assert same.ok and same.binary == base.binary and same.median_ms == base.median_ms
     assert "same binary" in same.error and same.key != base.key
+
+
+class _FlakyBackend(LocalBackend):
+    """Fails the first `failures` compiles with a compile error, as IREE sometimes does (measure.compile_twice_on_error)."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures, self.calls = failures, 0
+
+    def compile(self, source: str, flags: Sequence[str], out_dir: Path, limits: Limits, library: str = "") -> CompileResult:
+        self.calls += 1
+        if self.calls <= self.failures:
+            return CompileResult(Status.COMPILE_ERROR, None, 0, 0.1, error="exceeded stack allocation limit (flaky)")
+        return super().compile(source, flags, out_dir, limits, library)
+
+
+def test_a_compile_error_is_retried_once(small_matmul: Workload, tmp_path: Path) -> None:
+    flaky = _FlakyBackend(failures=1)
+    m = compile_twice_on_error(flaky, small_matmul.source, small_matmul.base_flags, tmp_path / "a", small_matmul.limits)
+    assert m[0].ok and m[1] == "exceeded stack allocation limit (flaky)" and flaky.calls == 2
+    ev = Evaluator(small_matmul, tmp_path / "ev", repetitions=2, min_time_s=0.01)
+    ev.baseline()
+    ev.backend = _FlakyBackend(failures=1)
+    got = ev.evaluate(Candidate(small_matmul.source, ("--iree-opt-data-tiling=true",)))
+    assert got.ok and got.error.startswith("compiled at the second attempt; the first failed: exceeded stack")
+    ev.backend = stuck = _FlakyBackend(failures=2)  # a compile error that stays is recorded after the second attempt
+    again = ev.evaluate(Candidate(small_matmul.source, ("--iree-llvmcpu-loop-unrolling=true",)))
+    assert again.status is Status.COMPILE_ERROR and stuck.calls == 2
 
 
 def test_wrong_numbers_are_detected(small_matmul: Workload, tmp_path: Path) -> None:
