@@ -69,21 +69,23 @@ class LocalBackend:
                                 extra_flags=extra_flags)
 
 
-def compile_twice_on_error(backend: Backend, source: str, flags: Sequence[str], out_dir: Path, limits: Limits,
-                           library: str = "") -> tuple[CompileResult, str]:
-    """Compile; after a compile error, once more. Returns the result and the first error when the
-    second attempt built the module ("" otherwise).
+def compile_retrying(backend: Backend, source: str, flags: Sequence[str], out_dir: Path, limits: Limits,
+                     library: str = "", *, tries: int = 2) -> tuple[CompileResult, str]:
+    """Compile; after a compile error, again, up to `tries` attempts. Returns the result and the
+    first error when a later attempt built the module ("" otherwise).
 
     IREE 3.13 is not always deterministic: data tiling + mmt4d on kernels/encoder_layer.mlir failed
     in 5 of 9 identical compiles ("exceeded stack allocation limit of 32768 bytes ... Got 32832"), and
     in 3 of 6 with --mlir-disable-threading; the ones that built gave byte-identical modules. A
-    deterministic error costs one more compile; timeouts and memory kills are not retried.
+    deterministic error costs the extra compiles; timeouts and memory kills are not retried.
     """
     comp = backend.compile(source, flags, out_dir, limits, library)
-    if comp.status is not Status.COMPILE_ERROR:
-        return comp, ""
-    again = backend.compile(source, flags, out_dir, limits, library)
-    return (again, comp.error) if again.ok else (again, "")
+    first = comp
+    for _ in range(tries - 1):
+        if comp.status is not Status.COMPILE_ERROR:
+            break
+        comp = backend.compile(source, flags, out_dir, limits, library)
+    return comp, first.error if comp.ok and first is not comp else ""
 
 
 class QuietLock:
@@ -254,7 +256,7 @@ class Evaluator:
             if self._compile_cut_s and not reference:
                 limits = dataclasses.replace(limits, timeout_s=min(limits.timeout_s, self._compile_cut_s))
             with self._quiet.shared():
-                comp, retried = compile_twice_on_error(self.backend, candidate.source, flags, cdir, limits, candidate.library)
+                comp, retried = compile_retrying(self.backend, candidate.source, flags, cdir, limits, candidate.library)
         if reference and comp.ok:
             self._compile_cut_s = max(30.0, self.compile_cut_factor * comp.wall_s)
         if not comp.ok:

@@ -21,10 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from litecoop_mlir.codegen_script import benchmark_library
-from litecoop_mlir.iree.compiler import compile_module
 from litecoop_mlir.iree.mlir import new_context, parse_module, str_attr, walk
 from litecoop_mlir.iree.runner import BenchResult
-from litecoop_mlir.measure import Backend, LocalBackend, compile_twice_on_error
+from litecoop_mlir.measure import Backend, LocalBackend, compile_retrying
 from litecoop_mlir.records import Candidate, Status
 from litecoop_mlir.workload import Workload
 
@@ -144,14 +143,10 @@ class Profiler:
         # IREE dumps benchmarks only when it configures the module itself: a configured
         # candidate's benchmarks are those of its flags, with its own executables put in.
         dump_flags = [*w.base_flags, *candidate.flags, f"--iree-hal-dump-executable-benchmarks-to={dump}"]
-        # IREE's compile is not always deterministic (measure.compile_twice_on_error): with benchmarks dumped,
-        # the encoder layer's compile failed twice in a row in 2 of about 10 profiles, so up to three tries
-        comp = compile_module(w.source, dump_flags, out, w.limits)
-        for _ in range(2):
-            if comp.status is not Status.COMPILE_ERROR:
-                break
-            shutil.rmtree(dump, ignore_errors=True)
-            comp = compile_module(w.source, dump_flags, out, w.limits)
+        # IREE's compile is not always deterministic (measure.compile_retrying): with benchmarks dumped, the
+        # encoder layer's compile failed twice in a row in 2 of about 10 profiles, so up to three tries; a
+        # retry dumps the same executables under the same names
+        comp, _ = compile_retrying(LocalBackend(), w.source, dump_flags, out, w.limits, tries=3)
         self.compiles += 1
         if not comp.ok:
             return ModuleProfile(error=f"compile with benchmarks dumped failed ({comp.status.value}): {comp.error}")
@@ -209,7 +204,7 @@ class Profiler:
             patched = fill_buffers(text)
         except ValueError as exc:
             return BenchResult(Status.BENCHMARK_ERROR, error=str(exc))
-        comp, _ = compile_twice_on_error(self.backend, patched, flags, out, self.workload.limits, benchmark_library(library))
+        comp, _ = compile_retrying(self.backend, patched, flags, out, self.workload.limits, benchmark_library(library))
         self.compiles += 1
         if not comp.ok:
             return BenchResult(comp.status, error=comp.error)

@@ -601,7 +601,7 @@ def _violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy, machi
             elif enclosing and enclosing % s and not (peeling or padding):
                 yield (
                     f"{level}[{i}] = {s} does not divide the enclosing tile {enclosing}; "
-                    "choose a divisor or enable loop peeling" + (" (or padding)" if _pads(kernel) else "")
+                    "choose a divisor or enable loop peeling" + (" (or padding)" if knob_applies(kernel, "pad") else "")
                 )
     dist = tiles.get("distribution", ())
     cache = tiles.get("cache_parallel", ())
@@ -615,7 +615,7 @@ def _violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy, machi
             if not padding:
                 yield (f"distribution[{i}] = {s} does not divide the loop bound {bound}: a script's partial workgroup tiles "
                        "do not vectorize unless padded (only register loops peel); choose a divisor"
-                       + (" or set pad = on" if _pads(kernel) else ""))
+                       + (" or set pad = on" if knob_applies(kernel, "pad") else ""))
         elif s and bound and bound % s and not peeling:
             yield f"distribution[{i}] = {s} does not divide the loop bound {bound}; enable loop peeling"
     # Vector size limit and register budget.
@@ -662,10 +662,6 @@ def _script_violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy
         yield "peel = on, but every register tile divides its workgroup tile: there is nothing to peel"
     if dict(cfg.knobs).get("pad") == "on" and not partial_tiles(kernel, tiles):
         yield "pad = on, but every tile divides its loop and enclosing tile: there is nothing to pad"
-
-
-def _pads(kernel: Kernel) -> bool:
-    return knob_applies(kernel, "pad")
 
 
 def _row_reduction_script_violations(kernel: Kernel, tiles: dict[str, tuple[int, ...]], machine: MachineModel) -> Iterator[str]:

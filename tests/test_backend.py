@@ -10,7 +10,7 @@ import pytest
 
 from litecoop_mlir.iree.compiler import CompileResult
 from litecoop_mlir.iree.process import Limits, run_limited
-from litecoop_mlir.measure import Evaluator, LocalBackend, compile_twice_on_error
+from litecoop_mlir.measure import Evaluator, LocalBackend, compile_retrying
 from litecoop_mlir.records import Candidate, Status
 from litecoop_mlir.targets.strategy import device_available, make_target
 from litecoop_mlir.workload import Workload, load_workload
@@ -43,7 +43,7 @@ def test_a_flag_that_changes_nothing_is_the_baseline(small_matmul: Workload, tmp
 
 
 class _FlakyBackend(LocalBackend):
-    """Fails the first `failures` compiles with a compile error, as IREE sometimes does (measure.compile_twice_on_error)."""
+    """Fails the first `failures` compiles with a compile error, as IREE sometimes does (measure.compile_retrying)."""
 
     def __init__(self, failures: int) -> None:
         self.failures, self.calls = failures, 0
@@ -57,7 +57,7 @@ class _FlakyBackend(LocalBackend):
 
 def test_a_compile_error_is_retried_once(small_matmul: Workload, tmp_path: Path) -> None:
     flaky = _FlakyBackend(failures=1)
-    m = compile_twice_on_error(flaky, small_matmul.source, small_matmul.base_flags, tmp_path / "a", small_matmul.limits)
+    m = compile_retrying(flaky, small_matmul.source, small_matmul.base_flags, tmp_path / "a", small_matmul.limits)
     assert m[0].ok and m[1] == "exceeded stack allocation limit (flaky)" and flaky.calls == 2
     ev = Evaluator(small_matmul, tmp_path / "ev", repetitions=2, min_time_s=0.01)
     ev.baseline()

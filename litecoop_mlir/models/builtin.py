@@ -15,7 +15,7 @@ import random
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from litecoop_mlir.codegen_script import knob_applies, partial_tiles
+from litecoop_mlir.codegen_script import knob_applies, partial_tiles, ragged_register_dims
 from litecoop_mlir.models.base import OfflineProposer
 from litecoop_mlir.models.gpu_heuristic import gpu_ranked_steps
 from litecoop_mlir.models.pipeline_heuristic import heuristic_pipeline, random_pipeline
@@ -143,14 +143,9 @@ def _outer_tile_factor(kernel: Kernel, r: Roles, tiles: dict[str, tuple[int, ...
 
 
 def _needs_peeling(kernel: Kernel, r: Roles, tiles: dict[str, tuple[int, ...]]) -> bool:
-    vcp = tiles.get("vector_common_parallel", ())
     outer = tiles.get("cache_parallel") or tiles.get("distribution") or ()
-    for i in (r.m, r.n):
-        s, bound = _at(vcp, i), kernel.loop_bounds[i]
-        enclosing = _at(outer, i) or bound
-        if s and (enclosing % s or (bound % enclosing) % s):  # the last, partial outer tile counts too
-            return True
-    return False
+    ragged = ragged_register_dims(kernel, tuple(outer), tuple(tiles.get("vector_common_parallel", ())))
+    return r.m in ragged or r.n in ragged  # the last, partial outer tile counts too
 
 
 def _padding(kernel: Kernel, cur: KernelConfig, tiles: dict[str, tuple[int, ...]]) -> tuple[Transform, ...]:
