@@ -19,11 +19,11 @@ from typing import Any, ClassVar, Iterable, Iterator, Union
 
 from litecoop_mlir.codegen_script import (
     KNOBS,
-    SCRIPT_LEVELS,
     knob_applies,
     knob_defaults,
     partial_tiles,
     ragged_register_dims,
+    script_levels,
     unsupported_reason,
 )
 from litecoop_mlir.targets.gpu import (
@@ -35,6 +35,8 @@ from litecoop_mlir.targets.gpu import (
     kernel_intrinsics,
     option_unfit,
     parse_gpu_target,
+    script_tiles,
+    script_violations,
     workgroup_size_of,
 )
 from litecoop_mlir.targets.machine import MachineModel
@@ -455,7 +457,9 @@ class Script:
         # a script's knobs in full (defaults where unset), so equal scripts hash the same
         knobs = {**knob_defaults(kernel), **{n: v for n, v in knobs.items() if knob_applies(kernel, n)}} if mode == "script" else {}
         gpu = {n: v for n, v in gpu.items() if v != "default"}
-        if kernel.gpu_target and not wg_set and (tiles != dict(base.tiles) or gpu):  # follows the tiles unless set
+        if mode == "script":  # a script maps its threads itself: the workgroup size follows from its tiles (codegen_script)
+            wg = ()
+        elif kernel.gpu_target and not wg_set and (tiles != dict(base.tiles) or gpu):  # follows the tiles unless set
             wg = derived_workgroup_size(kernel, GpuShape(tiles, wg, gpu)) or wg
         return KernelConfig(tuple(sorted(tiles.items())), pipeline, frozenset(options), tuple(sorted(flags.items())), wg,
                             mode, tuple(sorted(knobs.items())), tuple(sorted(gpu.items())))
@@ -558,7 +562,7 @@ def _default_violations(kernel: Kernel, target: TargetStrategy, machine: Machine
 def _violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy, machine: MachineModel) -> Iterator[str]:
     """Every rule `cfg` breaks for `kernel`, as a reason."""
     n = kernel.num_loops
-    tiles = {lv: v for lv, v in cfg.tile_map.items() if not cfg.scripted or lv in SCRIPT_LEVELS}  # a script reads only these
+    tiles = {lv: v for lv, v in cfg.tile_map.items() if not cfg.scripted or lv in script_levels(kernel)}  # a script reads only these
     peeling = dict(cfg.knobs).get("peel") == "on" if cfg.scripted else "enable_loop_peeling" in cfg.options
     padding = cfg.scripted and dict(cfg.knobs).get("pad") == "on"
     if cfg.scripted:
@@ -585,7 +589,9 @@ def _violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy, machi
             if i in kernel.packed_inner_loops and i < len(default) and s != default[i]:
                 yield f"{level}[{i}] = {s} re-tiles a packed inner loop (the data layout fixed it at {default[i]})"
     if not target.cpu_tile_rules:
-        if kernel.gpu_target:
+        if kernel.gpu_target and cfg.scripted:
+            yield from script_violations(kernel, tiles, parse_gpu_target(kernel.gpu_target), dict(cfg.knobs))
+        elif kernel.gpu_target:
             yield from gpu_violations(kernel, cfg.gpu_shape(), parse_gpu_target(kernel.gpu_target))
         return
     # Nesting: inner tiles divide the enclosing tile (or the loop bound), unless peeled.
@@ -640,13 +646,14 @@ def _script_violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy
     if why:
         yield why
         return
-    dist = cfg.tile_map.get("distribution", ())
-    tiled = [i for i, s in enumerate(dist) if s and s != kernel.loop_bounds[i]]
+    level = next(iter(script_levels(kernel)))  # the workgroup tile's level
+    dist = cfg.tile_map.get(level, ())
+    tiled = [i for i, s in enumerate(dist) if s and s != kernel.loop_bounds[i] and kernel.iterator_types[i] == "parallel"]
     if not tiled:
-        yield ("the workgroup tile (distribution) tiles no loop: a script needs at least one loop split over workgroups "
+        yield (f"the workgroup tile ({level}) tiles no loop: a script needs at least one loop split over workgroups "
                "(one workgroup would hold whole intermediate tensors on its stack)")
     if len(tiled) > 3:
-        yield (f"the workgroup tile (distribution) tiles {len(tiled)} loops {tiled}; a script maps at most 3 to workgroups: "
+        yield (f"the workgroup tile ({level}) tiles {len(tiled)} loops {tiled}; a script maps at most 3 to workgroups: "
                "set the others to 0 or their full loop bound")
     for name, _ in cfg.knobs:
         if not knob_applies(kernel, name):
@@ -782,8 +789,8 @@ def _check_transform(kernel: Kernel, script: Script, transform: Transform, targe
             raise IllegalTransform(f"script knob {transform.name} does not apply to this dispatch")
     if scripted and isinstance(transform, (SetPipeline, SetOption, SetWorkgroupSize)):
         raise IllegalTransform(f"{transform.describe()}: a codegen script replaces IREE's pipeline, so this has no effect here")
-    if scripted and isinstance(transform, SetTileSizes) and transform.level not in SCRIPT_LEVELS:
-        raise IllegalTransform(f"level {transform.level} is not read by the codegen script (it reads {', '.join(SCRIPT_LEVELS)})")
+    if scripted and isinstance(transform, SetTileSizes) and transform.level not in script_levels(kernel):
+        raise IllegalTransform(f"level {transform.level} is not read by the codegen script (it reads {', '.join(script_levels(kernel))})")
     if isinstance(transform, SetGpuOption):
         _check_gpu_option(kernel, transform, target)
     if isinstance(transform, SetWorkgroupSize) and not target.workgroup_size:
@@ -884,8 +891,8 @@ def move_spaces(kernel: Kernel, script: Script, target: TargetLike = "llvm-cpu")
     if kernel.gpu_target:  # an MMA configuration distributes subgroups, any other threads
         levels = [lv for lv in levels if lv != ("thread" if bool(default_mma_kind(kernel)) else "subgroup")]
     scripted = script.scripted
-    if scripted:
-        levels = [lv for lv in levels if lv in SCRIPT_LEVELS]
+    if scripted:  # a script reads its levels whatever IREE's configuration holds (an MMA one has no thread tile)
+        levels = [lv for lv in script_levels(kernel) if lv in strat.levels]
     for lv in levels:
         spaces.append(MoveSpace("tile", level=lv, choices=_level_choices(kernel, lv)))
     if scripted:
@@ -912,6 +919,23 @@ def move_spaces(kernel: Kernel, script: Script, target: TargetLike = "llvm-cpu")
             continue
         spaces.append(MoveSpace("flag", name=name, values=spec.values))
     return spaces
+
+
+def script_conversion(kernel: Kernel) -> tuple[Transform, ...]:
+    """The step that turns IREE's configuration of `kernel` into its codegen script: the mode, and what a
+    script needs where IREE's own tiles do not fit one (on llvm-cpu, padding where they leave partial tiles;
+    on a GPU, the tiles nearest IREE's that a script can map to blocks and threads)."""
+    step: tuple[Transform, ...] = (SetCodegenMode("script"),)
+    if kernel.gpu_target:
+        found = script_tiles(kernel, parse_gpu_target(kernel.gpu_target))
+        if found is None:
+            return step
+        tiles, hoisted = found
+        return (step + tuple(SetTileSizes(lv, v) for lv, v in tiles.items() if kernel.default_tiles.get(lv) != v)
+                + (() if hoisted else (SetScriptKnob("hoist", "off"),)))
+    if knob_applies(kernel, "pad") and partial_tiles(kernel, kernel.default_tiles):
+        return step + (SetScriptKnob("pad", "on"),)
+    return step
 
 
 def legal_moves(kernel: Kernel, script: Script, target: TargetLike = "llvm-cpu", *, limit: int = 4096, machine: MachineModel | None = None) -> list[Transform]:
@@ -1076,7 +1100,11 @@ def _gpu_tile_rules(kernel: Kernel, level: str) -> list[str]:
              "reduction": [("in intrinsic K steps; " if mma else "") + "divides the reduction loop bound; thread tile x reduction "
                            "tile at most 2048 multiply-adds; promoted operand tiles (workgroup x reduction x stages x bytes) "
                            f"within {gpu.max_shared_bytes} B of shared memory"]}
-    return rules.get(level, []) + ["the workgroup size follows the tiles unless a move sets it"]
+    script = {"thread": ["in a codegen script: nonzero on every parallel loop" + ("; with hoist = on, 1 on all but the innermost "
+                                                                                  "parallel loop and at most 4 there (SPIR-V vectors)"
+                                                                                  if "spirv:" in kernel.gpu_target else "")],
+              "reduction": ["in a codegen script: in elements, nonzero on every reduction loop"]}
+    return rules.get(level, []) + script.get(level, []) + ["the workgroup size follows the tiles unless a move sets it"]
 
 
 #: How often a random proposer picks each family of moves (tiles matter most on CPU).
@@ -1148,6 +1176,7 @@ __all__ = [
     "machine_for",
     "move_spaces",
     "sample_move",
+    "script_conversion",
     "tile_rules",
     "element_bytes",
     "transform_aspect",

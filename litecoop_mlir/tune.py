@@ -45,7 +45,7 @@ from litecoop_mlir.search.mcts import Evaluate, Event, KernelSearch, SearchConfi
 from litecoop_mlir.spec import SpecExport, export_spec
 from litecoop_mlir.store import SCHEMA_VERSION, RunStore, source_hash
 from litecoop_mlir.targets.strategy import make_target, strategy_for, timed_on
-from litecoop_mlir.transforms import IllegalTransform, Script, SetCodegenMode
+from litecoop_mlir.transforms import IllegalTransform, Script, script_conversion
 from litecoop_mlir.tuning_db import TuningDB, default_path
 from litecoop_mlir.whole_module import (
     MIN_SHARE,
@@ -543,7 +543,7 @@ def _root_as_script(run: _Run, search: KernelSearch) -> None:
     k = search.kernel
     if unsupported_reason(k, strategy_for(run.workload.target)):
         return
-    script = Script((SetCodegenMode("script"),))
+    script = Script(script_conversion(k))
     if script.key(k) not in search.tree.by_key and search.evaluated >= run.options.budget:
         return
     search.seed(script, "script-mode", "IREE's configuration of this dispatch as a codegen script", free=False)

@@ -4,7 +4,9 @@ Tests marked `gpu` time real CUDA runs and skip without a device."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 import random
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pytest
 
 from litecoop_mlir.apply import build_candidate
 from litecoop_mlir.cli import main
+from litecoop_mlir.codegen_script import render_sequence
 from litecoop_mlir.iree.mlir import new_context, parse_module
 from litecoop_mlir.iree.process import run_limited
 from litecoop_mlir.iree.tools import tool_path
@@ -20,18 +23,21 @@ from litecoop_mlir.models.builtin import HeuristicProposer
 from litecoop_mlir.models.request import NodeView, ProposalRequest
 from litecoop_mlir.records import Status
 from litecoop_mlir.spec import export_spec
-from litecoop_mlir.targets.gpu import kernel_intrinsics, parse_gpu_target, shared_memory_bytes
+from litecoop_mlir.targets.gpu import kernel_intrinsics, parse_gpu_target, script_workgroup_size, shared_memory_bytes
 from litecoop_mlir.targets.strategy import device_available, make_target
 from litecoop_mlir.transforms import (
     IllegalTransform,
     Script,
+    SetCodegenMode,
     SetGpuOption,
+    SetScriptKnob,
     SetTileSizes,
     SetWorkgroupSize,
     check_config,
     default_config,
     machine_for,
     sample_move,
+    script_conversion,
     validate_step,
 )
 from litecoop_mlir.workload import Kernel, Workload, kernels_from_configured, load_workload
@@ -116,13 +122,15 @@ def test_workgroup_size_follows_the_tiles() -> None:
 def test_gpu_heuristic_proposes_legal_joint_tiles(name: str, target: str) -> None:
     k = _kernel(name, target)
     req = ProposalRequest(kernel=k, target=target, machine=machine_for(k), node=NodeView(Script(), 1.0), baseline_ms=1.0,
-                          model="heuristic", roster=[], budget_left=10, steps_wanted=3)
+                          model="heuristic", roster=[], budget_left=10, steps_wanted=3, codegen="attributes")
     p = HeuristicProposer().suggest(req)
     assert p.reasoning.startswith("GPU model") and len(p.steps) == 3
     for step in p.steps:
         assert {t.level for t in step.transforms} >= {"workgroup", "reduction"}
         validate_step(k, Script(), step.transforms, target)
     assert len({step.transforms[:2] for step in p.steps}) == 3  # three tile shapes, not one shape three times
+    both = HeuristicProposer().suggest(dataclasses.replace(req, codegen="both"))  # first: IREE's configuration as a script
+    assert both.steps[0].transforms == script_conversion(k) and len(both.steps) == 3
 
 
 def _random_edits(w: Workload, k: Kernel, target: str, n: int, seed: int) -> list[Script]:
@@ -242,3 +250,71 @@ def test_cuda_arch_follows_nvidia_smi(monkeypatch: pytest.MonkeyPatch, cap: str,
         assert make_target("cuda", "sm_86").arch == "sm_86"  # --arch wins
     finally:
         strategy.detected_cuda_arch.cache_clear()
+
+
+# Codegen scripts on GPU targets
+
+
+@pytest.mark.parametrize("target", ["cuda", "vulkan-spirv"])
+def test_gpu_scripts_map_blocks_and_threads_within_the_targets_limits(target: str) -> None:
+    k = _kernel("matmul_512", target)
+    cfg = validate_step(k, Script(), script_conversion(k), target).resolve(k)
+    ir = render_sequence(k, cfg.tile_map, dict(cfg.knobs))
+    wg = script_workgroup_size(k, cfg.tile_map)
+    assert 1 < math.prod(wg) <= parse_gpu_target(k.gpu_target).max_threads
+    assert "(mapping = [#gpu.block<y>, #gpu.block<x>])" in ir and "(mapping = [#gpu.thread<y>, #gpu.thread<x>])" in ir
+    assert f"workgroup_dims = [{wg[0]}, {wg[1]}, {wg[2]}]" in ir and f"workgroup_size = [{wg[0]}, {wg[1]}, {wg[2]}]" in ir
+    assert "transform.iree.bufferize <{target_gpu}>" in ir and "fuse_into_containing_op %wg_fill into %th_forall" in ir
+    base = (SetCodegenMode("script"), SetTileSizes("workgroup", (32, 64, 0)), SetTileSizes("reduction", (0, 0, 8)))
+    assert "thread[0] = 0" in _illegal(k, target, *base, SetTileSizes("thread", (0, 4, 0)))
+    assert "reduction[2] = 0" in _illegal(k, target, *base, SetTileSizes("thread", (1, 4, 0)), SetTileSizes("reduction", (0, 0, 0)))
+    too_many = _illegal(k, target, *base, SetTileSizes("workgroup", (128, 16, 0)), SetTileSizes("thread", (1, 1, 0)))
+    assert "2048 threads per workgroup" in too_many
+    square = (*base, SetTileSizes("thread", (4, 4, 0)))
+    if target == "vulkan-spirv":  # a hoisted 2-D accumulator is a 2-D vector SPIR-V cannot hold
+        assert "hoist = off" in _illegal(k, target, *square)
+        unhoisted = (*square, SetScriptKnob("hoist", "off"))
+        validate_step(k, Script(), unhoisted, target)
+        assert "wrong numbers" in _illegal(k, target, *unhoisted, SetScriptKnob("lowering", "parallelarith"))
+        assert "at most 4 elements" in _illegal(k, target, *unhoisted, SetTileSizes("thread", (4, 8, 0)), SetScriptKnob("lowering", "dot"))
+    else:
+        validate_step(k, Script(), square, target)
+    with pytest.raises(IllegalTransform, match="without a fused consumer"):
+        mlp = _kernel("matmul_bias_relu", target)
+        validate_step(mlp, Script(), script_conversion(mlp), target)
+
+
+@pytest.mark.slow
+def test_random_legal_gpu_scripts_compile_and_the_spec_routes_to_them(tmp_path: Path) -> None:
+    w = _workload(str(KERNELS / "matmul_512.mlir"), "cuda")
+    (k,) = w.kernels()
+    ev = Evaluator(w, tmp_path / "ev", repetitions=1)
+    ev.baseline()
+    rng, scripts = random.Random(3), []
+    while len(scripts) < 6:
+        s = Script(script_conversion(k))
+        for _ in range(rng.choice((0, 1, 2))):
+            t = sample_move(k, s, rng, "cuda")
+            if t is not None and t.op in ("tile", "script"):
+                s = s.then(t)
+        scripts.append(s)
+    built = [ev.evaluate(build_candidate(w, {k: s})) for s in scripts]
+    assert all(m.status in (Status.OK, Status.NO_DEVICE) for m in built), [(m.status, m.error[-300:]) for m in built]
+    export = export_spec(w, {k: scripts[0]}, tmp_path / "out")
+    assert export.applied == {k.executable: True}
+    plain = _plain_kernel(w, export.compile_flags("cuda"), tmp_path)  # plain iree-compile routes the dispatch to its script
+    assert "transform_dialect_codegen" in plain.default_translation_info and f"@codegen_{k.function}" in plain.default_translation_info
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_LAVAPIPE, reason="no Vulkan driver (mesa lavapipe) installed")
+def test_lavapipe_script_search_finishes_verified(small_matmul_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    rc = main([str(small_matmul_path), "--target", "vulkan-spirv", "--codegen", "script", "--budget", "4", "--work-dir", str(out),
+               "--repetitions", "2", "--no-db"])
+    assert rc == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["export_check"]["ok"], summary["export_check"]
+    cands = [json.loads(line) for line in (out / "candidates.jsonl").read_text().splitlines()]
+    scripted = [c for c in cands if any(t.get("op") == "codegen" for t in c.get("script", []))]
+    assert len(scripted) >= 3 and all(c["status"] == "ok" for c in scripted), [(c["status"], c.get("error", "")[-200:]) for c in scripted]

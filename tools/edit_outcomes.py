@@ -34,7 +34,7 @@ class EditOutcomes:
         self.compile_s.append(m.compile_s)
         if m.status.value not in self.good:
             last = m.error.strip().splitlines()[-1][:160] if m.error.strip() else ""
-            self.reasons[f"{m.status.value}: {script.describe()[:80]}: {last}"] += 1
+            self.reasons[f"{m.status.value}: {script.describe()}: {last}"] += 1
 
     @property
     def tried(self) -> int:

@@ -7,9 +7,12 @@ uses, including the cut of compiles that run far past the baseline's. On a targe
 here (Vulkan through lavapipe) each build is also run and checked against IREE's default outputs;
 on CUDA without a GPU the rate is compile-only. Prints, per target and kernel, the built rate and
 the leading reasons of failures. `--unchecked` draws the same moves without the legality check
-(constructor checks only): the rate a search had before the GPU rules.
+(constructor checks only): the rate a search had before the GPU rules. `--scripts` draws codegen
+scripts instead: each edit converts IREE's configuration to its script (litecoop_mlir.codegen_script)
+and adds 0 to 3 random legal script moves (thread, workgroup and reduction tiles, knobs).
 
     python tools/gpu_legality.py --targets cuda:sm_80 vulkan-spirv --n 40 --out /tmp/glegal
+    python tools/gpu_legality.py --scripts --kernels matmul_512 batch_matmul matmul_2048 --n 30 --out /tmp/gscripts
 """
 
 from __future__ import annotations
@@ -22,11 +25,12 @@ from pathlib import Path
 
 from edit_outcomes import EditOutcomes  # noqa: E402 - tools/ is on sys.path when a tool runs
 
+from litecoop_mlir.codegen_script import unsupported_reason
 from litecoop_mlir.iree.process import stop_children_on_signals
 from litecoop_mlir.measure import Evaluator
 from litecoop_mlir.records import Status
-from litecoop_mlir.targets.strategy import make_target
-from litecoop_mlir.transforms import IllegalTransform, Script, Transform, draw_move, move_spaces, sample_move
+from litecoop_mlir.targets.strategy import make_target, strategy_for
+from litecoop_mlir.transforms import IllegalTransform, Script, Transform, draw_move, move_spaces, sample_move, script_conversion
 from litecoop_mlir.workload import Kernel, load_workload
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,10 +54,12 @@ def _unchecked_move(k: Kernel, script: Script, rng: random.Random, target: str) 
         return None
 
 
-def measure(target: str, kernel: str, n: int, out: Path, seed: int, unchecked: bool = False) -> dict:
+def measure(target: str, kernel: str, n: int, out: Path, seed: int, unchecked: bool = False, scripts: bool = False) -> dict:
     """Random legal edits of `kernel`'s dispatches on `target`: outcomes and failure reasons."""
     name, _, arch = target.partition(":")
     w = load_workload(_kernel_path(kernel), make_target(name, arch))
+    kernels = [k for k in w.kernels() if not scripts or not unsupported_reason(k, strategy_for(name))]
+    ops = (*CODEGEN_OPS, "script") if scripts else CODEGEN_OPS
     ev = Evaluator(w, out / target.replace(":", "_") / kernel, repetitions=1, min_time_s=0.0)
     base = ev.baseline()
     rng = random.Random(seed)
@@ -61,13 +67,13 @@ def measure(target: str, kernel: str, n: int, out: Path, seed: int, unchecked: b
     seen: set[tuple[str, str]] = set()
     t0 = time.monotonic()
     draws = 0
-    while tally.tried < n and draws < 50 * n:
+    while kernels and tally.tried < n and draws < 50 * n:
         draws += 1
-        k = rng.choice(w.kernels())
-        script = Script()
-        for _ in range(rng.choice((1, 2, 3))):
+        k = rng.choice(kernels)
+        script = Script(script_conversion(k)) if scripts else Script()
+        for _ in range(rng.choice((0, 1, 2, 3) if scripts else (1, 2, 3))):
             t = _unchecked_move(k, script, rng, name) if unchecked else sample_move(k, script, rng, name)
-            if t is not None and t.op in CODEGEN_OPS:
+            if t is not None and t.op in ops:
                 script = script.then(t)
         if not len(script) or (k.executable, script.key(k)) in seen:
             continue
@@ -90,6 +96,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default="/tmp/gpu_legality")
     ap.add_argument("--unchecked", action="store_true", help="draw moves without the legality rules (the rate before them)")
+    ap.add_argument("--scripts", action="store_true", help="draw codegen scripts (IREE's configuration as a script, then script moves)")
     a = ap.parse_args()
     stop_children_on_signals()  # a stopped tool takes its compiles and runs with it
     out = Path(a.out)
@@ -97,7 +104,7 @@ def main() -> None:
     rows = []
     for target in a.targets:
         for kernel in a.kernels:
-            r = measure(target, kernel, a.n, out, a.seed, a.unchecked)
+            r = measure(target, kernel, a.n, out, a.seed, a.unchecked, a.scripts)
             rows.append(r)
             how = "built and verified on the device" if r["device"] else "compiled (no device here)"
             print(f"{target:<14} {kernel:<18} {r['built']:>3}/{r['tried']:<3} {100 * r['rate']:5.1f}% {how}; "
@@ -108,7 +115,8 @@ def main() -> None:
     for target in a.targets:
         mine = [r for r in rows if r["target"] == target]
         built, tried = sum(r["built"] for r in mine), sum(r["tried"] for r in mine)
-        print(f"{target}: {built}/{tried} = {100 * built / max(tried, 1):.1f}% of random legal GPU edits built")
+        what = "codegen scripts" if a.scripts else "GPU edits"
+        print(f"{target}: {built}/{tried} = {100 * built / max(tried, 1):.1f}% of random legal {what} built")
     (out / "gpu_legality.json").write_text(json.dumps(rows, indent=1, default=str) + "\n")
 
 

@@ -38,6 +38,7 @@ from litecoop_mlir.transforms import (
     element_bytes,
     legal_moves,
     sample_move,
+    script_conversion,
     validate_step,
 )
 from litecoop_mlir.workload import Kernel
@@ -325,11 +326,7 @@ def script_steps(kernel: Kernel, script: Script, codegen: str = "both") -> tuple
     ts = script.transforms
     at = next((i for i, t in enumerate(ts) if isinstance(t, SetCodegenMode)), None)
     if at is None:
-        if script.changes_codegen():
-            return ()
-        # IREE's partial workgroup tiles (prime loop bounds) vectorize in a script only padded
-        pad = knob_applies(kernel, "pad") and partial_tiles(kernel, kernel.default_tiles)
-        return ((SetCodegenMode("script"), *((SetScriptKnob("pad", "on"),) if pad else ())),)
+        return () if script.changes_codegen() else (script_conversion(kernel),)
     if not all(isinstance(t, (SetScriptKnob, SetCodegenMode)) for t in ts[at:]):
         return ()
     knobs = dict(script.resolve(kernel).knobs)
@@ -472,12 +469,20 @@ class HeuristicProposer(OfflineProposer):
         return Proposal(tuple(Step(t) for t in steps_out), self._next(request, promising), reasoning)
 
     def _suggest_gpu(self, request: ProposalRequest) -> Proposal:
-        """Joint GPU tiles ranked by the GPU model (litecoop_mlir.models.gpu_heuristic), then option probes."""
-        ranked = gpu_ranked_steps(request.kernel, request.node.script, request.target, request.tried, request.steps_wanted)
-        if not ranked:
+        """The codegen-script probes (converting IREE's configuration, then knobs), then joint GPU tiles
+        ranked by the GPU model (litecoop_mlir.models.gpu_heuristic) and option probes."""
+        k, script = request.kernel, request.node.script
+        seen = set(request.tried)
+        probes = [p for _, p in _legal_new(k, script, request.target, request.machine,
+                                           script_steps(effective_kernel(k, script), script, request.codegen), seen)]
+        probes = probes[: request.steps_wanted]
+        ranked = gpu_ranked_steps(k, script, request.target, frozenset(seen), request.steps_wanted - len(probes))
+        if not ranked and not probes:
             return RandomProposer().suggest(request)
-        reasoning = "GPU model (register and workgroup reuse, occupancy): " + ", ".join(f"{s:.2f}" for s, _ in ranked)
-        return Proposal(tuple(Step(t) for _, t in ranked[: request.steps_wanted]), self._next(request, True), reasoning)
+        reasoning = ((f"probing {len(probes)} codegen-script step(s); " if probes else "")
+                     + "GPU model (register and workgroup reuse, occupancy): " + ", ".join(f"{s:.2f}" for s, _ in ranked))
+        steps = (*probes, *(t for _, t in ranked))[: request.steps_wanted]
+        return Proposal(tuple(Step(t) for t in steps), self._next(request, True), reasoning)
 
     def suggest_pipeline(self, request: PipelineRequest) -> PipelineProposal:
         return heuristic_pipeline(request)

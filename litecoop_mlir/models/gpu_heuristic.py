@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from litecoop_mlir.targets.gpu import default_mma_kind, intrinsic_shape
 from litecoop_mlir.targets.strategy import compute_units, make_target
@@ -55,15 +55,15 @@ def _roles(kernel: Kernel) -> tuple[int, int, int] | None:
     return dims["m"][-1], dims["n"][-1], dims["k"][-1]
 
 
-def _tile_steps(kernel: Kernel, mma: str, wanted: int) -> Iterator[tuple[float, tuple[Transform, ...]]]:
-    """Joint (workgroup, thread or subgroup, reduction) tiles with their scores."""
+def _tile_steps(kernel: Kernel, mma: str, wanted: int, d: Mapping[str, tuple[int, ...]]) -> Iterator[tuple[float, tuple[Transform, ...]]]:
+    """Joint (workgroup, thread or subgroup, reduction) tiles with their scores, changing the m, n and k
+    entries of the tiles `d`."""
     roles = _roles(kernel)
     if roles is None:
         return
     m, n, k = roles
     bm, bn, bk = kernel.loop_bounds[m], kernel.loop_bounds[n], kernel.loop_bounds[k]
     batch = math.prod(kernel.loop_bounds[b] for b in kernel.dims.get("batch", ()))
-    d = kernel.default_tiles
     ishape = intrinsic_shape(mma) if mma else None
     inner = "subgroup" if ishape else "thread"
     inner_choices = (1, 2, 4, 8) if ishape else (1, 2, 4, 8, 16)
@@ -93,14 +93,18 @@ def _score(wm: int, wn: int, em: int, en: int, workgroups: int, wanted: int) -> 
 def gpu_ranked_steps(kernel: Kernel, script: Script, target: str, tried: frozenset[str], n: int) -> list[tuple[float, tuple[Transform, ...]]]:
     """Up to `n` legal, untried joint tile steps from `script`, best score first (then option probes)."""
     k = effective_kernel(kernel, script)
-    if not k.gpu_target or not {"workgroup", "reduction"} <= set(k.default_tiles):
+    if not k.gpu_target:
         return []
     cfg = script.resolve(k)
-    mma = dict(cfg.gpu).get("mma_kind") or default_mma_kind(k)
+    # a codegen script maps threads itself (no MMA intrinsics) and changes its own tiles; IREE's configurations, its defaults
+    mma = "" if cfg.scripted else dict(cfg.gpu).get("mma_kind") or default_mma_kind(k)
+    base = cfg.tile_map if cfg.scripted else k.default_tiles
+    if not {"workgroup", "reduction"} <= set(base):
+        return []
     seen = set(tried)
     out: list[tuple[float, tuple[Transform, ...]]] = []
     units = compute_units(make_target(target))
-    ranked = sorted(_tile_steps(k, mma, 2 * units if units else WORKGROUPS_WANTED), key=lambda x: -x[0])
+    ranked = sorted(_tile_steps(k, mma, 2 * units if units else WORKGROUPS_WANTED, base), key=lambda x: -x[0])
     shapes: set[tuple[Transform, ...]] = set()
     for score, step in ranked:  # first the best of each (workgroup, thread/subgroup) tile shape
         if step[:2] not in shapes and _take(kernel, script, step, target, seen):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from litecoop_mlir.apply import render_lowering_config, render_translation_info
-from litecoop_mlir.codegen_script import KNOBS, SCRIPT_LEVELS, render_sequence
+from litecoop_mlir.codegen_script import KNOBS, render_sequence, script_levels
 from litecoop_mlir.iree.mlir import new_context
 from litecoop_mlir.models.builtin import probe_steps, ranked_steps
 from litecoop_mlir.models.gpu_heuristic import gpu_ranked_steps
@@ -30,10 +30,13 @@ from litecoop_mlir.models.request import ProposalRequest
 from litecoop_mlir.targets.gpu import GPU_OPTIONS, parse_gpu_target
 from litecoop_mlir.targets.strategy import DOCS
 from litecoop_mlir.transforms import FLAGS, effective_kernel, legal_tile_sizes, move_spaces, tile_rules, transform_to_json
+from litecoop_mlir.workload import Kernel
 
-SCRIPT_MODE_DOC = ("replace IREE's codegen pipeline for this dispatch by a transform-dialect script built from the current "
-                   "tiles (" + ", ".join(f"{lv} = {what}" for lv, what in SCRIPT_LEVELS.items())
-                   + "); script nodes then take `script` knob moves and those three tile levels")
+
+def _script_mode_doc(kernel: Kernel) -> str:
+    return ("replace IREE's codegen pipeline for this dispatch by a transform-dialect script built from the current "
+            "tiles (" + ", ".join(f"{lv} = {what}" for lv, what in script_levels(kernel).items())
+            + "); script nodes then take `script` knob moves and those three tile levels")
 
 CONTEXT_OPEN, CONTEXT_CLOSE = "<context>", "</context>"
 CHARS_PER_TOKEN = 4
@@ -112,7 +115,7 @@ def _legal_moves(request: ProposalRequest, budget: Budget) -> list[dict[str, Any
         elif sp.op == "codegen":
             if request.codegen == "attributes":
                 continue
-            entry = {"op": "codegen", "values": list(sp.values), "meaning": SCRIPT_MODE_DOC}
+            entry = {"op": "codegen", "values": list(sp.values), "meaning": _script_mode_doc(ck)}
         elif sp.op == "script":
             entry = {"op": "script", "name": sp.name, "values": list(sp.values), "current": dict(current.knobs).get(sp.name),
                      "meaning": KNOBS[sp.name].doc}

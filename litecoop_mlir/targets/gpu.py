@@ -21,6 +21,7 @@ of 1.1 MB, only after minutes): both are caught before compiling.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -365,6 +366,139 @@ def _tile_violations(kernel: Kernel, shape: GpuShape, mma: str) -> Iterator[str]
                    f"(at most {MAX_THREAD_UNROLL}): compiles and driver JITs run for minutes")
 
 
-__all__ = ["GPU_OPTIONS", "GpuShape", "GpuTarget", "default_mma_kind", "derived_workgroup_size", "gpu_violations", "intrinsic_shape",
-           "kernel_intrinsics", "option_unfit", "parse_gpu_target", "shared_memory_bytes", "thread_count",
-           "workgroup_size_of"]
+# Codegen scripts on GPU targets (litecoop_mlir.codegen_script): the script maps loops to blocks and threads itself
+# (`tile_using_forall` with #gpu.block / #gpu.thread mappings), so its workgroup size follows from its tiles alone.
+
+#: Widest thread tile a SPIR-V script may hoist, and along the innermost loop only: the hoisted accumulator is a
+#: loop-carried vector, SPIR-V has 1-D vectors of at most 4 elements, and IREE 3.13 failed to legalize a script's
+#: hoisted 4x4 thread tile (`arith.constant ... vector<4x4xf32>`). Unhoisted, the accumulator is read and written
+#: per reduction step in 1-D rows, and 4x4 to 8x8 thread tiles built and verified on lavapipe (checked by hand).
+SPIRV_THREAD_VECTOR = 4
+
+
+def script_thread_counts(kernel: Kernel, tiles: Mapping[str, tuple[int, ...]]) -> list[tuple[int, int]]:
+    """(loop, threads along it) of a script's thread forall, outermost loop first: the parallel loops
+    whose workgroup extent holds more than one thread tile."""
+    out = []
+    for i, it in enumerate(kernel.iterator_types):
+        t = _tile(tiles, "thread", i)
+        if it == "parallel" and t and _extent(kernel, tiles, i) // t > 1:
+            out.append((i, _extent(kernel, tiles, i) // t))
+    return out
+
+
+def script_workgroup_size(kernel: Kernel, tiles: Mapping[str, tuple[int, ...]]) -> tuple[int, int, int]:
+    """The workgroup size (x, y, z) of a GPU script: its innermost thread-mapped loop is x."""
+    counts = [c for _, c in reversed(script_thread_counts(kernel, tiles))]
+    return (counts[0] if counts else 1, counts[1] if len(counts) > 1 else 1, math.prod(counts[2:]))
+
+
+def spirv(kernel: Kernel) -> bool:
+    return "spirv:" in kernel.gpu_target
+
+
+def script_violations(kernel: Kernel, tiles: Mapping[str, tuple[int, ...]], gpu: GpuTarget | None,
+                      knobs: Mapping[str, str] | None = None) -> Iterator[str]:
+    """Every rule a GPU codegen script with these tiles and knobs breaks: tiles that divide (a script does not pad
+    on GPUs), a thread tile of every parallel loop and a reduction tile of every reduction loop, the workgroup size
+    its tiles call for within the target's limits, and on SPIR-V what IREE 3.13 lowers correctly (checked on lavapipe:
+    a hoisted accumulator must be a 1-D vector of at most 4 elements; the `dot` lowering leaves vectors as wide as
+    the thread tile, which SPIR-V cannot legalize past 4; `parallelarith` failed or computed wrong numbers)."""
+    knobs = knobs or {}
+    hoisted = knobs.get("hoist", "on") == "on"
+    yield from _tile_violations(kernel, GpuShape(tiles, (), {}), "")
+    for i, it in enumerate(kernel.iterator_types):
+        if it == "parallel" and not _tile(tiles, "thread", i):
+            yield f"thread[{i}] = 0: a script gives every thread a tile of every parallel loop"
+        if it == "reduction" and not _tile(tiles, "reduction", i):
+            yield f"reduction[{i}] = 0: a script steps through the reduction loop in tiles (the whole loop would unroll)"
+    counts = script_thread_counts(kernel, tiles)
+    if len(counts) > 3:
+        yield f"threads along {len(counts)} loops {[i for i, _ in counts]}; a workgroup has 3 dimensions"
+    wg = script_workgroup_size(kernel, tiles)
+    if gpu is not None and len(counts) <= 3:
+        for axis, (s, cap) in enumerate(zip(wg, gpu.max_workgroup_sizes)):
+            if s > cap:
+                yield f"the tiles call for workgroup size {list(wg)}: dimension {'xyz'[axis]} = {s} exceeds the target's {cap}"
+        if math.prod(wg) > gpu.max_threads:
+            yield (f"the tiles call for {math.prod(wg)} threads per workgroup (workgroup tile / thread tile); "
+                   f"{gpu.arch} allows {gpu.max_threads}")
+    if spirv(kernel) and hoisted:
+        par = [i for i, it in enumerate(kernel.iterator_types) if it == "parallel"]
+        inner = par[-1] if par else -1
+        for i in par:
+            t = _tile(tiles, "thread", i)
+            if i != inner and t > 1:
+                yield (f"thread[{i}] = {t}: on SPIR-V a hoisted accumulator is a 1-D vector along the innermost loop; "
+                       "set the other parallel loops' thread tiles to 1, or hoist = off")
+            if i == inner and t > SPIRV_THREAD_VECTOR:
+                yield f"thread[{i}] = {t}: a hoisted SPIR-V accumulator holds at most {SPIRV_THREAD_VECTOR} elements; or hoist = off"
+    if spirv(kernel) and knobs.get("lowering") == "parallelarith":
+        yield ("lowering = parallelarith on SPIR-V: hoisted it failed to compile (a vector<1x4> accumulator), unhoisted it computed "
+               "wrong numbers on lavapipe with reduction tiles of 16 and 32 (IREE 3.13); use outerproduct or dot")
+    if spirv(kernel) and knobs.get("lowering") == "dot":
+        par = [i for i, it in enumerate(kernel.iterator_types) if it == "parallel"]
+        wide = [i for i in par if _tile(tiles, "thread", i) > SPIRV_THREAD_VECTOR]
+        if wide:
+            yield (f"lowering = dot on SPIR-V keeps vectors as wide as the thread tile (thread[{wide[0]}] = "
+                   f"{_tile(tiles, 'thread', wide[0])}); SPIR-V vectors hold at most {SPIRV_THREAD_VECTOR} elements")
+
+
+def script_tiles(kernel: Kernel, gpu: GpuTarget | None) -> tuple[dict[str, tuple[int, ...]], bool] | None:
+    """Tiles for a GPU script nearest IREE's own, and whether the script hoists its accumulators: IREE's
+    workgroup tile (halved, or the whole loop, where the thread count or a prime loop bound calls for it), a
+    thread tile of about as many accumulators and its reduction tile in elements; None when no such tiles are
+    legal. On SPIR-V, IREE's 2-D thread tiles are kept unhoisted (8x8 unhoisted: 232 ms on lavapipe for
+    matmul 512^3, against 344-388 ms for a hoisted 1x4 tile; IREE's own pipeline: 78-93 ms)."""
+    d = kernel.default_tiles
+    n = kernel.num_loops
+    par = [i for i, it in enumerate(kernel.iterator_types) if it == "parallel"]
+    if not par:
+        return None
+
+    def default(level: str, i: int) -> int:
+        t = d.get(level, ())
+        return t[i] if i < len(t) else 0
+
+    def divisors_below(v: int, bound: int) -> list[int]:
+        """v, v/2, ... that divide `bound`, then `bound` itself (the whole loop)."""
+        out = []
+        while v >= 1:
+            if bound % v == 0:
+                out.append(v)
+            v //= 2
+        return [*out, bound] if bound not in out else out
+
+    mma = default_mma_kind(kernel)
+    ishape = intrinsic_shape(mma) if mma else None
+    reds = []
+    for i, it in enumerate(kernel.iterator_types):
+        want = (default("reduction", i) * (ishape[2] if ishape else 1) or 4) if it == "reduction" else 0
+        reds.append(divisors_below(want, kernel.loop_bounds[i])[0] if want else 0)
+    wg_choices = [divisors_below(min(default("workgroup", i) or kernel.loop_bounds[i], kernel.loop_bounds[i]), kernel.loop_bounds[i])
+                  for i in par]
+    acc_wanted = math.prod(max(default("thread", i), 1) for i in par) if "thread" in d else 16
+    best: tuple[float, tuple[dict[str, tuple[int, ...]], bool]] | None = None
+    for wgs, hoist in itertools.product(itertools.product(*wg_choices), ("on", "off") if spirv(kernel) else ("on",)):
+        hoisted = hoist == "on"
+        halvings = sum(math.log2(v / w) for v, w in ((default("workgroup", i), w) for i, w in zip(par, wgs)) if v > w)
+        for tm, tn in itertools.product((1, 2, 4, 8) if len(par) > 1 else (1,), (1, 2, 4, 8, 16)):
+            wg, th = [0] * n, [0] * n
+            for i, v in zip(par, wgs):
+                wg[i], th[i] = v, 1
+            th[par[-1]] = tn
+            if len(par) > 1:
+                th[par[-2]] = tm
+            tiles = {"workgroup": tuple(wg), "thread": tuple(th), "reduction": tuple(reds)}
+            if next(script_violations(kernel, tiles, gpu, {"hoist": hoist}), None) is not None:
+                continue
+            rows_wanted = max(default("thread", par[-2]), 1) if len(par) > 1 else 1
+            cost = 10 * halvings + abs(math.log2(tm * tn / acc_wanted)) + 0.1 * abs(math.log2(tm / rows_wanted)) + (0.0 if hoisted else 0.5)
+            if best is None or cost < best[0]:
+                best = (cost, (tiles, hoisted))
+    return best[1] if best else None
+
+
+__all__ = ["GPU_OPTIONS", "GpuShape", "GpuTarget", "SPIRV_THREAD_VECTOR", "default_mma_kind", "derived_workgroup_size", "gpu_violations",
+           "intrinsic_shape", "kernel_intrinsics", "option_unfit", "parse_gpu_target", "script_thread_counts", "script_tiles",
+           "script_violations", "script_workgroup_size", "shared_memory_bytes", "spirv", "thread_count", "workgroup_size_of"]

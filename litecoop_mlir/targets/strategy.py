@@ -71,6 +71,7 @@ class TargetStrategy:
             (elsewhere the spec goes through `--iree-codegen-transform-dialect-library`).
         heuristic: whether the built-in heuristic proposer models this target.
         codegen_scripts: whether litecoop_mlir.codegen_script builds transform-dialect scripts for it.
+        gpu: whether it is a GPU backend (its scripts map loops to blocks and threads).
         gpu_options: the GPU pipeline options a move may set (litecoop_mlir.targets.gpu.GPU_OPTIONS).
     """
 
@@ -83,6 +84,7 @@ class TargetStrategy:
     tuning_spec_honoured: ClassVar[bool] = False
     heuristic: ClassVar[bool] = False
     codegen_scripts: ClassVar[bool] = False
+    gpu: ClassVar[bool] = False
     gpu_options: ClassVar[tuple[str, ...]] = ()
 
     def iree_target(self, arch: str = "") -> Target:
@@ -165,6 +167,8 @@ class VulkanStrategy(TargetStrategy):
     levels: ClassVar[tuple[str, ...]] = GPU_LEVELS
     pipelines: ClassVar[tuple[str, ...]] = GPU_PIPELINES
     workgroup_size: ClassVar[bool] = True
+    codegen_scripts: ClassVar[bool] = True
+    gpu: ClassVar[bool] = True
     missing_device: ClassVar[str] = "Vulkan driver (install mesa-vulkan-drivers and libvulkan1)"
 
     def iree_target(self, arch: str = "") -> Target:
@@ -213,6 +217,8 @@ class CudaStrategy(TargetStrategy):
     pipelines: ClassVar[tuple[str, ...]] = GPU_PIPELINES
     workgroup_size: ClassVar[bool] = True
     gpu_options: ClassVar[tuple[str, ...]] = ("mma_kind", "promote_operands", "prefetch_num_stages", "bank_conflict_padding")
+    codegen_scripts: ClassVar[bool] = True
+    gpu: ClassVar[bool] = True
     missing_device: ClassVar[str] = "CUDA device"
 
     def iree_target(self, arch: str = "") -> Target:
