@@ -518,9 +518,9 @@ class _GpuScriptBuilder(_ScriptBuilder):
     def registers(self) -> None:
         """Tile each workgroup's tile to threads (the innermost thread-mapped loop is x)."""
         mapped = {i for i, _ in self.threads}
-        sizes = tuple(s if i in mapped else 0 for i, s in enumerate(self.reg))
         if not mapped:
             return
+        sizes = tuple(s if i in mapped else 0 for i, s in enumerate(self.reg))
         threads = ", ".join(f"#gpu.thread<{d}>" for d in ("z", "y", "x")[-len(mapped):])
         self.add("tile", f"%th_op, %th_forall = transform.structured.tile_using_forall {self.root} tile_sizes {_sizes(sizes)} "
                  f"(mapping = [{threads}]) : ({_ANY}) -> ({_ANY}, {_ANY})",

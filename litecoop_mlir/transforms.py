@@ -37,6 +37,7 @@ from litecoop_mlir.targets.gpu import (
     parse_gpu_target,
     script_tiles,
     script_violations,
+    spirv,
     workgroup_size_of,
 )
 from litecoop_mlir.targets.machine import MachineModel
@@ -930,9 +931,9 @@ def script_conversion(kernel: Kernel) -> tuple[Transform, ...]:
         found = script_tiles(kernel, parse_gpu_target(kernel.gpu_target))
         if found is None:
             return step
-        tiles, hoisted = found
+        tiles, hoist = found
         return (step + tuple(SetTileSizes(lv, v) for lv, v in tiles.items() if kernel.default_tiles.get(lv) != v)
-                + (() if hoisted else (SetScriptKnob("hoist", "off"),)))
+                + ((SetScriptKnob("hoist", hoist),) if hoist != KNOBS["hoist"].values[0] else ()))
     if knob_applies(kernel, "pad") and partial_tiles(kernel, kernel.default_tiles):
         return step + (SetScriptKnob("pad", "on"),)
     return step
@@ -1102,7 +1103,7 @@ def _gpu_tile_rules(kernel: Kernel, level: str) -> list[str]:
                            f"within {gpu.max_shared_bytes} B of shared memory"]}
     script = {"thread": ["in a codegen script: nonzero on every parallel loop" + ("; with hoist = on, 1 on all but the innermost "
                                                                                   "parallel loop and at most 4 there (SPIR-V vectors)"
-                                                                                  if "spirv:" in kernel.gpu_target else "")],
+                                                                                  if spirv(kernel) else "")],
               "reduction": ["in a codegen script: in elements, nonzero on every reduction loop"]}
     return rules.get(level, []) + script.get(level, []) + ["the workgroup size follows the tiles unless a move sets it"]
 

@@ -405,7 +405,7 @@ def script_violations(kernel: Kernel, tiles: Mapping[str, tuple[int, ...]], gpu:
     a hoisted accumulator must be a 1-D vector of at most 4 elements; the `dot` lowering leaves vectors as wide as
     the thread tile, which SPIR-V cannot legalize past 4; `parallelarith` failed or computed wrong numbers)."""
     knobs = knobs or {}
-    hoisted = knobs.get("hoist", "on") == "on"
+    par = [i for i, it in enumerate(kernel.iterator_types) if it == "parallel"]
     yield from _tile_violations(kernel, GpuShape(tiles, (), {}), "")
     for i, it in enumerate(kernel.iterator_types):
         if it == "parallel" and not _tile(tiles, "thread", i):
@@ -423,29 +423,26 @@ def script_violations(kernel: Kernel, tiles: Mapping[str, tuple[int, ...]], gpu:
         if math.prod(wg) > gpu.max_threads:
             yield (f"the tiles call for {math.prod(wg)} threads per workgroup (workgroup tile / thread tile); "
                    f"{gpu.arch} allows {gpu.max_threads}")
-    if spirv(kernel) and hoisted:
-        par = [i for i, it in enumerate(kernel.iterator_types) if it == "parallel"]
-        inner = par[-1] if par else -1
+    if spirv(kernel) and knobs.get("hoist", "on") == "on":
         for i in par:
             t = _tile(tiles, "thread", i)
-            if i != inner and t > 1:
+            if i != par[-1] and t > 1:
                 yield (f"thread[{i}] = {t}: on SPIR-V a hoisted accumulator is a 1-D vector along the innermost loop; "
                        "set the other parallel loops' thread tiles to 1, or hoist = off")
-            if i == inner and t > SPIRV_THREAD_VECTOR:
+            if i == par[-1] and t > SPIRV_THREAD_VECTOR:
                 yield f"thread[{i}] = {t}: a hoisted SPIR-V accumulator holds at most {SPIRV_THREAD_VECTOR} elements; or hoist = off"
     if spirv(kernel) and knobs.get("lowering") == "parallelarith":
         yield ("lowering = parallelarith on SPIR-V: hoisted it failed to compile (a vector<1x4> accumulator), unhoisted it computed "
                "wrong numbers on lavapipe with reduction tiles of 16 and 32 (IREE 3.13); use outerproduct or dot")
     if spirv(kernel) and knobs.get("lowering") == "dot":
-        par = [i for i, it in enumerate(kernel.iterator_types) if it == "parallel"]
         wide = [i for i in par if _tile(tiles, "thread", i) > SPIRV_THREAD_VECTOR]
         if wide:
             yield (f"lowering = dot on SPIR-V keeps vectors as wide as the thread tile (thread[{wide[0]}] = "
                    f"{_tile(tiles, 'thread', wide[0])}); SPIR-V vectors hold at most {SPIRV_THREAD_VECTOR} elements")
 
 
-def script_tiles(kernel: Kernel, gpu: GpuTarget | None) -> tuple[dict[str, tuple[int, ...]], bool] | None:
-    """Tiles for a GPU script nearest IREE's own, and whether the script hoists its accumulators: IREE's
+def script_tiles(kernel: Kernel, gpu: GpuTarget | None) -> tuple[dict[str, tuple[int, ...]], str] | None:
+    """Tiles for a GPU script nearest IREE's own, and its `hoist` knob (whether it hoists its accumulators): IREE's
     workgroup tile (halved, or the whole loop, where the thread count or a prime loop bound calls for it), a
     thread tile of about as many accumulators and its reduction tile in elements; None when no such tiles are
     legal. On SPIR-V, IREE's 2-D thread tiles are kept unhoisted (8x8 unhoisted: 232 ms on lavapipe for
@@ -455,10 +452,6 @@ def script_tiles(kernel: Kernel, gpu: GpuTarget | None) -> tuple[dict[str, tuple
     par = [i for i, it in enumerate(kernel.iterator_types) if it == "parallel"]
     if not par:
         return None
-
-    def default(level: str, i: int) -> int:
-        t = d.get(level, ())
-        return t[i] if i < len(t) else 0
 
     def divisors_below(v: int, bound: int) -> list[int]:
         """v, v/2, ... that divide `bound`, then `bound` itself (the whole loop)."""
@@ -473,15 +466,15 @@ def script_tiles(kernel: Kernel, gpu: GpuTarget | None) -> tuple[dict[str, tuple
     ishape = intrinsic_shape(mma) if mma else None
     reds = []
     for i, it in enumerate(kernel.iterator_types):
-        want = (default("reduction", i) * (ishape[2] if ishape else 1) or 4) if it == "reduction" else 0
+        want = (_tile(d, "reduction", i) * (ishape[2] if ishape else 1) or 4) if it == "reduction" else 0
         reds.append(divisors_below(want, kernel.loop_bounds[i])[0] if want else 0)
-    wg_choices = [divisors_below(min(default("workgroup", i) or kernel.loop_bounds[i], kernel.loop_bounds[i]), kernel.loop_bounds[i])
+    wg_choices = [divisors_below(min(_tile(d, "workgroup", i) or kernel.loop_bounds[i], kernel.loop_bounds[i]), kernel.loop_bounds[i])
                   for i in par]
-    acc_wanted = math.prod(max(default("thread", i), 1) for i in par) if "thread" in d else 16
-    best: tuple[float, tuple[dict[str, tuple[int, ...]], bool]] | None = None
+    acc_wanted = math.prod(max(_tile(d, "thread", i), 1) for i in par) if "thread" in d else 16
+    rows_wanted = max(_tile(d, "thread", par[-2]), 1) if len(par) > 1 else 1
+    best: tuple[float, tuple[dict[str, tuple[int, ...]], str]] | None = None
     for wgs, hoist in itertools.product(itertools.product(*wg_choices), ("on", "off") if spirv(kernel) else ("on",)):
-        hoisted = hoist == "on"
-        halvings = sum(math.log2(v / w) for v, w in ((default("workgroup", i), w) for i, w in zip(par, wgs)) if v > w)
+        halvings = sum(math.log2(v / w) for v, w in ((_tile(d, "workgroup", i), w) for i, w in zip(par, wgs)) if v > w)
         for tm, tn in itertools.product((1, 2, 4, 8) if len(par) > 1 else (1,), (1, 2, 4, 8, 16)):
             wg, th = [0] * n, [0] * n
             for i, v in zip(par, wgs):
@@ -492,10 +485,9 @@ def script_tiles(kernel: Kernel, gpu: GpuTarget | None) -> tuple[dict[str, tuple
             tiles = {"workgroup": tuple(wg), "thread": tuple(th), "reduction": tuple(reds)}
             if next(script_violations(kernel, tiles, gpu, {"hoist": hoist}), None) is not None:
                 continue
-            rows_wanted = max(default("thread", par[-2]), 1) if len(par) > 1 else 1
-            cost = 10 * halvings + abs(math.log2(tm * tn / acc_wanted)) + 0.1 * abs(math.log2(tm / rows_wanted)) + (0.0 if hoisted else 0.5)
+            cost = 10 * halvings + abs(math.log2(tm * tn / acc_wanted)) + 0.1 * abs(math.log2(tm / rows_wanted)) + (hoist == "off") * 0.5
             if best is None or cost < best[0]:
-                best = (cost, (tiles, hoisted))
+                best = (cost, (tiles, hoist))
     return best[1] if best else None
 
 
