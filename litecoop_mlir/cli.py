@@ -105,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "or both in one tree (default)")
     s.add_argument("--children", type=int, default=SearchConfig.children_per_expansion, help="steps asked per model turn (default %(default)s)")
     s.add_argument("--course-alteration", type=int, default=SearchConfig.course_alteration_k, metavar="K",
-                   help="after K regressions in a row by smaller models the largest expands next; 0 = off (default %(default)s)")
+                   help="after K turns in a row in which smaller models' children did not beat their parent, the largest "
+                        "expands next; 0 = off (default %(default)s)")
     s.add_argument("--concurrency", type=int, default=SearchConfig.concurrency, metavar="N",
                    help="model calls in flight at once; above 1, calls overlap compiles (run by --workers threads) "
                         "and plan steps start as soon as their dependency is measured (default %(default)s: serial)")

@@ -8,7 +8,8 @@ The script is built from a closed vocabulary of ops in a fixed phase order
 the node's tiling levels (`distribution` = workgroup tile, `vector_common_parallel` = register
 tile, `vector_reduction` = reduction tile), and the ops IREE's pipelines hard-wire are knobs a
 move sets: where the consumer is fused, whether register loops are peeled, how the reduction
-loop is unrolled, whether accumulators are hoisted, how contractions lower to vector code.
+loop is unrolled, whether accumulators are hoisted, how contractions lower to vector code, the order
+of the register loops, how 2-D transfers lower.
 
 Checked by hand on IREE 3.13 (../shared/IREE_NOTES.md, item 4 of "Four ways"): canonicalize+CSE
 and a contraction lowering are required for speed, a register tile that does not divide its
@@ -68,6 +69,11 @@ KNOBS: dict[str, ScriptKnob] = {
         "peel", ("off", "on"),
         "peels the register-tile loops (transform.loop.peel) so that a tile that does not divide its workgroup tile "
         "still vectorizes; the remainder iterations run scalar (or padded, with pad = on)"),
+    "interchange": ScriptKnob(
+        "interchange", ("identity", "reversed"),
+        "the order of the register-tile loops (tile interchange): as the op's loops (the innermost, e.g. a matmul's N, "
+        "steps fastest; one A row panel stays in cache) or reversed (the outermost steps fastest; one B column panel "
+        "stays in cache)"),
     "pad": ScriptKnob(
         "pad", ("off", "on"),
         "pads partial tiles (a register tile's remainder, the last workgroup tile of a loop it does not divide) with "
@@ -87,6 +93,10 @@ KNOBS: dict[str, ScriptKnob] = {
         "lowering", ("outerproduct", "dot", "parallelarith"),
         "how vector.contract lowers: outer products (broadcast + FMA per reduction step), dot products "
         "(horizontal reductions) or elementwise multiply + add", kinds=("contraction", "convolution"), targets=("cpu", "gpu")),
+    "transfer": ScriptKnob(
+        "transfer", ("vector", "rows"),
+        "how vector loads and stores of 2-D tiles lower: as whole vector transfers (IREE's LLVM lowering splits them) "
+        "or unrolled here into one 1-D transfer per row (vector.transfer_to_scf full_unroll) before the final lowering"),
 }
 
 #: Convolutions the script can decompose into 1-D convolutions that vectorize.
@@ -126,8 +136,6 @@ def unsupported_reason(kernel: Kernel, target: TargetStrategy) -> str:
     if target.gpu:
         if kernel.kind != "contraction":
             return f"on GPU targets, scripts cover contractions, not {kernel.kind} dispatches"
-        if [op for op in kernel.body_ops if op != "linalg.fill"] != [kernel.root_op]:
-            return f"the dispatch holds {', '.join(kernel.body_ops)}; GPU scripts cover a contraction without a fused consumer"
     if kernel.kind == "contraction":
         if kernel.packed_inner_loops:
             return "a data-tiled (mmt4d) contraction lowers through IREE's own mmt4d path"
@@ -147,10 +155,6 @@ def unsupported_reason(kernel: Kernel, target: TargetStrategy) -> str:
     return ""
 
 
-def has_consumer(kernel: Kernel) -> bool:
-    return len([op for op in kernel.body_ops if op != "linalg.fill"]) == 2
-
-
 def knob_defaults(kernel: Kernel) -> dict[str, str]:
     """The knobs a fresh script has (the first value of each knob that applies)."""
     return {n: k.values[0] for n, k in KNOBS.items() if knob_applies(kernel, n)}
@@ -158,7 +162,7 @@ def knob_defaults(kernel: Kernel) -> dict[str, str]:
 
 def knob_applies(kernel: Kernel, name: str) -> bool:
     knob = KNOBS[name]
-    return (kernel.kind in knob.kinds and (knob.consumer is None or knob.consumer == has_consumer(kernel))
+    return (kernel.kind in knob.kinds and (knob.consumer is None or knob.consumer == kernel.has_consumer)
             and ("gpu" if kernel.gpu_target else "cpu") in knob.targets)
 
 
@@ -185,15 +189,23 @@ def _sizes(v: tuple[int, ...]) -> str:
     return "[" + ", ".join(map(str, v)) + "]"
 
 
-def _tile_for(handle: str, sizes: tuple[int, ...], name: str, fuse: bool = False) -> tuple[str, list[str]]:
+def _tile_for(handle: str, sizes: tuple[int, ...], name: str, fuse: bool = False,
+              order: tuple[int, ...] = ()) -> tuple[str, list[str]]:
     """`tile_using_for` (or, fusing producers, `structured.fuse`) text and the loop handles it
-    yields (one per nonzero size)."""
+    yields (one per nonzero size, outermost first). `order`: the loops' interchange (identity if empty)."""
     loops = [f"%{name}_l{i}" for i, s in enumerate(s for s in sizes if s)]
     results = ", ".join([f"%{name}", *loops])
     types = ", ".join([_ANY] * (1 + len(loops)))
     op = "fuse" if fuse else "tile_using_for"
-    return (f"{results} = transform.structured.{op} {handle} tile_sizes {_sizes(sizes)} : ({_ANY}) -> ({types})",
+    interchange = f" interchange {_sizes(order)}" if order and list(order) != sorted(order) else ""
+    return (f"{results} = transform.structured.{op} {handle} tile_sizes {_sizes(sizes)}{interchange} : ({_ANY}) -> ({types})",
             loops)
+
+
+def reversed_tiled(sizes: tuple[int, ...]) -> tuple[int, ...]:
+    """The interchange that reverses the order of the tiled loops (nonzero sizes), others in place."""
+    tiled = iter(reversed([d for d, s in enumerate(sizes) if s]))
+    return tuple(next(tiled) if s else d for d, s in enumerate(sizes))
 
 
 def ragged_register_dims(kernel: Kernel, wg: tuple[int, ...], reg: tuple[int, ...]) -> list[int]:
@@ -250,12 +262,13 @@ class _ScriptBuilder:
         self.reg = tuple(reg[i] if kernel.iterator_types[i] == "parallel" else 0 for i in range(n))
         red = tuple(tiles.get("vector_reduction", (0,) * n))
         self.red = tuple(red[i] if kernel.iterator_types[i] == "reduction" else 0 for i in range(n))
-        self.consumer, self.fill = has_consumer(kernel), "linalg.fill" in kernel.body_ops
+        self.consumer, self.fill = kernel.has_consumer, "linalg.fill" in kernel.body_ops
         self.steps: list[ScriptStep] = []
         self.anchor = "%consumer" if self.consumer else "%root"  # the op that writes the dispatch's result
         self.root = "%root"
         self.forall = False
         self.reg_loops: list[str] = []
+        self.reg_dims: list[int] = []  # the loop each register loop steps, outermost first
         self.red_loops: list[str] = []
 
     def add(self, phase: str, ir_text: str, comment: str) -> None:
@@ -309,20 +322,25 @@ class _ScriptBuilder:
             return
         shape = "x".join(str(s) for s in self.reg if s)
         consumer_sizes = tuple(self.reg[i] for i in self.par)
+        reverse = self.knobs.get("interchange") == "reversed"
+        root_order = reversed_tiled(self.reg) if reverse else ()
+        consumer_order = reversed_tiled(consumer_sizes) if reverse else ()
+        self.reg_dims = [d for d in (root_order or range(len(self.reg))) if self.reg[d]]
+        order_note = ", the outermost loop stepping fastest" if reverse else ""
         if self.consumer and self.knobs.get("fuse_consumer") == "register":
-            text, self.reg_loops = _tile_for(self.anchor, consumer_sizes, "reg_c", fuse=True)
-            self.add("tile", text, f"tile the consumer to register tiles of {shape} and fuse the root op and the fill "
-                     "into that loop (no intermediate tile in memory)")
+            text, self.reg_loops = _tile_for(self.anchor, consumer_sizes, "reg_c", fuse=True, order=consumer_order)
+            self.add("tile", text, f"tile the consumer to register tiles of {shape}{order_note} and fuse the root op and "
+                     "the fill into that loop (no intermediate tile in memory)")
             self.add("match", f"%reg_root = transform.structured.match attributes {{root_op = {self.kernel.root_marker}}} in %func : "
                      f"({_ANY}) -> {_ANY}", "the root op's register tile")
             self.root = "%reg_root"
             return
-        text, self.reg_loops = _tile_for(self.root, self.reg, "reg", fuse=True)
-        self.add("tile", text, f"tile the root op to register tiles of {shape}"
+        text, self.reg_loops = _tile_for(self.root, self.reg, "reg", fuse=True, order=root_order)
+        self.add("tile", text, f"tile the root op to register tiles of {shape}{order_note}"
                  + (" and fuse the fill into that loop (the accumulator starts in registers)" if self.fill else ""))
         self.root = "%reg"
         if self.consumer:
-            text, _ = _tile_for(self.anchor, consumer_sizes, "reg_c")
+            text, _ = _tile_for(self.anchor, consumer_sizes, "reg_c", order=consumer_order)
             self.add("tile", text, "tile the consumer in its own register loop")
 
     def reduction(self) -> None:
@@ -337,7 +355,7 @@ class _ScriptBuilder:
                      f"unroll the reduction-tile loop by {unroll}: independent tile steps for the scheduler")
         if self.knobs.get("peel") == "on":
             ragged = set(ragged_register_dims(self.kernel, self.wg, self.reg))
-            loops = list(enumerate(zip([d for d, s in enumerate(self.reg) if s], self.reg_loops)))
+            loops = list(enumerate(zip(self.reg_dims, self.reg_loops)))
             for i, (d, loop) in reversed(loops):  # innermost first: peeling a loop invalidates handles nested in it
                 if d not in ragged:
                     continue  # peeling a loop its tile divides fails
@@ -417,8 +435,10 @@ class _ScriptBuilder:
         else:
             strategy = self.knobs.get("lowering", "outerproduct")
             masks = ["vector.lower_masked_transfers", "vector.lower_masks"] if self.knobs.get("pad") == "on" else []
-            self.add("lower", _patterns(fh, [*masks, f'vector.lower_contraction lowering_strategy = "{strategy}"', "canonicalization"]),
-                     ("lower the masked loads and stores, and " if masks else "") + f"lower vector.contract to {strategy} form")
+            rows = ["vector.transfer_to_scf max_transfer_rank = 1 full_unroll = true"] if self.knobs.get("transfer") == "rows" else []
+            self.add("lower", _patterns(fh, [*masks, f'vector.lower_contraction lowering_strategy = "{strategy}"', *rows, "canonicalization"]),
+                     ("lower the masked loads and stores, and " if masks else "") + f"lower vector.contract to {strategy} form"
+                     + (", and 2-D transfers to one 1-D transfer per row" if rows else ""))
         self.add("cleanup", f"transform.apply_cse to {fh} : {_ANY}", "common subexpressions")
         self.add("finish", "%no_pipeline = transform.param.constant #iree_codegen.translation_info<pipeline = #iree_codegen.no_pipeline> "
                  f"-> !transform.any_param\ntransform.annotate {fh} \"translation_info\" = %no_pipeline : {_ANY}, !transform.any_param",
@@ -500,7 +520,8 @@ class _RowReductionBuilder(_ScriptBuilder):
 
 class _GpuScriptBuilder(_ScriptBuilder):
     """A contraction on a GPU: the workgroup tile is a forall over blocks, each thread's tile a
-    nested forall over threads (the fill fuses into both), the reduction loop steps through the
+    nested forall over threads, both of the op that writes the result (the fill, and the root op
+    under a consumer, fuse into both), the reduction loop steps through the
     thread's tile, and after bufferization the foralls become block ids and thread ids. Each
     thread computes its tile in registers from global memory (no shared-memory staging); the
     contraction lowers to outer products of 1-D vectors (SPIR-V has no 2-D vectors).
@@ -521,12 +542,19 @@ class _GpuScriptBuilder(_ScriptBuilder):
         if not mapped:
             return
         sizes = tuple(s if i in mapped else 0 for i, s in enumerate(self.reg))
+        root = self.root
+        if self.consumer:  # the consumer's loops are the root's parallel loops
+            sizes = tuple(sizes[i] for i in self.par)
         threads = ", ".join(f"#gpu.thread<{d}>" for d in ("z", "y", "x")[-len(mapped):])
-        self.add("tile", f"%th_op, %th_forall = transform.structured.tile_using_forall {self.root} tile_sizes {_sizes(sizes)} "
+        self.add("tile", f"%th_op, %th_forall = transform.structured.tile_using_forall {self.anchor} tile_sizes {_sizes(sizes)} "
                  f"(mapping = [{threads}]) : ({_ANY}) -> ({_ANY}, {_ANY})",
-                 f"tile to threads: {'x'.join(str(c) for _, c in self.threads)} threads, each computes a "
-                 f"{'x'.join(str(s) for s in self.reg if s)} tile")
+                 f"tile {'the consumer ' if self.consumer else ''}to threads: {'x'.join(str(c) for _, c in self.threads)} "
+                 f"threads, each computes a {'x'.join(str(s) for s in self.reg if s)} tile")
         self.root = "%th_op"
+        if self.consumer:
+            self.add("fuse", f"%th_root, %th_forall_1 = transform.structured.fuse_into_containing_op {root} "
+                     f"into %th_forall : {_PAIR}", "fuse the root op into each thread's tile of its consumer (no tile in memory)")
+            self.root = "%th_root"
         if self.fill:
             fill = "%wg_fill" if self.forall else "%fill"
             self.add("fuse", f"%th_fill, %th_forall_2 = transform.structured.fuse_into_containing_op {fill} into %th_forall : {_PAIR}",
@@ -631,7 +659,6 @@ __all__ = [
     "ScriptKnob",
     "ScriptStep",
     "benchmark_library",
-    "has_consumer",
     "output_dims",
     "partial_tiles",
     "ragged_register_dims",

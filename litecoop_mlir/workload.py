@@ -111,6 +111,11 @@ class Kernel:
         return ()
 
     @property
+    def has_consumer(self) -> bool:
+        """Whether the dispatch holds ops besides its root and fills (the root's fused consumers)."""
+        return len([op for op in self.body_ops if op != "linalg.fill"]) > 1
+
+    @property
     def flops(self) -> int:
         """2 x product of loop bounds for contractions/convolutions, else the iteration count."""
         n = 1

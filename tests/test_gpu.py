@@ -279,9 +279,14 @@ def test_gpu_scripts_map_blocks_and_threads_within_the_targets_limits(target: st
         assert "at most 4 elements" in _illegal(k, target, *unhoisted, SetTileSizes("thread", (4, 8, 0)), SetScriptKnob("lowering", "dot"))
     else:
         validate_step(k, Script(), square, target)
-    with pytest.raises(IllegalTransform, match="without a fused consumer"):
-        mlp = _kernel("matmul_bias_relu", target)
-        validate_step(mlp, Script(), script_conversion(mlp), target)
+    chain = _kernel("matmul_bias_relu", target)  # the consumer is tiled to threads, the root and fill fuse into its tile
+    converted = validate_step(chain, Script(), script_conversion(chain), target)
+    cfg = converted.resolve(chain)
+    assert dict(cfg.knobs).get("hoist", "on") == "on"  # the root's tile stays in registers
+    ir = render_sequence(chain, cfg.tile_map, dict(cfg.knobs))
+    assert "tile_using_forall %consumer" in ir and "tile_using_forall %wg_op" in ir
+    assert "fuse_into_containing_op %wg_root into %th_forall" in ir and "tile_using_for %th_root" in ir
+    assert "workgroup-memory tile that every thread writes" in _illegal(chain, target, *converted.transforms, SetScriptKnob("hoist", "off"))
 
 
 @pytest.mark.slow

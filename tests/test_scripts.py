@@ -64,6 +64,10 @@ def test_knobs_change_the_script_where_they_say() -> None:
     base = render_sequence(k, tiles, {})
     assert "transform.loop.unroll %kloop factor = 4" in render_sequence(k, tiles, {"unroll_reduction": "4"})
     assert 'lowering_strategy = "dot"' in render_sequence(k, tiles, {"lowering": "dot"})
+    reg = tiles["vector_common_parallel"]
+    assert f"tile_sizes [{reg[0]}, {reg[1]}] interchange [1, 0] :" in render_sequence(k, tiles, {"interchange": "reversed"})
+    assert "interchange [1, 0, 2]" in render_sequence(k, tiles, {"interchange": "reversed", "fuse_consumer": "workgroup"})
+    assert " interchange " not in base
     assert "hoist_redundant_vector_transfers" in base
     assert "hoist_redundant_vector_transfers" not in render_sequence(k, tiles, {"hoist": "off"})
     separate = render_sequence(k, tiles, {"fuse_consumer": "workgroup"})
@@ -96,6 +100,12 @@ def test_script_legality_has_precise_reasons() -> None:
         validate(mm, SCRIPT, SetCodegenMode("attributes"))
     with pytest.raises(IllegalTransform, match="tiles no loop"):  # one workgroup would hold whole tensors on its stack
         validate(mm, SCRIPT, SetTileSizes("distribution", (512, 0, 0)))
+    chain = kernel("matmul_bias_relu", "znver3")  # 256x1024x512: a 16-row workgroup tile of the result is 64 KB
+    separate = SCRIPT.then(SetScriptKnob("fuse_consumer", "workgroup"))
+    with pytest.raises(IllegalTransform, match="held on the stack"):
+        validate(chain, separate, SetTileSizes("distribution", (16, 0, 0)))
+    validate(chain, separate, SetTileSizes("distribution", (16, 128, 0)))  # 8 KB
+    validate(chain, SCRIPT, SetTileSizes("distribution", (16, 0, 0)))  # fused into the register loop: no tile in memory
     conv = kernel("conv2d_nhwc_b2", "znver3")
     with pytest.raises(IllegalTransform, match="at most 3"):
         validate(conv, SCRIPT, SetTileSizes("distribution", (1, 2, 14, 32, 0, 0, 0)))
@@ -123,6 +133,9 @@ def test_partial_tiles_of_prime_loops_vectorize_padded() -> None:
     assert "transform.apply_patterns.vector.lower_masks" in text and text.count("transform.loop.peel") == 2
     assert text.index("transform.loop.peel") < text.index("transform.structured.pad") < text.index("vectorize_children")
     assert "transform.structured.pad" not in render_sequence(mm, cfg.tile_map, {**dict(cfg.knobs), "pad": "off"})
+    with pytest.raises(IllegalTransform, match="509 steps leave a remainder"):  # checked: 'memref.alloca' not hoisted
+        validate(mm, padded, SetScriptKnob("unroll_reduction", "2"))
+    validate_step(mm, padded, (SetTileSizes("vector_reduction", (0, 0, 4)), SetScriptKnob("unroll_reduction", "2")))  # 128 steps
     with pytest.raises(IllegalTransform, match="nothing to pad"):
         validate(kernel("matmul_512", "znver3"), SCRIPT, SetScriptKnob("pad", "on"))
     with pytest.raises(IllegalTransform, match="does not apply"):  # padding covers a root op without a fused consumer
@@ -165,6 +178,8 @@ def test_the_prompt_carries_the_script_and_its_knobs() -> None:
     ctx = context(_request(mm, SCRIPT, roster=("a",)))
     entries = {(e["op"], e.get("name", e.get("level", ""))): e for e in ctx["legal_moves"]}
     assert entries["script", "lowering"]["current"] == "outerproduct" and entries["script", "lowering"]["meaning"]
+    assert entries["script", "interchange"]["values"] == ["identity", "reversed"]
+    assert ("script", "peel") not in entries and ("script", "pad") not in entries  # 512 divides: no value but the current is legal
     assert "tile_using_forall" in ctx["current"]["script_ir"]
     root = _request(mm, Script(), roster=("a",))
     assert any(e["op"] == "codegen" for e in context(root)["legal_moves"])
@@ -175,7 +190,7 @@ def test_the_prompt_carries_the_script_and_its_knobs() -> None:
 
 #: per kernel, the script steps the build test takes (the unaligned matmul: partial tiles, peeled and padded)
 _BUILT = {
-    "matmul_bias_relu": (SetCodegenMode("script"), SetScriptKnob("unroll_reduction", "2")),
+    "matmul_bias_relu": (SetCodegenMode("script"), SetScriptKnob("unroll_reduction", "2"), SetScriptKnob("interchange", "reversed")),
     "conv2d_nhwc_b2": (SetCodegenMode("script"),),
     "matmul_unaligned": (SetCodegenMode("script"), SetScriptKnob("pad", "on"), SetScriptKnob("peel", "on"),
                          SetTileSizes("distribution", (64, 128, 0)), SetTileSizes("vector_common_parallel", (4, 16, 0)),
@@ -230,6 +245,9 @@ def test_unrolled_and_peeled_scripts_keep_their_handles() -> None:
     text = cand.library
     assert text.index("transform.loop.unroll") < text.index("transform.loop.peel")  # a peel consumes the loops around the unrolled one
     assert precheck_scripts(cand.source, cand.library) == ""
+    swapped = build_candidate(w, {k: both.then(SetScriptKnob("interchange", "reversed"))}).library
+    assert "%for_1 = transform.cast %reg_l1" in swapped  # M, the ragged loop, steps innermost: its loop is the second handle
+    assert precheck_scripts(cand.source, swapped) == ""  # the same dispatch: only the script differs
     conv_w = load_workload(str(KERNELS / "conv2d_nhwc_b2.mlir"), make_target("llvm-cpu", "znver3"))
     conv = conv_w.kernels()[0]
     reg = tuple(6 if i == conv.dims["output_image"][-1] else v for i, v in enumerate(conv.default_tiles["vector_common_parallel"]))

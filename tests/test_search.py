@@ -147,6 +147,30 @@ def test_course_alteration_hands_turn_to_largest(fake_kernel) -> None:
     assert search.evaluated == 8 and pool.stats["small"].hits == 0
 
 
+class PlanProposer(ScriptedProposer):
+    """Every reply is a plan of three independent steps (three children per turn)."""
+
+    def propose(self, request, on_step=None):
+        self.called.append(request.model)
+        steps = []
+        for _ in range(3):
+            self.i += 1
+            steps.append(Step((SetTileSizes("vector_common_parallel", (1 + self.i % 16, 8 * (1 + self.i // 16), 0)),)))
+        return CallOutcome(Proposal(tuple(steps), self.next_model[request.model]))
+
+
+def test_course_alteration_counts_turns_not_children(fake_kernel) -> None:
+    pool = _pool()
+    proposer = PlanProposer({"small": "small", "mid": "small", "big": "small"})
+    caller = ModelCaller(pool, {n: proposer for n in pool.names})
+    slower = lambda kernel, script: (_ok(2.0), How.COMPILED)  # every child regresses  # noqa: E731
+    search = KernelSearch(fake_kernel, "llvm-cpu", caller, slower, _ok(1.0),
+                          SearchConfig(children_per_expansion=3, course_alteration_k=3), first_model="small")
+    search.run(budget=12)
+    assert proposer.called[:4] == ["small", "small", "small", "big"], proposer.called  # three turns of three regressed children, then the largest
+    assert search.course_alterations == 1
+
+
 def test_search_follows_next_model_and_counts_hits(fake_kernel) -> None:
     pool = _pool()
     caller = scripted_caller(pool, {"small": "mid", "mid": "small", "big": "small"})

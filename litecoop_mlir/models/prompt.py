@@ -29,7 +29,20 @@ from litecoop_mlir.models.proposal import reply_schema
 from litecoop_mlir.models.request import ProposalRequest
 from litecoop_mlir.targets.gpu import GPU_OPTIONS, parse_gpu_target
 from litecoop_mlir.targets.strategy import DOCS
-from litecoop_mlir.transforms import FLAGS, effective_kernel, legal_tile_sizes, move_spaces, tile_rules, transform_to_json
+from litecoop_mlir.transforms import (
+    FLAGS,
+    IllegalTransform,
+    SetCodegenMode,
+    SetOption,
+    SetScriptKnob,
+    Transform,
+    effective_kernel,
+    legal_tile_sizes,
+    move_spaces,
+    tile_rules,
+    transform_to_json,
+    validate,
+)
 from litecoop_mlir.workload import Kernel
 
 
@@ -91,6 +104,14 @@ def budget_for(request: ProposalRequest) -> Budget:
     return FULL if request.model == largest or len(ranked) <= 1 else COMPACT
 
 
+def _legal(request: ProposalRequest, transform: Transform) -> bool:
+    try:
+        validate(request.kernel, request.node.script, transform, request.target, request.machine)
+    except IllegalTransform:
+        return False
+    return True
+
+
 def _legal_moves(request: ProposalRequest, budget: Budget) -> list[dict[str, Any]]:
     k, script = request.kernel, request.node.script
     ck = effective_kernel(k, script)
@@ -109,16 +130,22 @@ def _legal_moves(request: ProposalRequest, budget: Budget) -> list[dict[str, Any
         elif sp.op == "flag":
             entry = {"op": "flag", "name": sp.name, "values": list(sp.values), "meaning": FLAGS[sp.name].doc}
         elif sp.op == "option":
-            entry = {"op": "option", "name": sp.name, "values": [True, False], "meaning": DOCS.get(sp.name, "")}
+            on = sp.name in current.options
+            if not _legal(request, SetOption(sp.name, not on)):
+                continue  # e.g. turning peeling off would leave the current tiles ragged
+            entry = {"op": "option", "name": sp.name, "values": [True, False], "current": on, "meaning": DOCS.get(sp.name, "")}
         elif sp.op == "pipeline":
             entry = {"op": "pipeline", "values": list(sp.values), "meaning": {p: DOCS.get(p, "") for p in sp.values}}
         elif sp.op == "codegen":
-            if request.codegen == "attributes":
-                continue
+            if request.codegen == "attributes" or not _legal(request, SetCodegenMode("script")):
+                continue  # alone it breaks a rule here (e.g. partial tiles want pad = on): the suggested steps convert
             entry = {"op": "codegen", "values": list(sp.values), "meaning": _script_mode_doc(ck)}
         elif sp.op == "script":
-            entry = {"op": "script", "name": sp.name, "values": list(sp.values), "current": dict(current.knobs).get(sp.name),
-                     "meaning": KNOBS[sp.name].doc}
+            now = dict(current.knobs).get(sp.name)
+            values = [v for v in sp.values if v == now or _legal(request, SetScriptKnob(sp.name, v))]
+            if values == [now]:
+                continue  # every other value breaks a rule at this node
+            entry = {"op": "script", "name": sp.name, "values": values, "current": now, "meaning": KNOBS[sp.name].doc}
         elif sp.op == "gpu":
             entry = {"op": "gpu", "name": sp.name, "values": list(sp.values), "current": dict(current.gpu).get(sp.name, "default"),
                      "meaning": GPU_OPTIONS[sp.name][1]}

@@ -56,6 +56,7 @@ class _Expansion:
     state: list[str] = field(default_factory=list)  # waiting | running | done
     added: int = 0
     early: bool = False  # one step that arrived before its streamed reply was complete
+    turn: int = 0  # the model call it came from (a streamed reply's steps share one)
 
     def __post_init__(self) -> None:
         n = len(self.proposal.steps) if self.proposal else 0
@@ -70,7 +71,8 @@ class SearchConfig:
     Attributes:
         uct: selection (lambda, exploration constant, widening, depth limit).
         children_per_expansion: steps asked of a model per turn.
-        course_alteration_k: consecutive small-model regressions before the largest model steps in (0: never).
+        course_alteration_k: consecutive small-model turns without a hit (no child beat its parent) before the
+            largest model steps in (0: never).
         seed: seeds random proposers (combined with the node id).
         concurrency: model calls in flight at once; 1 = strictly serial (call, its
             candidates, next call); more overlaps calls with compiles and benchmarks.
@@ -142,7 +144,8 @@ class KernelSearch:
         self.reserved = 0  # compiled plus in flight
         self.rejected = 0  # refused before compiling (e.g. tiles for a dispatch a flag reshaped)
         self.calls = 0
-        self.regressions = 0
+        self.regressions = 0  # consecutive small-model turns whose children regressed
+        self._regressed_turns: set[int] = set()
         self.course_alterations = 0
         self.stop_reason = ""
         self.feedback: tuple[str, ...] = ()  # the previous reply's rejected steps (or why it was invalid)
@@ -231,7 +234,7 @@ class KernelSearch:
         return True
 
     def _on_early(self, node: Node, model: str, token: int, step: Step) -> None:
-        exp = _Expansion(node, model, Proposal((step,), model, "(streamed step)"), early=True)
+        exp = _Expansion(node, model, Proposal((step,), model, "(streamed step)"), early=True, turn=token)
         self._early.setdefault(token, []).append(exp)
         self._advance(exp)
 
@@ -261,7 +264,7 @@ class KernelSearch:
             self.on_event(Event(EventKind.NOTE, f"{model}: {out.status} reply ({out.error[:160]})"))
             self._finish(_Expansion(node, model, None, added=started))
             return
-        exp = _Expansion(node, model, out.proposal, added=started)
+        exp = _Expansion(node, model, out.proposal, added=started, turn=token)
         self._advance(exp)
 
     def _advance(self, exp: _Expansion) -> None:
@@ -318,7 +321,7 @@ class KernelSearch:
                                   next_model=exp.proposal.next_model or exp.model, reasoning=exp.proposal.reasoning)
             child.measurement = measurement
             self.tree.backpropagate(child, reward(measurement, self.baseline_ms))
-            hit = self._account(exp.model, start, child)
+            hit = self._account(exp.model, start, child, exp.turn)
             self.on_event(Event(EventKind.CANDIDATE, exp.model, child, how, hit))
             exp.made[i] = child
             exp.added += 1
@@ -343,6 +346,7 @@ class KernelSearch:
             name = self.pool.largest
             self.course_alterations += 1
             self.regressions = 0
+            self._regressed_turns.clear()
         return self.pool.available(name)
 
     def _request(self, node: Node, model: str, budget: int) -> ProposalRequest:
@@ -381,13 +385,17 @@ class KernelSearch:
         if node.failed_expansions > len(names):
             node.exhausted = True
 
-    def _account(self, model: str, parent: Node, child: Node) -> bool:
-        """Count the child for its model; True if it beat its parent (a hit)."""
+    def _account(self, model: str, parent: Node, child: Node, turn: int) -> bool:
+        """Count the child for its model; True if it beat its parent (a hit). Course alteration
+        counts model turns, not children (as when each call proposed one step): a small model's
+        turn whose children regress is one regression, and any hit starts the count again."""
         hit = child.ok and parent.latency_ms is not None and child.latency_ms < parent.latency_ms  # type: ignore[operator]
         self.pool.record(model, children=1, hits=int(hit))
         if hit:
             self.regressions = 0
-        elif model != self.pool.largest:
+            self._regressed_turns.clear()
+        elif model != self.pool.largest and turn not in self._regressed_turns:
+            self._regressed_turns.add(turn)
             self.regressions += 1
         return bool(hit)
 

@@ -431,6 +431,9 @@ def script_violations(kernel: Kernel, tiles: Mapping[str, tuple[int, ...]], gpu:
                        "set the other parallel loops' thread tiles to 1, or hoist = off")
             if i == par[-1] and t > SPIRV_THREAD_VECTOR:
                 yield f"thread[{i}] = {t}: a hoisted SPIR-V accumulator holds at most {SPIRV_THREAD_VECTOR} elements; or hoist = off"
+    if kernel.has_consumer and knobs.get("hoist", "on") == "off":
+        yield ("hoist = off with a fused consumer: the root's tile would go through memory, which IREE 3.13 bufferizes "
+               "to one workgroup-memory tile that every thread writes (wrong numbers on lavapipe); keep hoist = on")
     if spirv(kernel) and knobs.get("lowering") == "parallelarith":
         yield ("lowering = parallelarith on SPIR-V: hoisted it failed to compile (a vector<1x4> accumulator), unhoisted it computed "
                "wrong numbers on lavapipe with reduction tiles of 16 and 32 (IREE 3.13); use outerproduct or dot")

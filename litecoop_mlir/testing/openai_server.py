@@ -102,7 +102,8 @@ def _listed_moves(ctx: dict[str, Any], rng: random.Random) -> list[dict[str, Any
         elif op == "flag":
             out += [{"op": "flag", "name": sp["name"], "value": v} for v in sp.get("values", [])]
         elif op == "option":
-            out += [{"op": "option", "name": sp["name"], "enabled": v in (True, "true")} for v in sp.get("values", [])]
+            out += [{"op": "option", "name": sp["name"], "enabled": v in (True, "true")} for v in sp.get("values", [])
+                    if v != sp.get("current")]
         elif op == "pipeline":
             out += [{"op": "pipeline", "pipeline": v} for v in sp.get("values", [])]
         elif op == "codegen":
