@@ -658,7 +658,8 @@ def _script_violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy
     if len(tiled) > 3:
         yield (f"the workgroup tile ({level}) tiles {len(tiled)} loops {tiled}; a script maps at most 3 to workgroups: "
                "set the others to 0 or their full loop bound")
-    for name, _ in cfg.knobs:
+    knobs = dict(cfg.knobs)
+    for name in knobs:
         if not knob_applies(kernel, name):
             yield f"script knob {name} does not apply to this dispatch"
     tiles = cfg.tile_map
@@ -668,22 +669,22 @@ def _script_violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy
         if (reg[oh] if oh < len(reg) else 0) != 1 or (red[kh] if kh < len(red) else 0) != 1:
             yield (f"a script decomposes the convolution along its rows: the register tile of the output row "
                    f"(vector_common_parallel[{oh}]) and the reduction tile of the filter row (vector_reduction[{kh}]) must be 1")
-    if not kernel.gpu_target and kernel.has_consumer and dict(cfg.knobs).get("fuse_consumer") == "workgroup":
+    if not kernel.gpu_target and kernel.has_consumer and knobs.get("fuse_consumer") == "workgroup":
         held = math.prod(s if s else kernel.loop_bounds[d] for d, s in enumerate(dist) if kernel.iterator_types[d] == "parallel")
         if held * element_bytes(kernel) > CPU_STACK_LIMIT_BYTES:
             yield (f"with fuse_consumer = workgroup, the root's workgroup tile ({held * element_bytes(kernel)} B) is held "
                    f"on the stack until its consumer runs; IREE allows {CPU_STACK_LIMIT_BYTES} B: a smaller workgroup tile "
                    "or fuse_consumer = register")
-    unroll = int(dict(cfg.knobs).get("unroll_reduction", "1"))
+    unroll = int(knobs.get("unroll_reduction", "1"))
     red = [(s, kernel.loop_bounds[d]) for d, s in enumerate(tiles.get("vector_reduction", ())) if s and kernel.iterator_types[d] == "reduction"]
     steps = -(-red[-1][1] // red[-1][0]) if red else 0  # of the unrolled (innermost) reduction loop
-    if dict(cfg.knobs).get("pad") == "on" and unroll > 1 and steps % unroll:
+    if knobs.get("pad") == "on" and unroll > 1 and steps % unroll:
         yield (f"pad = on and unroll_reduction = {unroll}: the reduction loop's {steps} steps leave a remainder whose padded "
                "tile IREE cannot place on the stack ('all stack allocations need to be hoisted'); choose a reduction tile "
                "whose step count the unroll factor divides")
-    if dict(cfg.knobs).get("peel") == "on" and not ragged_register_dims(kernel, dist, tiles.get("vector_common_parallel", ())):
+    if knobs.get("peel") == "on" and not ragged_register_dims(kernel, dist, tiles.get("vector_common_parallel", ())):
         yield "peel = on, but every register tile divides its workgroup tile: there is nothing to peel"
-    if dict(cfg.knobs).get("pad") == "on" and not partial_tiles(kernel, tiles):
+    if knobs.get("pad") == "on" and not partial_tiles(kernel, tiles):
         yield "pad = on, but every tile divides its loop and enclosing tile: there is nothing to pad"
 
 

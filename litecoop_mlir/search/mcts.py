@@ -2,8 +2,8 @@
 
 The tree never shells out: candidates are evaluated through the `evaluate` callable the
 caller supplies (compile, verify, benchmark; cached). Course alteration: after K
-consecutive regressions (a child slower than its parent, or failed) proposed by models
-other than the largest, the largest model takes the next expansion.
+consecutive turns of models other than the largest whose children regressed (slower than
+their parent, or failed), the largest model takes the next expansion.
 """
 
 from __future__ import annotations
@@ -144,8 +144,7 @@ class KernelSearch:
         self.reserved = 0  # compiled plus in flight
         self.rejected = 0  # refused before compiling (e.g. tiles for a dispatch a flag reshaped)
         self.calls = 0
-        self.regressions = 0  # consecutive small-model turns whose children regressed
-        self._regressed_turns: set[int] = set()
+        self.regressed_turns: set[int] = set()  # consecutive small-model turns whose children regressed
         self.course_alterations = 0
         self.stop_reason = ""
         self.feedback: tuple[str, ...] = ()  # the previous reply's rejected steps (or why it was invalid)
@@ -341,12 +340,12 @@ class KernelSearch:
     def _choose_model(self, node: Node) -> str | None:
         name = node.next_model or self.pool.specs[0].name
         k = self.config.course_alteration_k
-        if k and self.pool.ranked_by_cost and self.regressions >= k and name != self.pool.largest:
-            self.on_event(Event(EventKind.NOTE, f"course alteration: {self.regressions} regressions in a row; {self.pool.largest} expands next"))
+        if k and self.pool.ranked_by_cost and len(self.regressed_turns) >= k and name != self.pool.largest:
+            self.on_event(Event(EventKind.NOTE, f"course alteration: {len(self.regressed_turns)} turns without a hit in a row; "
+                                                f"{self.pool.largest} expands next"))
             name = self.pool.largest
             self.course_alterations += 1
-            self.regressions = 0
-            self._regressed_turns.clear()
+            self.regressed_turns.clear()
         return self.pool.available(name)
 
     def _request(self, node: Node, model: str, budget: int) -> ProposalRequest:
@@ -392,11 +391,9 @@ class KernelSearch:
         hit = child.ok and parent.latency_ms is not None and child.latency_ms < parent.latency_ms  # type: ignore[operator]
         self.pool.record(model, children=1, hits=int(hit))
         if hit:
-            self.regressions = 0
-            self._regressed_turns.clear()
-        elif model != self.pool.largest and turn not in self._regressed_turns:
-            self._regressed_turns.add(turn)
-            self.regressions += 1
+            self.regressed_turns.clear()
+        elif model != self.pool.largest:
+            self.regressed_turns.add(turn)
         return bool(hit)
 
     def _count(self, how: str) -> None:
