@@ -12,16 +12,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from litecoop_mlir.core.version import __version__
 
 if TYPE_CHECKING:
-    from litecoop_mlir.tune import OptimizeOptions, OptimizeResult
+    from litecoop_mlir.driver.options import OptimizeOptions, OptimizeResult
 
 
 def optimize(source: str, work_dir: str = "litecoop-out", options: "OptimizeOptions | None" = None, *,
              resume: bool = False, **option_fields: Any) -> "OptimizeResult":
     """Search every dispatch of `source` (a path, `-`, or MLIR text) and write the run into `work_dir`."""
-    from litecoop_mlir import tune
+    from litecoop_mlir.driver import optimize as tune
 
     if options is not None and option_fields:
         raise TypeError("pass either options= or option fields, not both")
@@ -30,7 +30,7 @@ def optimize(source: str, work_dir: str = "litecoop-out", options: "OptimizeOpti
 
 def __getattr__(name: str) -> Any:
     if name in ("OptimizeOptions", "OptimizeResult"):
-        from litecoop_mlir import tune
+        from litecoop_mlir.driver import optimize as tune
 
         return getattr(tune, name)
     raise AttributeError(f"module 'litecoop_mlir' has no attribute {name!r}")

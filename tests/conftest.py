@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from litecoop_mlir.ir.workload import Kernel, Workload, load_workload
 from litecoop_mlir.targets.strategy import make_target
-from litecoop_mlir.workload import Kernel, Workload, load_workload
 
 REPO = Path(__file__).resolve().parent.parent
 KERNELS = REPO / "kernels"

@@ -5,27 +5,19 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from litecoop_mlir.apply import (
-    build_candidate,
-    extract_executable,
-    render_apply_sequence,
-)
+from litecoop_mlir.core.records import Status
+from litecoop_mlir.export.spec import export_spec
+from litecoop_mlir.ir.workload import Workload, kernels_from_configured, load_workload
 from litecoop_mlir.iree.mlir import new_context, parse_module
 from litecoop_mlir.iree.process import run_limited
 from litecoop_mlir.iree.tools import tool_path
-from litecoop_mlir.measure import Evaluator
-from litecoop_mlir.records import Status
-from litecoop_mlir.spec import export_spec
+from litecoop_mlir.measure.backend import Evaluator, LocalBackend
+from litecoop_mlir.space.apply import build_candidate, extract_executable, render_apply_sequence
+from litecoop_mlir.space.legality import validate
+from litecoop_mlir.space.moves import sample_move
+from litecoop_mlir.space.script import Script
+from litecoop_mlir.space.vocabulary import SetFlag, SetOption, SetTileSizes
 from litecoop_mlir.targets.strategy import make_target
-from litecoop_mlir.transforms import (
-    Script,
-    SetFlag,
-    SetOption,
-    SetTileSizes,
-    sample_move,
-    validate,
-)
-from litecoop_mlir.workload import Workload, kernels_from_configured, load_workload
 from tests.conftest import KERNELS
 
 CPU = make_target("llvm-cpu")
@@ -52,7 +44,7 @@ def test_flag_only_script_compiles_the_input(small_matmul: Workload) -> None:
 def test_random_legal_scripts_compile(small_matmul: Workload, tmp_path: Path) -> None:
     """Legality rules make compile failures rare: count them over random scripts."""
     (k,) = small_matmul.kernels()
-    ev = Evaluator(small_matmul, tmp_path, repetitions=1, min_time_s=0.01)
+    ev = Evaluator(small_matmul, tmp_path, repetitions=1, min_time_s=0.01, backend=LocalBackend())
     assert ev.baseline().ok
     rng = random.Random(7)
     statuses: dict[str, int] = {}
@@ -79,7 +71,7 @@ def _plain_compile_config(workload: Workload, flags: list[str], tmp: Path) -> di
 def test_exported_spec_is_applied_by_plain_iree_compile(tmp_path: Path) -> None:
     w = load_workload(str(KERNELS / "mlp.mlir"), CPU)
     scripts = {k: GOOD for k in w.kernels()}
-    export = export_spec(w, scripts, tmp_path / "out")
+    export = export_spec(w, scripts, tmp_path / "out", backend=LocalBackend())
     assert export.applied == {"main_dispatch_0": True, "main_dispatch_1": True}
     assert "iree_codegen.tuning_spec_with_default_entrypoint" in export.spec_path.read_text()
     cfgs = _plain_compile_config(w, export.compile_flags("llvm-cpu"), tmp_path)
@@ -90,7 +82,7 @@ def test_batch1_conv_falls_back_to_substitution(tmp_path: Path) -> None:
     w = load_workload(str(KERNELS / "conv2d_nhwc_b1.mlir"), CPU)
     (k,) = w.kernels()
     s = Script((SetTileSizes("vector_common_parallel", (1, 1, 4, 16, 0, 0, 0)), SetOption("enable_loop_peeling", True)))
-    export = export_spec(w, {k: s}, tmp_path / "out")
+    export = export_spec(w, {k: s}, tmp_path / "out", backend=LocalBackend())
     assert export.substitutions and "substitute-executable-configuration" in " ".join(export.notes)
     vmfb = tmp_path / "conv.vmfb"
     res = run_limited([tool_path("iree-compile"), w.filename, *w.base_flags, *export.compile_flags("llvm-cpu"), "-o", vmfb], w.limits)
@@ -99,7 +91,7 @@ def test_batch1_conv_falls_back_to_substitution(tmp_path: Path) -> None:
 
 
 def test_empty_spec_is_a_valid_no_op(small_matmul: Workload, tmp_path: Path) -> None:
-    export = export_spec(small_matmul, {}, tmp_path / "out")
+    export = export_spec(small_matmul, {}, tmp_path / "out", backend=LocalBackend())
     assert not export.applied and "matches nothing" in export.spec_path.read_text()
     flag = f"--iree-codegen-tuning-spec-path={export.spec_path}"
     res = run_limited([tool_path("iree-compile"), small_matmul.filename, *small_matmul.base_flags, flag, "-o", tmp_path / "m.vmfb"],
@@ -109,17 +101,17 @@ def test_empty_spec_is_a_valid_no_op(small_matmul: Workload, tmp_path: Path) -> 
 
 def test_substitution_export_rebuilds_the_searched_binary(small_matmul: Workload, tmp_path: Path) -> None:
     """Exported by executable substitution, compile.sh rebuilds the very module the search measured."""
-    from litecoop_mlir.apply import build_candidate
-    from litecoop_mlir.artifacts import check_export
+    from litecoop_mlir.export.artifacts import check_export
+    from litecoop_mlir.space.apply import build_candidate
 
     k = small_matmul.kernels()[0]
     script = Script((SetTileSizes("vector_common_parallel", (4, 16, 0)), SetTileSizes("vector_reduction", (0, 0, 4))))
-    ev = Evaluator(small_matmul, tmp_path / "eval", repetitions=2)
+    ev = Evaluator(small_matmul, tmp_path / "eval", repetitions=2, backend=LocalBackend())
     ev.baseline()
     m = ev.evaluate(build_candidate(small_matmul, {k: script}))
     assert m.ok
     (tmp_path / "input.mlir").write_text(small_matmul.source)
-    export = export_spec(small_matmul, {k: script}, tmp_path, substitute=True)
+    export = export_spec(small_matmul, {k: script}, tmp_path, substitute=True, backend=LocalBackend())
     flags = export.compile_flags(small_matmul.target)
     assert any(f.startswith("--iree-hal-substitute-executable-configuration=") for f in flags) and not export.applied
     check = check_export(tmp_path, small_matmul, ev, Path(m.vmfb), flags, rounds=1, repetitions=2)

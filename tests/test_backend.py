@@ -8,17 +8,17 @@ from typing import Sequence
 
 import pytest
 
+from litecoop_mlir.core.records import Candidate, Status
+from litecoop_mlir.ir.workload import Workload, load_workload
 from litecoop_mlir.iree.compiler import CompileResult
 from litecoop_mlir.iree.process import Limits, run_limited
-from litecoop_mlir.measure import Evaluator, LocalBackend, compile_retrying
-from litecoop_mlir.records import Candidate, Status
+from litecoop_mlir.measure.backend import Evaluator, LocalBackend, compile_retrying
 from litecoop_mlir.targets.strategy import device_available, make_target
-from litecoop_mlir.workload import Workload, load_workload
 from tests.conftest import SMALL_MATMUL_RELU
 
 
 def test_compile_verify_benchmark_small_kernel(small_matmul: Workload, tmp_path: Path) -> None:
-    ev = Evaluator(small_matmul, tmp_path, repetitions=3, min_time_s=0.02)
+    ev = Evaluator(small_matmul, tmp_path, repetitions=3, min_time_s=0.02, backend=LocalBackend())
     base = ev.baseline()
     assert base.status is Status.OK, base.error
     assert base.median_ms > 0 and base.min_ms <= base.median_ms
@@ -35,7 +35,7 @@ def test_compile_verify_benchmark_small_kernel(small_matmul: Workload, tmp_path:
 def test_a_flag_that_changes_nothing_is_the_baseline(small_matmul: Workload, tmp_path: Path) -> None:
     # compiled in its own folder, a no-op flag still gives the baseline's very binary (the input's
     # file name, which iree-compile writes into the module, is the same for every candidate)
-    ev = Evaluator(small_matmul, tmp_path, repetitions=2, min_time_s=0.01)
+    ev = Evaluator(small_matmul, tmp_path, repetitions=2, min_time_s=0.01, backend=LocalBackend())
     base = ev.baseline()
     same = ev.evaluate(Candidate(small_matmul.source, ("--iree-dispatch-creation-fuse-multi-use=true",)))
     assert same.ok and same.binary == base.binary and same.median_ms == base.median_ms
@@ -43,23 +43,25 @@ def test_a_flag_that_changes_nothing_is_the_baseline(small_matmul: Workload, tmp
 
 
 class _FlakyBackend(LocalBackend):
-    """Fails the first `failures` compiles with a compile error, as IREE sometimes does (measure.compile_retrying)."""
+    """Fails the first `failures` compiles with a compile error, as IREE sometimes does (measure.backend.compile_retrying)."""
 
     def __init__(self, failures: int) -> None:
+        super().__init__()
         self.failures, self.calls = failures, 0
 
-    def compile(self, source: str, flags: Sequence[str], out_dir: Path, limits: Limits, library: str = "") -> CompileResult:
+    def compile(self, source: str, flags: Sequence[str], out_dir: Path, limits: Limits, library: str = "",
+                name: str = "module") -> CompileResult:
         self.calls += 1
         if self.calls <= self.failures:
             return CompileResult(Status.COMPILE_ERROR, None, 0, 0.1, error="exceeded stack allocation limit (flaky)")
-        return super().compile(source, flags, out_dir, limits, library)
+        return super().compile(source, flags, out_dir, limits, library, name)
 
 
 def test_a_compile_error_is_retried_once(small_matmul: Workload, tmp_path: Path) -> None:
     flaky = _FlakyBackend(failures=1)
     m = compile_retrying(flaky, small_matmul.source, small_matmul.base_flags, tmp_path / "a", small_matmul.limits)
     assert m[0].ok and m[1] == "exceeded stack allocation limit (flaky)" and flaky.calls == 2
-    ev = Evaluator(small_matmul, tmp_path / "ev", repetitions=2, min_time_s=0.01)
+    ev = Evaluator(small_matmul, tmp_path / "ev", repetitions=2, min_time_s=0.01, backend=LocalBackend())
     ev.baseline()
     ev.backend = _FlakyBackend(failures=1)
     got = ev.evaluate(Candidate(small_matmul.source, ("--iree-opt-data-tiling=true",)))
@@ -70,7 +72,7 @@ def test_a_compile_error_is_retried_once(small_matmul: Workload, tmp_path: Path)
 
 
 def test_wrong_numbers_are_detected(small_matmul: Workload, tmp_path: Path) -> None:
-    ev = Evaluator(small_matmul, tmp_path, repetitions=2, min_time_s=0.01)
+    ev = Evaluator(small_matmul, tmp_path, repetitions=2, min_time_s=0.01, backend=LocalBackend())
     assert ev.baseline().ok
     bad = ev.evaluate(Candidate(SMALL_MATMUL_RELU))
     assert bad.status is Status.WRONG_NUMBERS
@@ -80,7 +82,7 @@ def test_wrong_numbers_are_detected(small_matmul: Workload, tmp_path: Path) -> N
 
 def test_compile_timeout_is_recorded_not_hung(small_matmul: Workload, tmp_path: Path) -> None:
     small_matmul.limits = Limits(timeout_s=0.05)
-    ev = Evaluator(small_matmul, tmp_path)
+    ev = Evaluator(small_matmul, tmp_path, backend=LocalBackend())
     start = time.monotonic()
     m = ev.evaluate(Candidate(small_matmul.source))
     assert m.status is Status.TIMEOUT
@@ -89,12 +91,12 @@ def test_compile_timeout_is_recorded_not_hung(small_matmul: Workload, tmp_path: 
 
 def test_compile_over_memory_limit_is_recorded(small_matmul: Workload, tmp_path: Path) -> None:
     small_matmul.limits = Limits(timeout_s=60, memory_bytes=300 << 20)
-    m = Evaluator(small_matmul, tmp_path).evaluate(Candidate(small_matmul.source))
+    m = Evaluator(small_matmul, tmp_path, backend=LocalBackend()).evaluate(Candidate(small_matmul.source))
     assert m.status is Status.MEMORY, m.error
 
 
 def test_compile_error_keeps_first_useful_line(small_matmul: Workload, tmp_path: Path) -> None:
-    m = Evaluator(small_matmul, tmp_path).evaluate(Candidate(small_matmul.source, ("--iree-no-such-flag",)))
+    m = Evaluator(small_matmul, tmp_path, backend=LocalBackend()).evaluate(Candidate(small_matmul.source, ("--iree-no-such-flag",)))
     assert m.status is Status.COMPILE_ERROR
     assert "no-such-flag" in m.error or "Unknown command line argument" in m.error
 
@@ -112,7 +114,7 @@ VULKAN = make_target("vulkan-spirv")
 def test_vulkan_runs_small_matmul(small_matmul_path: Path, tmp_path: Path) -> None:
     w = load_workload(str(small_matmul_path), VULKAN)
     assert len(w.kernels()) == 1
-    base = Evaluator(w, tmp_path, repetitions=2, min_time_s=0.01).baseline()
+    base = Evaluator(w, tmp_path, repetitions=2, min_time_s=0.01, backend=LocalBackend()).baseline()
     assert base.status is Status.OK, base.error
     assert base.median_ms > 0
 
@@ -122,7 +124,7 @@ def test_cuda_compiles_and_reports_no_device(small_matmul_path: Path, tmp_path: 
     w = load_workload(str(small_matmul_path), cuda)
     (k,) = w.kernels()
     assert k.kind == "contraction"
-    m = Evaluator(w, tmp_path).baseline()
+    m = Evaluator(w, tmp_path, backend=LocalBackend()).baseline()
     if device_available(cuda)[0]:
         assert m.status is Status.OK
     else:
@@ -161,9 +163,9 @@ def test_gpu_targets_run_programs_under_the_resident_limit() -> None:
 
 def test_errors_are_measured_against_the_module_computed_in_float64(small_matmul: Workload, tmp_path: Path) -> None:
     """The f32 baseline is itself a little off the float64 truth; other numbers are far off it."""
-    from litecoop_mlir.records import Candidate
+    from litecoop_mlir.core.records import Candidate
 
-    ev = Evaluator(small_matmul, tmp_path, repetitions=2, time_inexact_up_to=1.0)
+    ev = Evaluator(small_matmul, tmp_path, repetitions=2, time_inexact_up_to=1.0, backend=LocalBackend())
     base = ev.baseline()
     assert base.ok and base.max_rel_error == 0.0 and 0 < base.error_vs_f64 < 1e-5 and base.numerical_error == base.error_vs_f64
     wrong = ev.evaluate(Candidate(SMALL_MATMUL_RELU))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from litecoop_mlir.cli import main
+from litecoop_mlir.cli.main import main
 from tests.conftest import KERNELS
 
 

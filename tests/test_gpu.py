@@ -12,35 +12,24 @@ from pathlib import Path
 
 import pytest
 
-from litecoop_mlir.apply import build_candidate
-from litecoop_mlir.cli import main
-from litecoop_mlir.codegen_script import render_sequence
+from litecoop_mlir.cli.main import main
+from litecoop_mlir.core.records import Status
+from litecoop_mlir.export.spec import export_spec
+from litecoop_mlir.ir.workload import Kernel, Workload, kernels_from_configured, load_workload
 from litecoop_mlir.iree.mlir import new_context, parse_module
 from litecoop_mlir.iree.process import run_limited
 from litecoop_mlir.iree.tools import tool_path
-from litecoop_mlir.measure import Evaluator
-from litecoop_mlir.models.builtin import HeuristicProposer
-from litecoop_mlir.models.request import NodeView, ProposalRequest
-from litecoop_mlir.records import Status
-from litecoop_mlir.spec import export_spec
+from litecoop_mlir.measure.backend import Evaluator, LocalBackend
+from litecoop_mlir.proposers.builtin import HeuristicProposer
+from litecoop_mlir.proposers.request import NodeView, ProposalRequest
+from litecoop_mlir.space.apply import build_candidate
+from litecoop_mlir.space.legality import check_config, machine_for, validate_step
+from litecoop_mlir.space.moves import sample_move, script_conversion
+from litecoop_mlir.space.script import Script, default_config
+from litecoop_mlir.space.script_render import render_sequence
+from litecoop_mlir.space.vocabulary import IllegalTransform, SetCodegenMode, SetGpuOption, SetScriptKnob, SetTileSizes, SetWorkgroupSize
 from litecoop_mlir.targets.gpu import kernel_intrinsics, parse_gpu_target, script_workgroup_size, shared_memory_bytes
 from litecoop_mlir.targets.strategy import device_available, make_target
-from litecoop_mlir.transforms import (
-    IllegalTransform,
-    Script,
-    SetCodegenMode,
-    SetGpuOption,
-    SetScriptKnob,
-    SetTileSizes,
-    SetWorkgroupSize,
-    check_config,
-    default_config,
-    machine_for,
-    sample_move,
-    script_conversion,
-    validate_step,
-)
-from litecoop_mlir.workload import Kernel, Workload, kernels_from_configured, load_workload
 from tests.conftest import KERNELS
 
 CUDA = make_target("cuda", "sm_80")
@@ -152,7 +141,7 @@ def _random_edits(w: Workload, k: Kernel, target: str, n: int, seed: int) -> lis
 def test_random_legal_gpu_edits_compile_for_sm80(name: str, tmp_path: Path) -> None:
     k = _kernel(name, "cuda")
     w = _workload(str(KERNELS / "gpu" / f"{name}.mlir") if "f16" in name else str(KERNELS / f"{name}.mlir"), "cuda")
-    ev = Evaluator(w, tmp_path, repetitions=1)
+    ev = Evaluator(w, tmp_path, repetitions=1, backend=LocalBackend())
     ev.baseline()
     built = [ev.evaluate(build_candidate(w, {k: s})).status for s in _random_edits(w, k, "cuda", 8, 1)]
     assert all(st in (Status.OK, Status.NO_DEVICE) for st in built), built
@@ -163,7 +152,7 @@ def test_random_legal_gpu_edits_compile_for_sm80(name: str, tmp_path: Path) -> N
 def test_random_legal_vulkan_edits_build_and_verify(small_matmul_path: Path, tmp_path: Path) -> None:
     w = load_workload(str(small_matmul_path), VULKAN)
     (k,) = w.kernels()
-    ev = Evaluator(w, tmp_path, repetitions=1, min_time_s=0.0)
+    ev = Evaluator(w, tmp_path, repetitions=1, min_time_s=0.0, backend=LocalBackend())
     ev.baseline()
     built = [ev.evaluate(build_candidate(w, {k: s})) for s in _random_edits(w, k, "vulkan-spirv", 6, 2)]
     assert all(m.status is Status.OK for m in built), [(m.status, m.error[-200:]) for m in built]
@@ -184,7 +173,7 @@ def test_exported_gpu_spec_is_applied_by_plain_iree_compile(target: str, tmp_pat
     k = w.kernels()[0]
     step = (SetTileSizes("workgroup", (32, 64, 1 if target == "cuda" else 0)), SetTileSizes("thread", (4, 4, 0)))
     want = validate_step(k, Script(), step, target).resolve(k)
-    export = export_spec(w, {k: Script(step)}, tmp_path / "out")
+    export = export_spec(w, {k: Script(step)}, tmp_path / "out", backend=LocalBackend())
     got = default_config(_plain_kernel(w, export.compile_flags(target), tmp_path))
     # 8 x 16 = 128 threads: CUDA keeps IREE's [32, n/32, 1] shape, SPIR-V puts N's 16 threads on x
     assert got.tile_map == want.tile_map and got.workgroup_size == want.workgroup_size == ((32, 4, 1) if target == "cuda" else (16, 8, 1))
@@ -222,7 +211,7 @@ def test_gpu_options_render_and_compile(tmp_path: Path) -> None:
     cand = build_candidate(w, {k: validate_step(k, Script(), step, "cuda")})
     assert "prefetch_num_stages = 3" in cand.source and "no_reduce_shared_memory_bank_conflicts = false" in cand.source
     assert "workgroup_size = [256, 1, 1]" in cand.source and "subgroup = [2, 4, 0]" in cand.source
-    ev = Evaluator(w, tmp_path, repetitions=1)
+    ev = Evaluator(w, tmp_path, repetitions=1, backend=LocalBackend())
     ev.baseline()
     assert ev.evaluate(cand).status in (Status.OK, Status.NO_DEVICE)
     unpromoted = build_candidate(w, {k: validate_step(k, Script(), (SetGpuOption("promote_operands", "none"),), "cuda")})
@@ -243,7 +232,7 @@ def test_vulkan_target_follows_the_driver(monkeypatch: pytest.MonkeyPatch) -> No
 def test_cuda_arch_follows_nvidia_smi(monkeypatch: pytest.MonkeyPatch, cap: str, arch: str) -> None:
     from litecoop_mlir.targets import strategy
 
-    monkeypatch.setattr(strategy, "_nvidia_smi", lambda query: cap)
+    monkeypatch.setattr(strategy, "nvidia_smi", lambda query: cap)
     strategy.detected_cuda_arch.cache_clear()
     try:
         assert strategy.detected_cuda_arch() == arch and make_target("cuda").arch == arch
@@ -293,7 +282,7 @@ def test_gpu_scripts_map_blocks_and_threads_within_the_targets_limits(target: st
 def test_random_legal_gpu_scripts_compile_and_the_spec_routes_to_them(tmp_path: Path) -> None:
     w = _workload(str(KERNELS / "matmul_512.mlir"), "cuda")
     (k,) = w.kernels()
-    ev = Evaluator(w, tmp_path / "ev", repetitions=1)
+    ev = Evaluator(w, tmp_path / "ev", repetitions=1, backend=LocalBackend())
     ev.baseline()
     rng, scripts = random.Random(3), []
     while len(scripts) < 6:
@@ -305,7 +294,7 @@ def test_random_legal_gpu_scripts_compile_and_the_spec_routes_to_them(tmp_path: 
         scripts.append(s)
     built = [ev.evaluate(build_candidate(w, {k: s})) for s in scripts]
     assert all(m.status in (Status.OK, Status.NO_DEVICE) for m in built), [(m.status, m.error[-300:]) for m in built]
-    export = export_spec(w, {k: scripts[0]}, tmp_path / "out")
+    export = export_spec(w, {k: scripts[0]}, tmp_path / "out", backend=LocalBackend())
     assert export.applied == {k.executable: True}
     plain = _plain_kernel(w, export.compile_flags("cuda"), tmp_path)  # plain iree-compile routes the dispatch to its script
     assert "transform_dialect_codegen" in plain.default_translation_info and f"@codegen_{k.function}" in plain.default_translation_info

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from litecoop_mlir.errors import InputError
-from litecoop_mlir.models.builtin import HeuristicProposer, RandomProposer, ranked_steps
-from litecoop_mlir.models.pool import ModelPool, ModelSpec, load_roster
-from litecoop_mlir.models.prompt import CONTEXT_CLOSE, CONTEXT_OPEN, render_messages
-from litecoop_mlir.models.proposal import InvalidReply, parse_reply
-from litecoop_mlir.models.request import NodeView, ProposalRequest
+from litecoop_mlir.core.errors import InputError
+from litecoop_mlir.proposers.builtin import HeuristicProposer, RandomProposer, ranked_steps
+from litecoop_mlir.proposers.pool import ModelPool, ModelSpec, load_roster
+from litecoop_mlir.proposers.prompt import CONTEXT_CLOSE, CONTEXT_OPEN, render_messages
+from litecoop_mlir.proposers.proposal import InvalidReply, parse_reply
+from litecoop_mlir.proposers.request import NodeView, ProposalRequest
+from litecoop_mlir.space.script import Script
+from litecoop_mlir.space.vocabulary import SetFlag, SetTileSizes
 from litecoop_mlir.targets.machine import AVX2
-from litecoop_mlir.transforms import Script, SetFlag, SetTileSizes
 
 REPO = Path(__file__).resolve().parent.parent
 

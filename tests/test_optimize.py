@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from litecoop_mlir.cli import main
-from litecoop_mlir.models.openai_model import OpenAIProposer
-from litecoop_mlir.models.pool import load_roster
+from litecoop_mlir.cli.main import main
+from litecoop_mlir.driver.optimize import optimize
+from litecoop_mlir.driver.options import OptimizeOptions
+from litecoop_mlir.proposers.openai_client import OpenAIProposer
+from litecoop_mlir.proposers.pool import load_roster
 from litecoop_mlir.search.mcts import SearchConfig
 from litecoop_mlir.testing.openai_server import OpenAIServer, write_roster
-from litecoop_mlir.tune import OptimizeOptions, optimize
 
 FAST = dict(search_repetitions=2, repetitions=2, final_rounds=1, finalists=2)
 
@@ -119,10 +120,11 @@ def test_only_real_results_win(monkeypatch) -> None:
     rounding wins only under --max-error."""
     from types import SimpleNamespace
 
-    from litecoop_mlir.records import Measurement, Status
-    from litecoop_mlir.transforms import Script, SetFlag, SetTileSizes
-    from litecoop_mlir.tune import _winners
-    from litecoop_mlir.whole_module import ModuleOutcome, Point
+    from litecoop_mlir.core.records import Measurement, Status
+    from litecoop_mlir.driver.optimize import _winners
+    from litecoop_mlir.module.whole_module import ModuleOutcome, Point
+    from litecoop_mlir.space.script import Script
+    from litecoop_mlir.space.vocabulary import SetFlag, SetTileSizes
     from tests.conftest import make_fake_kernel
 
     k = make_fake_kernel()
@@ -150,8 +152,8 @@ def test_only_real_results_win(monkeypatch) -> None:
 def test_artifacts_that_fail_their_rebuild_are_never_shipped(tmp_path: Path, monkeypatch) -> None:
     """The winner's exported spec and flags, rebuilt by plain iree-compile, fail (as an im2col flag
     mixed with a substituted executable did): the next point is checked, down to the baseline."""
-    from litecoop_mlir import tune
-    from litecoop_mlir.artifacts import ExportCheck
+    from litecoop_mlir.driver import optimize as tune
+    from litecoop_mlir.export.artifacts import ExportCheck
     from tests.conftest import SMALL_CONV_S2
 
     real, calls = tune.check_export, []
@@ -174,7 +176,7 @@ def test_artifacts_that_fail_their_rebuild_are_never_shipped(tmp_path: Path, mon
 def test_a_slower_plain_build_is_reported_at_its_own_speed(tmp_path: Path, monkeypatch) -> None:
     import dataclasses
 
-    from litecoop_mlir import tune
+    from litecoop_mlir.driver import optimize as tune
     from tests.conftest import SMALL_CONV_S2
 
     real = tune.check_export

@@ -10,17 +10,22 @@ from pathlib import Path
 
 import pytest
 
-from litecoop_mlir.cli import main
-from litecoop_mlir.dispatch_graph import dispatch_graph, graph_summary
+from litecoop_mlir.cli.main import main
+from litecoop_mlir.driver.optimize import optimize
+from litecoop_mlir.driver.options import OptimizeOptions
+from litecoop_mlir.driver.two_level import optimize_two_level
+from litecoop_mlir.ir.dispatch_graph import dispatch_graph, graph_summary
+from litecoop_mlir.ir.workload import load_workload
 from litecoop_mlir.iree.compiler import compile_module
 from litecoop_mlir.iree.process import Limits
-from litecoop_mlir.measure import Evaluator
-from litecoop_mlir.models.caller import ModelCaller
-from litecoop_mlir.models.pipeline_heuristic import heuristic_pipeline
-from litecoop_mlir.models.pipeline_request import PipelineRequest, parse_reply, render_messages
-from litecoop_mlir.models.pool import OFFLINE_ROSTER, ModelPool, ModelSpec
-from litecoop_mlir.models.proposal import InvalidReply
-from litecoop_mlir.pipeline import (
+from litecoop_mlir.measure.backend import Evaluator, LocalBackend
+from litecoop_mlir.proposers.caller import ModelCaller
+from litecoop_mlir.proposers.pass_pipeline_heuristic import heuristic_pipeline
+from litecoop_mlir.proposers.pass_pipeline_request import PipelineRequest, parse_reply, render_messages
+from litecoop_mlir.proposers.pool import OFFLINE_ROSTER, ModelPool, ModelSpec
+from litecoop_mlir.proposers.proposal import InvalidReply
+from litecoop_mlir.search.pass_pipelines import PipelineSearch
+from litecoop_mlir.space.pass_pipelines import (
     IllegalPipeline,
     PassRegistry,
     PassSpec,
@@ -31,12 +36,8 @@ from litecoop_mlir.pipeline import (
     parse_pipeline,
     shipped_pipelines,
 )
-from litecoop_mlir.search.pipelines import PipelineSearch
 from litecoop_mlir.targets.strategy import make_target
 from litecoop_mlir.testing.openai_server import OpenAIServer, prompt_following_responder
-from litecoop_mlir.tune import OptimizeOptions, optimize
-from litecoop_mlir.two_level import optimize_two_level
-from litecoop_mlir.workload import load_workload
 from tests.conftest import KERNELS, SMALL_MATMUL
 
 PAD = "iree-preprocessing-pad-linalg-ops"
@@ -49,7 +50,7 @@ def test_text_form_round_trips_and_nests_function_passes() -> None:
     p = Pipeline((PassSpec(PAD, (("pad-size", "16"),)), PassSpec(TRANSPOSE, (("input", "rhs"),), "function")),
                  (("iree-opt-data-tiling", "true"),), name="x", doc="for a test")
     assert p.flags()[0] == f"--iree-preprocessing-pass-pipeline=builtin.module({PAD}{{pad-size=16}},util.func({TRANSPOSE}{{input=rhs}}))"
-    assert " " not in p.flags()[0]  # survives $(cat compile_flags.txt)
+    assert " " not in p.flags()[0]  # one word on a command line
     again = parse_pipeline(p.text(), name="x")
     assert again == p and again.doc == "for a test" and again.key() == p.key()
     assert Pipeline(options=(("b", "1"), ("a", "2"))) == Pipeline(options=(("a", "2"), ("b", "1")))  # options are a set
@@ -202,7 +203,7 @@ def test_apply_a_pipeline_without_searching(tmp_path: Path, capsys: pytest.Captu
 
 def test_pipeline_search_with_a_model_on_the_test_server(tmp_path: Path) -> None:
     w = load_workload(SMALL_MATMUL, make_target("llvm-cpu"))
-    ev = Evaluator(w, tmp_path / "eval", repetitions=2, min_time_s=0.02)
+    ev = Evaluator(w, tmp_path / "eval", repetitions=2, min_time_s=0.02, backend=LocalBackend())
     base = ev.baseline()
     with OpenAIServer(responders={"sim": prompt_following_responder(0.8)}, seed=3) as server:
         pool = ModelPool([ModelSpec("sim", "openai", "sim", base_url=server.base_url, params_b=8)])

@@ -9,19 +9,22 @@ from pathlib import Path
 
 import pytest
 
-from litecoop_mlir.cli import main
-from litecoop_mlir.models.cassette import request_digest
-from litecoop_mlir.models.openai_model import OpenAIProposer
-from litecoop_mlir.models.pool import ModelPool, ModelSpec
-from litecoop_mlir.models.prompt import COMPACT, FULL, context, render_messages
-from litecoop_mlir.models.proposal import parse_reply
-from litecoop_mlir.models.request import NodeView, ProposalRequest
+from litecoop_mlir.cli.main import main
+from litecoop_mlir.driver.optimize import optimize
+from litecoop_mlir.driver.options import OptimizeOptions
+from litecoop_mlir.ir.workload import load_workload
+from litecoop_mlir.proposers.cassette import request_digest
+from litecoop_mlir.proposers.openai_client import OpenAIProposer
+from litecoop_mlir.proposers.pool import ModelPool, ModelSpec
+from litecoop_mlir.proposers.prompt import COMPACT, FULL, context, render_messages
+from litecoop_mlir.proposers.proposal import parse_reply
+from litecoop_mlir.proposers.request import NodeView, ProposalRequest
+from litecoop_mlir.space.legality import validate
+from litecoop_mlir.space.script import Script
+from litecoop_mlir.space.vocabulary import IllegalTransform, SetTileSizes
 from litecoop_mlir.targets.machine import AVX2, AVX512
 from litecoop_mlir.targets.strategy import make_target
 from litecoop_mlir.testing.openai_server import OpenAIServer, prompt_context, prompt_following_responder
-from litecoop_mlir.transforms import IllegalTransform, Script, SetTileSizes, validate
-from litecoop_mlir.tune import OptimizeOptions, optimize
-from litecoop_mlir.workload import load_workload
 
 from .conftest import SMALL_CONV_S2, SMALL_MATMUL
 

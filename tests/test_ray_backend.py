@@ -7,15 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from litecoop_mlir.driver.optimize import optimize
+from litecoop_mlir.driver.options import OptimizeOptions
 from litecoop_mlir.search.mcts import SearchConfig
-from litecoop_mlir.tune import OptimizeOptions, optimize
 
 ray = pytest.importorskip("ray")
 
 
 @pytest.fixture
 def local_ray():
-    from litecoop_mlir.ray_backend import DEVICE_RESOURCE
+    from litecoop_mlir.measure.ray_backend import DEVICE_RESOURCE
 
     ray.init(num_cpus=2, resources={DEVICE_RESOURCE: 1}, include_dashboard=False, log_to_driver=False)
     yield

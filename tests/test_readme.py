@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from litecoop_mlir.cli import main
+from litecoop_mlir.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text()
@@ -20,7 +20,8 @@ def _commands() -> list[list[str]]:
     """Every `litecoop-mlir-opt ...` line of the README's code blocks (comments dropped), as argv."""
     out = []
     for line in README.splitlines():
-        m = re.match(r"^\s+(?:python3 -m pip install -e \. && )?litecoop-mlir-opt (kernels/|--select|--show)(.*)$", line)
+        m = re.match(r"^\s+(?:python3 -m venv \.venv && \.venv/bin/pip install -e \. && \.venv/bin/)?litecoop-mlir-opt "
+                     r"(kernels/|--select|--show)(.*)$", line)
         if m:
             out.append(shlex.split((m.group(1) + m.group(2)).split("  #")[0]))
     return out

@@ -11,22 +11,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-from litecoop_mlir.cli import main
+from litecoop_mlir.cli.main import main
+from litecoop_mlir.driver.optimize import optimize
+from litecoop_mlir.driver.options import OptimizeOptions
 from litecoop_mlir.iree.process import Limits
 from litecoop_mlir.iree.tools import tool_path
-from litecoop_mlir.models.pool import ModelSpec
-from litecoop_mlir.models.proposal import InvalidReply, Proposal, parse_reply
+from litecoop_mlir.proposers.pool import ModelSpec
+from litecoop_mlir.proposers.proposal import InvalidReply, Proposal, parse_reply
 from litecoop_mlir.search.mcts import SearchConfig
+from litecoop_mlir.space.script import Script
+from litecoop_mlir.space.vocabulary import SetFlag, SetOption, SetPipeline, SetTileSizes, SetWorkgroupSize
 from litecoop_mlir.testing.openai_server import OpenAIServer, write_roster
-from litecoop_mlir.transforms import (
-    Script,
-    SetFlag,
-    SetOption,
-    SetPipeline,
-    SetTileSizes,
-    SetWorkgroupSize,
-)
-from litecoop_mlir.tune import OptimizeOptions, optimize
 from tests.conftest import make_fake_kernel
 
 CLOSED_SET = (SetTileSizes, SetPipeline, SetOption, SetFlag, SetWorkgroupSize)

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from litecoop_mlir.cli import main
-from litecoop_mlir.report import SECTIONS
-from litecoop_mlir.tune import OptimizeOptions, optimize
+from litecoop_mlir.cli.main import main
+from litecoop_mlir.driver.optimize import optimize
+from litecoop_mlir.driver.options import OptimizeOptions
+from litecoop_mlir.export.report import SECTIONS
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
 
@@ -40,8 +41,9 @@ def test_report_has_every_section(run_dir: Path) -> None:
 
 
 def test_report_renders_codegen_scripts_as_transform_dialect() -> None:
-    from litecoop_mlir.report import _dispatch_html
-    from litecoop_mlir.transforms import Script, SetTileSizes
+    from litecoop_mlir.export.report import _dispatch_html
+    from litecoop_mlir.space.script import Script
+    from litecoop_mlir.space.vocabulary import SetTileSizes
     from tests.conftest import make_fake_kernel
 
     k = make_fake_kernel()

@@ -9,32 +9,30 @@ from pathlib import Path
 
 import pytest
 
-from litecoop_mlir.apply import build_candidate, precheck_scripts, script_library
-from litecoop_mlir.codegen_script import KNOBS, SCRIPT_LEVELS, ragged_register_dims, render_sequence, render_steps, unsupported_reason
+from litecoop_mlir.export.spec import export_spec
+from litecoop_mlir.ir.workload import load_workload
 from litecoop_mlir.iree.tools import tool_path
-from litecoop_mlir.measure import Evaluator
-from litecoop_mlir.models.builtin import ranked_steps, script_steps
-from litecoop_mlir.models.prompt import context
-from litecoop_mlir.models.request import NodeView
-from litecoop_mlir.spec import export_spec
-from litecoop_mlir.targets.strategy import make_target, strategy_for
-from litecoop_mlir.transforms import (
+from litecoop_mlir.measure.backend import Evaluator, LocalBackend
+from litecoop_mlir.proposers.builtin import ranked_steps, script_steps
+from litecoop_mlir.proposers.prompt import context
+from litecoop_mlir.proposers.request import NodeView
+from litecoop_mlir.space.apply import build_candidate, precheck_scripts, script_library
+from litecoop_mlir.space.legality import machine_for, validate, validate_step
+from litecoop_mlir.space.moves import legal_moves, move_spaces
+from litecoop_mlir.space.script import Script
+from litecoop_mlir.space.script_knobs import KNOBS, SCRIPT_LEVELS, ragged_register_dims, unsupported_reason
+from litecoop_mlir.space.script_render import render_sequence, render_steps
+from litecoop_mlir.space.vocabulary import (
     IllegalTransform,
-    Script,
     SetCodegenMode,
     SetFlag,
     SetOption,
     SetPipeline,
     SetScriptKnob,
     SetTileSizes,
-    legal_moves,
-    machine_for,
-    move_spaces,
     transform_from_json,
-    validate,
-    validate_step,
 )
-from litecoop_mlir.workload import load_workload
+from litecoop_mlir.targets.strategy import make_target, strategy_for
 from tests.conftest import KERNELS
 from tests.test_models import _request
 from tests.test_transforms import kernel
@@ -206,12 +204,12 @@ def test_a_script_builds_checks_its_numbers_and_exports_for_plain_iree_compile(n
     cand = build_candidate(w, {k: script})
     assert cand.library and "transform_dialect_codegen" in cand.source
     assert cand.library == script_library({k: script.resolve(k)})
-    ev = Evaluator(w, tmp_path / "ev", repetitions=1)
+    ev = Evaluator(w, tmp_path / "ev", repetitions=1, backend=LocalBackend())
     ev.baseline()
     m = ev.evaluate(cand)
     assert m.ok, m.error  # compiled through the script and matched IREE's default outputs
     assert m.binary != ev.baseline().binary
-    export = export_spec(w, {k: script}, tmp_path / "export")
+    export = export_spec(w, {k: script}, tmp_path / "export", backend=LocalBackend())
     flags = (tmp_path / "export" / "compile_flags.txt").read_text().split()
     assert flags[-1].startswith("--iree-codegen-transform-dialect-library=") and export.applied == {k.executable: True}
     out = tmp_path / "plain.vmfb"
@@ -230,7 +228,7 @@ def test_the_interpreter_checks_a_script_before_any_compile(tmp_path: Path) -> N
     cand = build_candidate(w, {k: bad})
     why = precheck_scripts(cand.source, cand.library)
     assert why.startswith("transform interpreter:") and "decompose failed to apply" in why
-    ev = Evaluator(w, tmp_path, repetitions=1)
+    ev = Evaluator(w, tmp_path, repetitions=1, backend=LocalBackend())
     ev.baseline()
     m = ev.evaluate(cand)
     assert m.status.value == "compile_error" and m.error == why and m.compile_s == 0.0  # recorded without compiling
@@ -286,16 +284,16 @@ def test_a_row_reduction_script_builds_and_matches_iree(tmp_path: Path) -> None:
     w = load_workload(str(KERNELS / "layernorm.mlir"), make_target("llvm-cpu", "znver3"))
     k = w.kernels()[0]
     script = validate_step(k, Script(), (SetCodegenMode("script"), SetTileSizes("vector_common_parallel", (4, 0))))
-    ev = Evaluator(w, tmp_path / "ev", repetitions=1)
+    ev = Evaluator(w, tmp_path / "ev", repetitions=1, backend=LocalBackend())
     ev.baseline()
     m = ev.evaluate(build_candidate(w, {k: script}))
     assert m.ok, m.error  # compiled through the script and matched IREE's default outputs
-    export = export_spec(w, {k: script}, tmp_path / "export")
+    export = export_spec(w, {k: script}, tmp_path / "export", backend=LocalBackend())
     assert export.applied == {k.executable: True}  # the spec matches the root only, not the consumer with the same operands
 
 
 def test_script_mode_search_grows_from_the_script_root(tmp_path: Path) -> None:
-    from litecoop_mlir.cli import main
+    from litecoop_mlir.cli.main import main
 
     run = tmp_path / "run"
     assert main(["kernels/matmul_512.mlir", "--codegen", "script", "--budget", "3", "--no-db", "--work-dir", str(run),
@@ -307,7 +305,7 @@ def test_script_mode_search_grows_from_the_script_root(tmp_path: Path) -> None:
 
 
 def test_the_report_prints_a_kept_script_as_transform_ir() -> None:
-    from litecoop_mlir.report import _dispatch_html
+    from litecoop_mlir.export.report import _dispatch_html
 
     mm = kernel("matmul_512", "znver3")
     html = _dispatch_html(mm, mm.executable, SCRIPT.then(SetScriptKnob("unroll_reduction", "2")).to_json())

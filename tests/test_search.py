@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
-import time
 
 import pytest
 
-from litecoop_mlir.executor import LocalExecutor
-from litecoop_mlir.models.base import Proposer
-from litecoop_mlir.models.caller import ModelCaller
-from litecoop_mlir.models.pool import ModelPool, ModelSpec
-from litecoop_mlir.models.proposal import Proposal, Step
-from litecoop_mlir.models.request import CallOutcome
-from litecoop_mlir.records import How, Measurement, Status
+from litecoop_mlir.core.records import How, Measurement, Status
+from litecoop_mlir.measure.executor import LocalExecutor
+from litecoop_mlir.proposers.base import Proposer
+from litecoop_mlir.proposers.caller import ModelCaller
+from litecoop_mlir.proposers.pool import ModelPool, ModelSpec
+from litecoop_mlir.proposers.proposal import Proposal, Step
+from litecoop_mlir.proposers.request import CallOutcome
 from litecoop_mlir.search.mcts import KernelSearch, SearchConfig
 from litecoop_mlir.search.tree import Tree, reward
 from litecoop_mlir.search.uct import UCTConfig, select, uct_score
-from litecoop_mlir.transforms import Script, SetTileSizes, legal_moves
+from litecoop_mlir.space.moves import legal_moves
+from litecoop_mlir.space.script import Script
+from litecoop_mlir.space.vocabulary import SetTileSizes
 
 
 def _ok(ms: float) -> Measurement:
@@ -199,75 +201,107 @@ def test_cache_hits_do_not_use_budget(fake_kernel) -> None:
     assert search.evaluated <= 16 and search.stop_reason
 
 
-class TimedProposer(Proposer):
-    """Proposes two distinct vector tiles (or a two-step plan) per call after `delay_s`; logs call intervals."""
+class Activity:
+    """Which model calls and candidate evaluations are in flight, counted, not timed: `overlapped`
+    says whether a call and an evaluation were ever in flight together. With `await_call`, the
+    second evaluation waits (at most 30 s) until a model call starts while it runs: a concurrent
+    search starts one then, a serial one never does (and is not asked to)."""
 
-    def __init__(self, delay_s: float, plan: bool = False) -> None:
-        self.delay_s, self.plan = delay_s, plan
+    def __init__(self, await_call: bool = False) -> None:
+        self.lock = threading.Lock()
+        self.calls = self.evals = self.started = 0
+        self.overlapped = False
+        self.await_call = await_call
+        self.call_during_eval = threading.Event()
+
+    @contextlib.contextmanager
+    def call(self):
+        with self.lock:
+            self.calls += 1
+            if self.evals:
+                self.overlapped = True
+                self.call_during_eval.set()
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.calls -= 1
+
+    @contextlib.contextmanager
+    def evaluation(self):
+        with self.lock:
+            self.evals += 1
+            self.started += 1
+            nth = self.started
+            self.overlapped |= self.calls > 0
+        try:
+            if self.await_call and nth == 2:
+                self.call_during_eval.wait(timeout=30.0)
+            yield
+        finally:
+            with self.lock:
+                self.evals -= 1
+
+
+class CountingProposer:
+    """Proposes two distinct vector tiles (or a two-step plan) per call, inside `activity.call()`."""
+
+    def __init__(self, activity: Activity, plan: bool = False) -> None:
+        self.activity, self.plan = activity, plan
         self.lock = threading.Lock()
         self.i = 0
-        self.intervals: list[tuple[float, float, int]] = []
 
     def propose(self, request, on_step=None):
-        name = request.model
-        t0 = time.monotonic()
-        time.sleep(self.delay_s)
-        with self.lock:
-            self.i += 1
-            i = self.i
+        with self.activity.call():
+            with self.lock:
+                self.i += 1
+                i = self.i
         m = 1 + (i % 14)
         if self.plan:  # step 2 refines step 1's result
             steps = (Step((SetTileSizes("vector_common_parallel", (m, 8, 0)),)),
                      Step((SetTileSizes("vector_reduction", (0, 0, 1 + i % 4)),), after=1))
         else:
             steps = tuple(Step((SetTileSizes("vector_common_parallel", (m, 8 * (1 + j % 2), 0)),)) for j in range(2))
-        self.intervals.append((t0, time.monotonic(), request.node.script.key(request.kernel) and i))
-        return CallOutcome(Proposal(steps, name))
+        return CallOutcome(Proposal(steps, request.model))
 
 
-def timed_caller(pool: ModelPool, delay_s: float, plan: bool = False) -> ModelCaller:
-    """A caller whose every model is one shared `TimedProposer` (its log reachable as `.intervals`)."""
-    proposer = TimedProposer(delay_s, plan)
-    caller = ModelCaller(pool, {n: proposer for n in pool.names})
-    caller.intervals = proposer.intervals  # type: ignore[attr-defined]
-    return caller
+def counting_caller(pool: ModelPool, activity: Activity, plan: bool = False) -> ModelCaller:
+    """A caller whose every model is one shared `CountingProposer`."""
+    return ModelCaller(pool, {n: CountingProposer(activity, plan) for n in pool.names})
 
 
-def _timed_eval(log: list, delay_s: float, fail_steps: bool = False):
+def _counting_eval(log: list, activity: Activity, fail_steps: bool = False):
     def evaluate(kernel, script):
-        t0 = time.monotonic()
-        time.sleep(delay_s)
-        log.append((t0, time.monotonic()))
+        with activity.evaluation():
+            log.append(script)
         if fail_steps and len(script) == 1:
             return Measurement("k", Status.COMPILE_ERROR), How.COMPILED
         return _ok(1.0 - 0.01 * len(log)), How.COMPILED
     return evaluate
 
 
-def _overlaps(a: list, b: list) -> bool:
-    return any(s1 < e2 and s2 < e1 for s1, e1, *_ in a for s2, e2 in b)
-
-
 @pytest.mark.parametrize("concurrency", [1, 3])
 def test_concurrent_search_spends_budget_exactly_once(fake_kernel, concurrency: int) -> None:
     pool = _pool()
-    caller = timed_caller(pool, 0.05)
+    activity = Activity(await_call=concurrency > 1)
+    caller = counting_caller(pool, activity)
     evals: list = []
     config = SearchConfig(children_per_expansion=2, concurrency=concurrency)
-    search = KernelSearch(fake_kernel, "llvm-cpu", caller, _timed_eval(evals, 0.05), _ok(1.0), config)
+    search = KernelSearch(fake_kernel, "llvm-cpu", caller, _counting_eval(evals, activity), _ok(1.0), config)
     with LocalExecutor(search.evaluate, workers=2) as ex:
         search.run(budget=10, submit=ex.submit if concurrency > 1 else None)
     keys = [n.key for n in search.tree.nodes]
     assert search.evaluated == 10 == len(evals) and len(keys) == len(set(keys))
     assert all(not n.busy and n.virtual == 0 for n in search.tree.nodes)
-    # Serial: no model call overlaps a candidate; concurrent: calls overlap candidates.
-    assert _overlaps(caller.intervals, evals) == (concurrency > 1)
+    # Serial: no model call is ever in flight with a candidate; concurrent: calls overlap candidates.
+    assert activity.overlapped == (concurrency > 1)
 
 
 def test_plan_steps_wait_for_their_dependency(fake_kernel) -> None:
     pool = _pool()
-    caller = timed_caller(pool, 0.0, plan=True)
-    search = KernelSearch(fake_kernel, "llvm-cpu", caller, _timed_eval([], 0.0), _ok(1.0),
+    activity = Activity()
+    caller = counting_caller(pool, activity, plan=True)
+    search = KernelSearch(fake_kernel, "llvm-cpu", caller, _counting_eval([], activity), _ok(1.0),
                           SearchConfig(uct=UCTConfig(widening=0.0), concurrency=2))
     with LocalExecutor(search.evaluate, workers=2) as ex:
         search.run(budget=4, submit=ex.submit)
@@ -280,9 +314,10 @@ def test_plan_steps_wait_for_their_dependency(fake_kernel) -> None:
 
 def test_plan_step_after_failed_dependency_is_not_run(fake_kernel) -> None:
     pool = _pool()
-    caller = timed_caller(pool, 0.0, plan=True)
+    activity = Activity()
+    caller = counting_caller(pool, activity, plan=True)
     log: list = []
-    search = KernelSearch(fake_kernel, "llvm-cpu", caller, _timed_eval(log, 0.0, fail_steps=True), _ok(1.0),
+    search = KernelSearch(fake_kernel, "llvm-cpu", caller, _counting_eval(log, activity, fail_steps=True), _ok(1.0),
                           SearchConfig(course_alteration_k=0))
     search.run(budget=3)
     assert all(len(n.script) <= 1 for n in search.tree.nodes)  # step 2 of each plan never ran
@@ -290,7 +325,7 @@ def test_plan_step_after_failed_dependency_is_not_run(fake_kernel) -> None:
 
 
 def _offline_search(kernel, budget: int, machine, max_depth: int = UCTConfig().max_depth) -> KernelSearch:
-    from litecoop_mlir.models.pool import OFFLINE_ROSTER
+    from litecoop_mlir.proposers.pool import OFFLINE_ROSTER
 
     def evaluate(k, script):  # a made-up but deterministic latency: no IREE needed
         return _ok(1.0 + (hash(script.key(k)) % 97) / 100), How.COMPILED
@@ -315,7 +350,7 @@ def test_offline_search_spends_its_budget_when_no_tile_move_is_legal() -> None:
 
 @pytest.mark.parametrize("machine_name", ["AVX2", "AVX512"])
 def test_search_space_exhausted_only_when_no_legal_move_is_untried(machine_name: str) -> None:
-    from litecoop_mlir.models.builtin import untried_moves
+    from litecoop_mlir.proposers.builtin import untried_moves
     from litecoop_mlir.targets import machine as machines
     from tests.conftest import make_fake_kernel
 

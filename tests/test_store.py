@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from litecoop_mlir.cli import main
-from litecoop_mlir.errors import LitecoopError
-from litecoop_mlir.store import RunStore
+from litecoop_mlir.cli.main import main
+from litecoop_mlir.core.errors import LitecoopError
+from litecoop_mlir.db.run_store import RunStore
 
 
 def test_store_refuses_another_input(tmp_path: Path) -> None:
@@ -54,7 +54,7 @@ def _compiled(db: Path) -> list[tuple]:
 def test_kill9_then_resume_counts_every_candidate_once(small_matmul_path: Path, tmp_path: Path) -> None:
     work = tmp_path / "run"
     args = [str(small_matmul_path), "--budget", "6", "--repetitions", "2", "--children", "2", "--work-dir", str(work)]
-    proc = subprocess.Popen([sys.executable, "-m", "litecoop_mlir.cli", *args, "-o", os.devnull],
+    proc = subprocess.Popen([sys.executable, "-m", "litecoop_mlir.cli.main", *args, "-o", os.devnull],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     db = work / "run.db"
     deadline = time.monotonic() + 180
@@ -82,16 +82,19 @@ def test_kill9_then_resume_counts_every_candidate_once(small_matmul_path: Path, 
 
 @pytest.mark.slow
 def test_resumed_finished_run_recompiles_nothing(small_matmul_path: Path, tmp_path: Path, monkeypatch) -> None:
-    from litecoop_mlir.measure import LocalBackend
-    from litecoop_mlir.tune import OptimizeOptions, optimize
+    from litecoop_mlir.driver.optimize import optimize
+    from litecoop_mlir.driver.options import OptimizeOptions
+    from litecoop_mlir.measure.backend import LocalBackend
 
     opts = OptimizeOptions(budget=3, search_repetitions=2, repetitions=2, final_rounds=1, finalists=1)
     first = optimize(str(small_matmul_path), tmp_path / "run", opts)
-    compiles: list[str] = []
+    compiles: list[Path] = []
     real = LocalBackend.compile
-    monkeypatch.setattr(LocalBackend, "compile", lambda self, src, *a, **k: compiles.append(src) or real(self, src, *a, **k))
+    monkeypatch.setattr(LocalBackend, "compile",
+                        lambda self, src, flags, out_dir, *a, **k: compiles.append(Path(out_dir)) or real(self, src, flags, out_dir, *a, **k))
     again = optimize(str(small_matmul_path), tmp_path / "run", opts, resume=True)
-    assert compiles == []  # neither the baseline nor any candidate was compiled again
+    measured = tmp_path / "run" / "eval"  # the baseline's and every candidate's builds (the export is checked anew)
+    assert not [d for d in compiles if d.is_relative_to(measured)]  # neither the baseline nor any candidate was compiled again
     assert again.to_json()["candidates"] == first.to_json()["candidates"] == 3
 
 
@@ -113,7 +116,7 @@ def _children_of_run(work: Path) -> list[str]:
 def test_sigterm_kills_every_child_and_leaves_a_resumable_run(small_matmul_path: Path, tmp_path: Path) -> None:
     work = tmp_path / "run"
     args = [str(small_matmul_path), "--budget", "8", "--repetitions", "2", "--concurrency", "2", "--work-dir", str(work)]
-    proc = subprocess.Popen([sys.executable, "-m", "litecoop_mlir.cli", *args, "-o", os.devnull],
+    proc = subprocess.Popen([sys.executable, "-m", "litecoop_mlir.cli.main", *args, "-o", os.devnull],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 180
     while len(_compiled(work / "run.db")) < 1 or not any("iree-" in c for c in _children_of_run(work)):

@@ -8,27 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from litecoop_mlir.ir.workload import Kernel, load_workload
+from litecoop_mlir.space.legality import check_config, machine_for, validate, validate_step
+from litecoop_mlir.space.moves import legal_moves, move_spaces, sample_move
+from litecoop_mlir.space.script import Script, codegen_kernel, effective_kernel
+from litecoop_mlir.space.vocabulary import IllegalTransform, SetFlag, SetOption, SetTileSizes, transform_from_json, transform_to_json
 from litecoop_mlir.targets.machine import AVX2, AVX512
 from litecoop_mlir.targets.strategy import make_target
-from litecoop_mlir.transforms import (
-    IllegalTransform,
-    Script,
-    SetFlag,
-    SetOption,
-    SetTileSizes,
-    check_config,
-    codegen_kernel,
-    effective_kernel,
-    legal_moves,
-    machine_for,
-    move_spaces,
-    sample_move,
-    transform_from_json,
-    transform_to_json,
-    validate,
-    validate_step,
-)
-from litecoop_mlir.workload import Kernel, load_workload
 from tests.conftest import KERNELS, make_fake_kernel
 
 _KERNELS: dict[tuple[str, str], Kernel] = {}
@@ -193,7 +179,7 @@ def test_no_codegen_transforms_after_a_reshaping_flag() -> None:
 
 
 def test_codegen_after_im2col_configures_the_matmul_it_made() -> None:
-    from litecoop_mlir.apply import build_candidate
+    from litecoop_mlir.space.apply import build_candidate
 
     w = load_workload(str(KERNELS / "conv2d_nchw_s2.mlir"), make_target("llvm-cpu", "znver3"))
     conv = w.kernels()[0]

@@ -10,18 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from litecoop_mlir.apply import build_candidate
-from litecoop_mlir.cli import main
-from litecoop_mlir.drop_in import export_db, split_target
+from litecoop_mlir.cli.main import main
+from litecoop_mlir.core.records import Measurement, Status
+from litecoop_mlir.db.tuning_db import DispatchKey, TunedEntry, TuningDB
+from litecoop_mlir.driver.optimize import optimize
+from litecoop_mlir.driver.options import OptimizeOptions
+from litecoop_mlir.driver.reuse import matcher_for
+from litecoop_mlir.export.drop_in import export_db
+from litecoop_mlir.ir.workload import kernels_from_configured, load_workload
 from litecoop_mlir.iree.mlir import new_context, parse_module
 from litecoop_mlir.iree.tools import compiler_version
-from litecoop_mlir.records import Measurement, Status
-from litecoop_mlir.reuse import matcher_for
-from litecoop_mlir.targets.strategy import make_target
-from litecoop_mlir.transforms import Script, SetFlag, SetTileSizes
-from litecoop_mlir.tune import OptimizeOptions, optimize
-from litecoop_mlir.tuning_db import DispatchKey, TunedEntry, TuningDB
-from litecoop_mlir.workload import kernels_from_configured, load_workload
+from litecoop_mlir.space.apply import build_candidate
+from litecoop_mlir.space.script import Script
+from litecoop_mlir.space.vocabulary import SetFlag, SetTileSizes
+from litecoop_mlir.targets.strategy import make_target, split_target
 
 from .conftest import KERNELS, SMALL_CONV_S2, SMALL_MATMUL
 

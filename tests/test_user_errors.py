@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from litecoop_mlir.cli import main
+from litecoop_mlir.cli.main import main
 from litecoop_mlir.testing.openai_server import OpenAIServer, write_roster
 
 

@@ -9,30 +9,19 @@ from types import SimpleNamespace
 
 import pytest
 
-from litecoop_mlir.cli import main
-from litecoop_mlir.errors import InputError
-from litecoop_mlir.pareto import (
-    Option,
-    Proxy,
-    compositions,
-    dominates,
-    pareto_front,
-    select_point,
-)
-from litecoop_mlir.profile import (
-    ExecutableTime,
-    ModuleProfile,
-    Profiler,
-    dispatch_counts,
-    fill_buffers,
-    replace_executable,
-)
-from litecoop_mlir.records import Candidate
+from litecoop_mlir.cli.main import main
+from litecoop_mlir.core.errors import InputError
+from litecoop_mlir.core.records import Candidate
+from litecoop_mlir.driver.optimize import optimize
+from litecoop_mlir.driver.options import OptimizeOptions
+from litecoop_mlir.ir.workload import load_workload
+from litecoop_mlir.measure.backend import LocalBackend
+from litecoop_mlir.measure.profile import ExecutableTime, ModuleProfile, Profiler, dispatch_counts, fill_buffers, replace_executable
+from litecoop_mlir.module.pareto import Option, Proxy, compositions, dominates, pareto_front, select_point
+from litecoop_mlir.module.whole_module import plan_dispatches, spend_budget
+from litecoop_mlir.space.script import Script
+from litecoop_mlir.space.vocabulary import SetCodegenMode, SetTileSizes
 from litecoop_mlir.targets.strategy import make_target
-from litecoop_mlir.transforms import Script, SetCodegenMode, SetTileSizes
-from litecoop_mlir.tune import OptimizeOptions, optimize
-from litecoop_mlir.whole_module import plan_dispatches, spend_budget
-from litecoop_mlir.workload import load_workload
 from tests.conftest import make_fake_kernel
 
 #: Three identical matmuls (one executable invoked 3 times) and a small transposing copy.
@@ -213,7 +202,7 @@ def test_profile_counts_repeated_dispatches_and_times_each_executable_once(tmp_p
     src = tmp_path / "repeated.mlir"
     src.write_text(REPEATED)
     w = load_workload(str(src), make_target("llvm-cpu"))
-    profiler = Profiler(w, tmp_path / "profiles", repetitions=2)
+    profiler = Profiler(w, tmp_path / "profiles", repetitions=2, backend=LocalBackend())
     stale = tmp_path / "profiles" / "baseline" / "benchmarks" / "old_dispatch_benchmark.mlir"
     stale.parent.mkdir(parents=True)
     stale.write_text("left over from another run")
@@ -225,7 +214,7 @@ def test_profile_counts_repeated_dispatches_and_times_each_executable_once(tmp_p
     timed = len(profiler.times)
     k0 = w.kernels()[0]
     tiled = Script((SetTileSizes("vector_common_parallel", (4, 16, 0)),))
-    from litecoop_mlir.apply import build_candidate
+    from litecoop_mlir.space.apply import build_candidate
 
     prof2 = profiler.profile(build_candidate(w, {k0: tiled}), "tiled")
     assert prof2.ok, prof2.error

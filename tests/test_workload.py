@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from litecoop_mlir.errors import InputError
+from litecoop_mlir.core.errors import InputError
+from litecoop_mlir.ir.workload import TensorSpec, load_workload, parse_tile_levels
 from litecoop_mlir.targets.strategy import make_target
-from litecoop_mlir.workload import TensorSpec, load_workload, parse_tile_levels
 from tests.conftest import KERNELS
 
 CPU = make_target("llvm-cpu")

@@ -11,10 +11,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from litecoop_mlir.baseline import measure_baseline
-from litecoop_mlir.records import jsonable
+from litecoop_mlir.core.records import jsonable
+from litecoop_mlir.ir.workload import load_workload
+from litecoop_mlir.measure.baseline import measure_baseline
 from litecoop_mlir.targets.strategy import make_target
-from litecoop_mlir.workload import load_workload
 
 KERNELS = Path(__file__).resolve().parent.parent / "kernels"
 

@@ -20,7 +20,7 @@ mechanism, not real models.
 
 Peak: single-core f32 FMA throughput of this host with the widest vectors it has (detected:
 AVX-512 or AVX2), measured by a small C loop of independent FMA chains, best of 5 before and
-after the runs (`litecoop_mlir.targets.machine.measure_fma_peak`); without a C compiler,
+after the runs (`litecoop_mlir.measure.peak.measure_fma_peak`); without a C compiler,
 numpy's single-threaded matmul.
 
     python tools/bench.py --quick          # < 15 min: two kernels, budget 12
@@ -42,19 +42,21 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from litecoop_mlir.core.records import Candidate, dumps
+from litecoop_mlir.driver.optimize import optimize
+from litecoop_mlir.driver.options import OptimizeOptions
+from litecoop_mlir.ir.workload import load_workload
 from litecoop_mlir.iree.runner import benchmark_interleaved  # noqa: E402
-from litecoop_mlir.measure import Evaluator  # noqa: E402
-from litecoop_mlir.models.pool import ModelSpec, load_roster  # noqa: E402
-from litecoop_mlir.records import Candidate, dumps  # noqa: E402
-from litecoop_mlir.targets.machine import detect_host, measure_fma_peak  # noqa: E402
+from litecoop_mlir.measure.backend import Evaluator, LocalBackend
+from litecoop_mlir.measure.peak import measure_fma_peak
+from litecoop_mlir.proposers.pool import ModelSpec, load_roster
+from litecoop_mlir.targets.machine import detect_host  # noqa: E402
 from litecoop_mlir.targets.strategy import make_target  # noqa: E402
 from litecoop_mlir.testing.openai_server import (  # noqa: E402
     OpenAIServer,
     prompt_following_responder,
     write_roster,
 )
-from litecoop_mlir.tune import OptimizeOptions, optimize  # noqa: E402
-from litecoop_mlir.workload import load_workload  # noqa: E402
 
 #: SIMULATED models: name, params (B), USD/input token, USD/output token, reply delay (s), quality q, invalid rate
 SIM_MODELS = (
@@ -117,7 +119,7 @@ def bench_kernel(name: str, budget: int, out: Path, server: OpenAIServer, sim_ro
     kernels = w.kernels()
     for m in SIM_MODELS:
         server.responders[m[0]] = prompt_following_responder(m[5], m[6])
-    ev = Evaluator(w, out / name / "flags", repetitions=5, min_time_s=0.05)
+    ev = Evaluator(w, out / name / "flags", repetitions=5, min_time_s=0.05, backend=LocalBackend())
     base = ev.baseline()
     rows: dict[str, dict[str, Any]] = {"O3": {"vmfb": base.vmfb, "wall_s": 0.0, "candidates": 0}}
     kinds = {k.kind for k in kernels}

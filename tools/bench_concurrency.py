@@ -18,10 +18,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from litecoop_mlir.models.pool import load_roster
+from litecoop_mlir.driver.optimize import optimize
+from litecoop_mlir.driver.options import OptimizeOptions
+from litecoop_mlir.proposers.pool import load_roster
 from litecoop_mlir.search.mcts import SearchConfig
 from litecoop_mlir.testing.openai_server import OpenAIServer
-from litecoop_mlir.tune import OptimizeOptions, optimize
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_server_search import MODELS, write_sim_roster  # noqa: E402

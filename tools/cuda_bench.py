@@ -16,8 +16,9 @@ import json
 import time
 from pathlib import Path
 
+from litecoop_mlir.driver.optimize import optimize
+from litecoop_mlir.driver.options import OptimizeOptions
 from litecoop_mlir.targets.strategy import device_available, make_target, timed_on
-from litecoop_mlir.tune import OptimizeOptions, optimize
 
 GPU_KERNELS = Path(__file__).resolve().parent.parent / "kernels" / "gpu"
 #: The product each kernel computes, for the cuBLAS reference: (M, N, K, input dtype).

@@ -20,14 +20,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+from litecoop_mlir.driver.optimize import optimize
+from litecoop_mlir.driver.options import OptimizeOptions
+from litecoop_mlir.ir.workload import load_workload
 from litecoop_mlir.iree.runner import benchmark_interleaved, compare_outputs
-from litecoop_mlir.measure import Evaluator
+from litecoop_mlir.measure.backend import Evaluator, LocalBackend
 from litecoop_mlir.targets.strategy import make_target
-from litecoop_mlir.tune import OptimizeOptions, optimize
-from litecoop_mlir.workload import load_workload
 
 KERNELS = Path(__file__).resolve().parent.parent / "kernels"
-CLI = [sys.executable, "-m", "litecoop_mlir.cli"]
+CLI = [sys.executable, "-m", "litecoop_mlir.cli.main"]
 
 
 def _tune(kernel: str, out: Path, budget: int, db: str, again: bool = False) -> dict:
@@ -53,7 +54,7 @@ def _builds(kernel: str, summary: dict, db: str, out: Path, rounds: int, repetit
 
     w = load_workload(str(KERNELS / kernel), make_target("llvm-cpu"))
     d = out / f"builds-{w.name}"
-    ev = Evaluator(w, d / "eval", repetitions=3)
+    ev = Evaluator(w, d / "eval", repetitions=3, backend=LocalBackend())
     base = ev.baseline()
     env = {**os.environ, "LITECOOP_DB": db}
     dropin = d / "compile.vmfb"

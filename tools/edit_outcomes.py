@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from litecoop_mlir.apply import build_candidate
-from litecoop_mlir.measure import Evaluator
-from litecoop_mlir.transforms import IllegalTransform, Script
-from litecoop_mlir.workload import Kernel, Workload
+from litecoop_mlir.ir.workload import Kernel, Workload
+from litecoop_mlir.measure.backend import Evaluator
+from litecoop_mlir.space.apply import build_candidate
+from litecoop_mlir.space.script import Script
+from litecoop_mlir.space.vocabulary import IllegalTransform
 
 
 @dataclass

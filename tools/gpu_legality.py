@@ -8,7 +8,7 @@ here (Vulkan through lavapipe) each build is also run and checked against IREE's
 on CUDA without a GPU the rate is compile-only. Prints, per target and kernel, the built rate and
 the leading reasons of failures. `--unchecked` draws the same moves without the legality check
 (constructor checks only): the rate a search had before the GPU rules. `--scripts` draws codegen
-scripts instead: each edit converts IREE's configuration to its script (litecoop_mlir.codegen_script)
+scripts instead: each edit converts IREE's configuration to its script (litecoop_mlir.space.script_render)
 and adds 0 to 3 random legal script moves (thread, workgroup and reduction tiles, knobs).
 
     python tools/gpu_legality.py --targets cuda:sm_80 vulkan-spirv --n 40 --out /tmp/glegal
@@ -25,13 +25,15 @@ from pathlib import Path
 
 from edit_outcomes import EditOutcomes  # noqa: E402 - tools/ is on sys.path when a tool runs
 
-from litecoop_mlir.codegen_script import unsupported_reason
+from litecoop_mlir.core.records import Status
+from litecoop_mlir.ir.workload import Kernel, load_workload
 from litecoop_mlir.iree.process import stop_children_on_signals
-from litecoop_mlir.measure import Evaluator
-from litecoop_mlir.records import Status
+from litecoop_mlir.measure.backend import Evaluator, LocalBackend
+from litecoop_mlir.space.moves import draw_move, move_spaces, sample_move, script_conversion
+from litecoop_mlir.space.script import Script
+from litecoop_mlir.space.script_knobs import unsupported_reason
+from litecoop_mlir.space.vocabulary import IllegalTransform, Transform
 from litecoop_mlir.targets.strategy import make_target, strategy_for
-from litecoop_mlir.transforms import IllegalTransform, Script, Transform, draw_move, move_spaces, sample_move, script_conversion
-from litecoop_mlir.workload import Kernel, load_workload
 
 ROOT = Path(__file__).resolve().parent.parent
 CODEGEN_OPS = ("tile", "workgroup_size", "gpu", "pipeline", "option")
@@ -60,7 +62,7 @@ def measure(target: str, kernel: str, n: int, out: Path, seed: int, unchecked: b
     w = load_workload(_kernel_path(kernel), make_target(name, arch))
     kernels = [k for k in w.kernels() if not scripts or not unsupported_reason(k, strategy_for(name))]
     ops = (*CODEGEN_OPS, "script") if scripts else CODEGEN_OPS
-    ev = Evaluator(w, out / target.replace(":", "_") / kernel, repetitions=1, min_time_s=0.0)
+    ev = Evaluator(w, out / target.replace(":", "_") / kernel, repetitions=1, min_time_s=0.0, backend=LocalBackend())
     base = ev.baseline()
     rng = random.Random(seed)
     tally = EditOutcomes(good=BUILT)

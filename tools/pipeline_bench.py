@@ -18,12 +18,13 @@ import subprocess
 import time
 from pathlib import Path
 
-from litecoop_mlir.measure import Evaluator
+from litecoop_mlir.driver.optimize import optimize
+from litecoop_mlir.driver.options import OptimizeOptions
+from litecoop_mlir.driver.two_level import optimize_two_level
+from litecoop_mlir.ir.workload import load_workload
+from litecoop_mlir.measure.backend import Evaluator, LocalBackend
+from litecoop_mlir.module.whole_module import side_by_side
 from litecoop_mlir.targets.strategy import make_target
-from litecoop_mlir.tune import OptimizeOptions, optimize
-from litecoop_mlir.two_level import optimize_two_level
-from litecoop_mlir.whole_module import side_by_side
-from litecoop_mlir.workload import load_workload
 
 KERNELS = Path(__file__).resolve().parent.parent / "kernels"
 
@@ -39,11 +40,11 @@ def _run(kernel: str, out: Path, budget: int, rounds: int, repetitions: int) -> 
     rebuilt = two / "plain-rebuild.vmfb"
     subprocess.run(["bash", str(two / "compile.sh"), str(rebuilt)], check=True, timeout=900)
     w = load_workload(src, make_target("llvm-cpu"))
-    ev = Evaluator(w, out / kernel / "default", repetitions=3)
+    ev = Evaluator(w, out / kernel / "default", repetitions=3, backend=LocalBackend())
     base = ev.baseline()
     vmfbs = {"default": Path(base.vmfb), "codegen-only": plain / "best.vmfb", "pipeline+codegen": two / "best.vmfb",
              "pipeline+codegen rebuilt by compile.sh": rebuilt}
-    side = side_by_side(vmfbs, w, ev.inputs, rounds, repetitions)
+    side = side_by_side(vmfbs, ev, rounds, repetitions)
     med = side["median_ms"]
     p = res.pipeline or {}
     tree = p.get("searched") or {}

@@ -20,14 +20,16 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from litecoop_mlir.models.pool import ModelPool, ModelSpec
-from litecoop_mlir.models.prompt import render_messages
-from litecoop_mlir.models.proposal import InvalidReply, parse_reply
-from litecoop_mlir.models.request import NodeView, ProposalRequest
+from litecoop_mlir.ir.workload import Kernel, load_workload
+from litecoop_mlir.proposers.pool import ModelPool, ModelSpec
+from litecoop_mlir.proposers.prompt import render_messages
+from litecoop_mlir.proposers.proposal import InvalidReply, parse_reply
+from litecoop_mlir.proposers.request import NodeView, ProposalRequest
+from litecoop_mlir.space.legality import machine_for
+from litecoop_mlir.space.moves import sample_move
+from litecoop_mlir.space.script import Script
 from litecoop_mlir.targets.strategy import make_target
 from litecoop_mlir.testing.openai_server import prompt_following_responder
-from litecoop_mlir.transforms import Script, machine_for, sample_move
-from litecoop_mlir.workload import Kernel, load_workload
 
 KERNELS = Path(__file__).resolve().parent.parent / "kernels"
 ROSTER = (ModelSpec("small", "openai", "small", base_url="http://x", params_b=1, context_tokens=8192),

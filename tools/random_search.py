@@ -19,21 +19,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from litecoop_mlir.apply import build_candidate
+from litecoop_mlir.core.records import Status
+from litecoop_mlir.export.spec import export_spec
+from litecoop_mlir.ir.workload import load_workload
 from litecoop_mlir.iree.process import run_limited
 from litecoop_mlir.iree.runner import benchmark_interleaved
 from litecoop_mlir.iree.tools import tool_path
-from litecoop_mlir.measure import Evaluator
-from litecoop_mlir.records import Status
-from litecoop_mlir.spec import export_spec
+from litecoop_mlir.measure.backend import Evaluator, LocalBackend
+from litecoop_mlir.space.apply import build_candidate
+from litecoop_mlir.space.moves import sample_move
+from litecoop_mlir.space.script import Script
+from litecoop_mlir.space.vocabulary import IllegalTransform, transform_aspect
 from litecoop_mlir.targets.strategy import make_target
-from litecoop_mlir.transforms import (
-    IllegalTransform,
-    Script,
-    sample_move,
-    transform_aspect,
-)
-from litecoop_mlir.workload import load_workload
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -68,7 +65,7 @@ def main() -> int:
     w = load_workload(args.kernel, target)
     kernels = w.kernels()
     kernel = max(kernels, key=lambda k: k.flops)
-    ev = Evaluator(w, work / "eval", seed=args.seed, repetitions=5, min_time_s=0.05)
+    ev = Evaluator(w, work / "eval", seed=args.seed, repetitions=5, min_time_s=0.05, backend=LocalBackend())
     base = ev.baseline()
     print(f"kernel {Path(args.kernel).name}: {kernel.summary()}; O3 baseline {base.median_ms:.3f} ms", flush=True)
 
@@ -108,7 +105,7 @@ def main() -> int:
     print(f"best during search: {m.median_ms:.3f} ms  {script.describe()}")
 
     # Export the spec and compile with plain iree-compile (no litecoop code in the compile).
-    export = export_spec(w, {kernel: script}, work / "export")
+    export = export_spec(w, {kernel: script}, work / "export", backend=LocalBackend())
     flags = export.compile_flags(target.name)
     plain_vmfb = work / "export" / "plain.vmfb"
     cmd = [tool_path("iree-compile"), args.kernel, *w.base_flags, *flags, "-o", plain_vmfb]

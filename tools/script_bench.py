@@ -33,16 +33,20 @@ from pathlib import Path
 
 from edit_outcomes import EditOutcomes  # noqa: E402 - tools/ is on sys.path when a tool runs
 
+from litecoop_mlir.driver.optimize import optimize
+from litecoop_mlir.driver.options import OptimizeOptions
+from litecoop_mlir.ir.workload import load_workload
 from litecoop_mlir.iree.compiler import compile_module
 from litecoop_mlir.iree.process import stop_children_on_signals
-from litecoop_mlir.measure import Evaluator
+from litecoop_mlir.measure.backend import Evaluator, LocalBackend
+from litecoop_mlir.measure.peak import measure_fma_peak
+from litecoop_mlir.module.whole_module import side_by_side
 from litecoop_mlir.search.mcts import SearchConfig
-from litecoop_mlir.targets.machine import detect_host, measure_fma_peak
+from litecoop_mlir.space.moves import sample_move
+from litecoop_mlir.space.script import Script
+from litecoop_mlir.space.vocabulary import SetCodegenMode
+from litecoop_mlir.targets.machine import detect_host
 from litecoop_mlir.targets.strategy import make_target
-from litecoop_mlir.transforms import Script, SetCodegenMode, sample_move
-from litecoop_mlir.tune import OptimizeOptions, optimize
-from litecoop_mlir.whole_module import side_by_side
-from litecoop_mlir.workload import load_workload
 
 KERNELS = Path(__file__).resolve().parent.parent / "kernels"
 
@@ -64,7 +68,7 @@ def _run(kernel: str, out: Path, budget: int, rounds: int, repetitions: int) -> 
     rebuilt = dirs["script"] / "plain-rebuild.vmfb"
     subprocess.run(["bash", str(dirs["script"] / "compile.sh"), str(rebuilt)], check=True, timeout=900)
     w = load_workload(src, make_target("llvm-cpu"))
-    ev = Evaluator(w, out / kernel / "default", repetitions=3)
+    ev = Evaluator(w, out / kernel / "default", repetitions=3, backend=LocalBackend())
     base = ev.baseline()
     vmfbs = {"IREE default": Path(base.vmfb), "attributes": dirs["attributes"] / "best.vmfb",
              "script": dirs["script"] / "best.vmfb", "script rebuilt by compile.sh": rebuilt}
@@ -72,7 +76,7 @@ def _run(kernel: str, out: Path, budget: int, rounds: int, repetitions: int) -> 
     streaming = None if flops else _streaming_module(w, out / kernel / "streaming")  # compute-bound kernels: the FMA peak
     if streaming is not None:
         vmfbs[STREAMING] = streaming
-    side = side_by_side(vmfbs, w, ev.inputs, rounds, repetitions)
+    side = side_by_side(vmfbs, ev, rounds, repetitions)
     med = side["median_ms"]
     return {"kernel": kernel, "budget": budget, **side, "flops": flops,
             "speedup_attributes": med["IREE default"] / med["attributes"],
@@ -117,7 +121,7 @@ def _legality(kernel: str, out: Path, n: int, seed: int) -> dict:
     src = str(KERNELS / f"{kernel}.mlir")
     w = load_workload(src, make_target("llvm-cpu"))
     k = w.kernels()[0]
-    ev = Evaluator(w, out / kernel / "legality", repetitions=1)
+    ev = Evaluator(w, out / kernel / "legality", repetitions=1, backend=LocalBackend())
     ev.baseline()  # the reference outputs every edit is checked against
     rng = random.Random(seed)
     root = Script((SetCodegenMode("script"),))

@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from litecoop_mlir.cli import main as cli_main
+from litecoop_mlir.cli.main import main as cli_main
 from litecoop_mlir.testing.openai_server import OpenAIServer, write_roster
 
 #: name, parameters (billions), USD per input token, USD per output token, reply delay (s)

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from litecoop_mlir.errors import InputError
+from litecoop_mlir.core.errors import InputError
+from litecoop_mlir.core.records import Status
 from litecoop_mlir.iree.process import Limits, ProcResult, run_limited
 from litecoop_mlir.iree.targets import Target
 from litecoop_mlir.iree.tools import tool_path
-from litecoop_mlir.records import Status
 
 #: Flag that starts a compile from configured IR (the output of `configure`).
 FROM_CONFIGURATIONS = "--compile-from=executable-configurations"
@@ -113,3 +113,15 @@ def compile_module(
     if library:
         error = error.replace(str(out_dir / f"{name}.codegen_library.mlir"), "codegen_library.mlir")
     return CompileResult(status, None, 0, res.wall_s, error, reproducer)
+
+
+def link_tuning_specs(wrapper: str, limits: Limits) -> tuple[str, str]:
+    """Link the specs nested in `wrapper` with `iree-opt --iree-codegen-link-tuning-specs`:
+    (the linked spec, "") or ("", the first error line)."""
+    with tempfile.TemporaryDirectory(prefix="litecoop-link-") as tmp:
+        src, out = Path(tmp, "specs.mlir"), Path(tmp, "linked.mlir")
+        src.write_text(wrapper)
+        res = run_limited([tool_path("iree-opt"), str(src), "--iree-codegen-link-tuning-specs", "-o", str(out)], limits)
+        if not res.ok or not out.is_file():
+            return "", res.first_error_line()
+        return out.read_text(), ""

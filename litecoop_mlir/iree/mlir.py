@@ -7,7 +7,7 @@ from typing import Iterator
 
 from iree.compiler import ir
 
-from litecoop_mlir.errors import InputError
+from litecoop_mlir.core.errors import InputError
 
 _LOC = re.compile(r'loc\("(?P<file>[^"]*)":(?P<line>\d+):(?P<col>\d+)\)')
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from litecoop_mlir.records import Status
+from litecoop_mlir.core.records import Status
 
 #: Defaults that keep a 24 GiB, 2-core machine safe with two jobs in flight.
 DEFAULT_TIMEOUT_S = 120.0

@@ -10,10 +10,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from litecoop_mlir.core.records import Status
 from litecoop_mlir.iree.process import Limits, run_limited
 from litecoop_mlir.iree.targets import Target
 from litecoop_mlir.iree.tools import tool_path
-from litecoop_mlir.records import Status
 
 #: Normalized max error (max|a-b| / max|ref|) allowed per element type.
 TOLERANCES: dict[str, float] = {"f64": 1e-9, "f32": 1e-4, "f16": 1e-2, "bf16": 5e-2}

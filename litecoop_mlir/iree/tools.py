@@ -5,8 +5,11 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
-from litecoop_mlir.errors import LitecoopError
+from litecoop_mlir.core.errors import LitecoopError
+from litecoop_mlir.iree.process import Limits, run_limited
 
 
 def _packaged_tool(name: str) -> str | None:
@@ -46,3 +49,16 @@ def compiler_version() -> str:
     from importlib.metadata import version
 
     return version("iree-base-compiler")
+
+
+def tool_help(tool: str) -> str:
+    """What an IREE tool prints for `--help` (its passes and flags)."""
+    return run_limited([tool_path(tool), "--help"], Limits(timeout_s=60)).stdout
+
+
+def opt_diagnostics(source: str, pipeline: str) -> str:
+    """What `iree-opt --pass-pipeline=PIPELINE` says on stderr about `source` (a probe of how a pass nests)."""
+    with tempfile.TemporaryDirectory() as d:
+        src = Path(d) / "probe.mlir"
+        src.write_text(source)
+        return run_limited([tool_path("iree-opt"), str(src), f"--pass-pipeline={pipeline}"], Limits(timeout_s=60)).stderr or ""

@@ -15,15 +15,17 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
-from litecoop_mlir.models.caller import ModelCaller
-from litecoop_mlir.models.proposal import Proposal, Step
-from litecoop_mlir.models.request import CallOutcome, NodeView, ProposalRequest
-from litecoop_mlir.records import EventKind, How, Measurement, Status
+from litecoop_mlir.core.records import EventKind, How, Measurement, Status
+from litecoop_mlir.ir.workload import Kernel
+from litecoop_mlir.proposers.caller import ModelCaller
+from litecoop_mlir.proposers.proposal import Proposal, Step
+from litecoop_mlir.proposers.request import CallOutcome, NodeView, ProposalRequest
 from litecoop_mlir.search.tree import Node, Tree, reward
 from litecoop_mlir.search.uct import UCTConfig, select
+from litecoop_mlir.space.script import Script
+from litecoop_mlir.space.vocabulary import SetCodegenMode
+from litecoop_mlir.targets.machine import MachineModel
 from litecoop_mlir.targets.strategy import strategy_for
-from litecoop_mlir.transforms import MachineModel, Script, SetCodegenMode
-from litecoop_mlir.workload import Kernel
 
 #: evaluate(kernel, script) -> (measurement, how it was obtained)
 Evaluate = Callable[[Kernel, Script], tuple[Measurement, How]]
@@ -76,6 +78,8 @@ class SearchConfig:
         seed: seeds random proposers (combined with the node id).
         concurrency: model calls in flight at once; 1 = strictly serial (call, its
             candidates, next call); more overlaps calls with compiles and benchmarks.
+        fallback: when every model of the roster was dropped (failing call after call), go on with the
+            built-in proposers (False: stop, and the run fails).
     """
 
     uct: UCTConfig = field(default_factory=UCTConfig)
@@ -84,6 +88,7 @@ class SearchConfig:
     seed: int = 0
     concurrency: int = 1
     codegen: str = "both"
+    fallback: bool = True
 
     def __post_init__(self) -> None:
         if self.codegen not in ("both", "attributes", "script"):
@@ -188,8 +193,8 @@ class KernelSearch:
                             if not (self._inflight_calls or self._inflight_evals):
                                 self.stop_reason, stopped = "search space exhausted", True
                             break
-                        if not self._launch(node):
-                            self.stop_reason, stopped = "all models unavailable", True
+                        if not self._launch(node) and not self._fall_back():
+                            self.stop_reason, stopped = self._unavailable_reason(), True
                 if not (self._inflight_calls or self._inflight_evals):
                     break
                 kind, payload = self._events.get()
@@ -205,6 +210,21 @@ class KernelSearch:
             self.stop_reason = "candidate budget reached"
         elif not self.stop_reason:
             self.stop_reason = "search ended"
+
+    def _fall_back(self) -> bool:
+        """No model of the roster can take a turn (each down or dropped): go on with the built-in
+        proposers (unless the configuration forbids it), saying so once. True if one can now."""
+        if not self.config.fallback:
+            return False
+        reasons = self.pool.unavailable_reasons()
+        added = self.caller.fall_back()
+        if added:
+            self.on_event(Event(EventKind.NOTE, f"no model of the roster can be used ({reasons}): "
+                                                f"falling back to the built-in proposers ({', '.join(added)})"))
+        return self.pool.available(self.pool.specs[0].name) is not None
+
+    def _unavailable_reason(self) -> str:
+        return f"all models unavailable: {self.pool.unavailable_reasons()}"
 
     def _launch(self, node: Node) -> bool:
         """Start a model turn at `node` (in the call pool); False if no model is up."""

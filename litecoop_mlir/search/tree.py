@@ -1,4 +1,8 @@
-"""The shared search tree: nodes with scripts, visit counts, rewards and who expanded what."""
+"""The shared search tree: nodes with scripts, visit counts, rewards and who expanded what.
+
+One engine for every level: a codegen tree's nodes hold scripts, the pass-pipeline level's nodes
+(`search.pass_pipelines.PipelineNode`, a Node) hold pipelines; both are selected by the same
+LLM-aware UCT and rewarded by the same `reward`."""
 
 from __future__ import annotations
 
@@ -6,8 +10,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from litecoop_mlir.records import Measurement
-from litecoop_mlir.transforms import Script
+from litecoop_mlir.core.records import Measurement
+from litecoop_mlir.space.script import Script
 
 #: Speedups at or beyond these map to reward 1 / 0.
 REWARD_MAX_SPEEDUP = 4.0
@@ -91,22 +95,30 @@ class Node:
 class Tree:
     """The tree of one dispatch's search. Nodes are indexed by id and by canonical key."""
 
-    def __init__(self, root_key: str, first_model: str) -> None:
-        self.root = Node(0, Script(), root_key, next_model=first_model)
+    def __init__(self, root_key: str, first_model: str, root: Node | None = None) -> None:
+        """A tree whose root is IREE's default (`root`: a prepared root node, e.g. a pipeline node)."""
+        self.root = root if root is not None else Node(0, Script(), root_key, next_model=first_model)
         self.nodes: list[Node] = [self.root]
-        self.by_key: dict[str, Node] = {root_key: self.root}
+        self.by_key: dict[str, Node] = {self.root.key: self.root}
         self._next_id = 1
 
     def add(self, parent: Node, script: Script, key: str, *, expanded_by: str, next_model: str, reasoning: str = "",
             node_id: int | None = None) -> Node:
         """Add a child of `parent` (the caller checks `key` is new); `node_id` restores a stored id."""
         nid = self._next_id if node_id is None else node_id
-        self._next_id = max(self._next_id, nid + 1)
-        node = Node(nid, script, key, parent, expanded_by, next_model, reasoning)
+        return self.attach(parent, Node(nid, script, key, parent, expanded_by, next_model, reasoning))
+
+    def attach(self, parent: Node, node: Node) -> Node:
+        """Add a prepared `node` (its id and key new) as a child of `parent`."""
+        self._next_id = max(self._next_id, node.id + 1)
+        node.parent = parent
         parent.children.append(node)
         self.nodes.append(node)
-        self.by_key[key] = node
+        self.by_key[node.key] = node
         return node
+
+    def next_id(self) -> int:
+        return self._next_id
 
     def reserve_id(self, node_id: int) -> None:
         """Never give `node_id` to a new node (a stored node that is not restored keeps its row)."""

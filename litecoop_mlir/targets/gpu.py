@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Mapping
 
-from litecoop_mlir.workload import Kernel
+from litecoop_mlir.ir.workload import Kernel
 
 #: Pipeline options a GPU move may set, with their values (the first is "as IREE chose").
 GPU_OPTIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -366,7 +366,7 @@ def _tile_violations(kernel: Kernel, shape: GpuShape, mma: str) -> Iterator[str]
                    f"(at most {MAX_THREAD_UNROLL}): compiles and driver JITs run for minutes")
 
 
-# Codegen scripts on GPU targets (litecoop_mlir.codegen_script): the script maps loops to blocks and threads itself
+# Codegen scripts on GPU targets (litecoop_mlir.space.script_render): the script maps loops to blocks and threads itself
 # (`tile_using_forall` with #gpu.block / #gpu.thread mappings), so its workgroup size follows from its tiles alone.
 
 #: Widest thread tile a SPIR-V script may hoist, and along the innermost loop only: the hoisted accumulator is a

@@ -9,18 +9,18 @@ IREE target and how to tell whether a device is there to run it.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
 import shutil
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Sequence
 
-from litecoop_mlir.iree.process import Limits, run_limited
+from litecoop_mlir.ir.workload import BASELINE_FLAGS, Kernel
+from litecoop_mlir.iree.devices import dump_vulkan_devices, list_devices, nvidia_smi
 from litecoop_mlir.iree.targets import Target
-from litecoop_mlir.iree.tools import tool_path
 from litecoop_mlir.targets.machine import MachineModel, for_kernel, host_cpu_name
-from litecoop_mlir.workload import Kernel
 
 CPU_LEVELS = (
     "distribution",
@@ -70,7 +70,7 @@ class TargetStrategy:
         tuning_spec_honoured: whether `--iree-codegen-tuning-spec-path` reaches codegen
             (elsewhere the spec goes through `--iree-codegen-transform-dialect-library`).
         heuristic: whether the built-in heuristic proposer models this target.
-        codegen_scripts: whether litecoop_mlir.codegen_script builds transform-dialect scripts for it.
+        codegen_scripts: whether litecoop_mlir.space.script_render builds transform-dialect scripts for it.
         gpu: whether it is a GPU backend (its scripts map loops to blocks and threads).
         gpu_options: the GPU pipeline options a move may set (litecoop_mlir.targets.gpu.GPU_OPTIONS).
     """
@@ -85,6 +85,8 @@ class TargetStrategy:
     heuristic: ClassVar[bool] = False
     codegen_scripts: ClassVar[bool] = False
     gpu: ClassVar[bool] = False
+    device_values: ClassVar[tuple[str, ...]] = ()
+    arch_flag: ClassVar[str] = ""
     gpu_options: ClassVar[tuple[str, ...]] = ()
 
     def iree_target(self, arch: str = "") -> Target:
@@ -128,6 +130,8 @@ class CpuStrategy(TargetStrategy):
     """llvm-cpu: lowering configs with CPU tiling levels, run single-threaded on local-sync."""
 
     name: ClassVar[str] = "llvm-cpu"
+    device_values: ClassVar[tuple[str, ...]] = ("local",)
+    arch_flag: ClassVar[str] = "--iree-llvmcpu-target-cpu"
     levels: ClassVar[tuple[str, ...]] = CPU_LEVELS
     pipelines: ClassVar[tuple[str, ...]] = CPU_PIPELINES
     translation_options: ClassVar[tuple[str, ...]] = TRANSLATION_OPTIONS
@@ -164,6 +168,8 @@ class VulkanStrategy(TargetStrategy):
     """vulkan-spirv: SPIR-V `tile_sizes` levels and a workgroup size; runs on any Vulkan driver (lavapipe too)."""
 
     name: ClassVar[str] = "vulkan-spirv"
+    device_values: ClassVar[tuple[str, ...]] = ("vulkan",)
+    arch_flag: ClassVar[str] = "--iree-vulkan-target"
     levels: ClassVar[tuple[str, ...]] = GPU_LEVELS
     pipelines: ClassVar[tuple[str, ...]] = GPU_PIPELINES
     workgroup_size: ClassVar[bool] = True
@@ -196,9 +202,7 @@ def _vulkan_device() -> dict[str, str]:
     """The first Vulkan device's name, type, vendor and driver, as the driver reports them ({} without one)."""
     probe = Target("vulkan-spirv", (), "vulkan", "vulkan", "", (("XDG_RUNTIME_DIR", os.environ.get("XDG_RUNTIME_DIR") or "/tmp"),),
                    opens_gpu=True)
-    res = run_limited([tool_path("iree-run-module"), "--dump_devices=vulkan"], probe.program_limits(Limits(timeout_s=60.0)),
-                      env=probe.run_env())
-    return dict(re.findall(r"^(name|type|vendor_id|driver_info): (.*)$", res.stdout, re.M)) if res.ok else {}
+    return dict(re.findall(r"^(name|type|vendor_id|driver_info): (.*)$", dump_vulkan_devices(probe), re.M))
 
 
 def detected_vulkan_arch() -> str:
@@ -213,6 +217,7 @@ class CudaStrategy(TargetStrategy):
     """cuda: `#iree_gpu.lowering_config` levels and a workgroup size; compiles anywhere, runs on an NVIDIA GPU."""
 
     name: ClassVar[str] = "cuda"
+    arch_flag: ClassVar[str] = "--iree-cuda-target"
     levels: ClassVar[tuple[str, ...]] = GPU_LEVELS
     pipelines: ClassVar[tuple[str, ...]] = GPU_PIPELINES
     workgroup_size: ClassVar[bool] = True
@@ -232,7 +237,7 @@ class CudaStrategy(TargetStrategy):
         return super().device_available(target)
 
     def timed_on(self, target: Target) -> str:
-        name = _nvidia_smi("name,driver_version")
+        name = nvidia_smi("name,driver_version")
         return f"CUDA: {name.replace(', ', ', driver ') if name else 'GPU (not identified)'}; PTX for {target.arch}"
 
 
@@ -240,20 +245,11 @@ class CudaStrategy(TargetStrategy):
 CUDA_ARCHS = ("sm_70", "sm_75", "sm_80", "sm_86", "sm_89")
 
 
-def _nvidia_smi(query: str) -> str:
-    """The first GPU's `query` fields from nvidia-smi ("" without one)."""
-    exe = shutil.which("nvidia-smi")
-    if exe is None:
-        return ""
-    res = run_limited([exe, f"--query-gpu={query}", "--format=csv,noheader"], Limits(timeout_s=20.0).for_gpu_programs())
-    return res.stdout.strip().splitlines()[0].strip() if res.ok and res.stdout.strip() else ""
-
-
 @functools.lru_cache(maxsize=1)
 def detected_cuda_arch() -> str:
     """The CUDA target for the GPU nvidia-smi finds: its compute capability, capped at the newest IREE knows
     (sm_80 where none is found)."""
-    cap = _nvidia_smi("compute_cap")
+    cap = nvidia_smi("compute_cap")
     m = re.fullmatch(r"(\d+)\.(\d+)", cap)
     if not m:
         return "sm_80"
@@ -264,6 +260,12 @@ def detected_cuda_arch() -> str:
 
 STRATEGIES: dict[str, TargetStrategy] = {s.name: s for s in (CpuStrategy(), VulkanStrategy(), CudaStrategy())}
 TARGET_NAMES = tuple(STRATEGIES)
+#: The target when none is named: the CPU this runs on.
+DEFAULT_TARGET = CpuStrategy.name
+#: The targets whose code runs on the host CPU (flags and options that act only in llvm-cpu codegen).
+CPU_TARGETS = (CpuStrategy.name,)
+#: iree-compile flags that choose the device / backend (their values name a strategy or one of its `device_values`).
+TARGET_FLAGS = ("--iree-hal-target-device", "--iree-hal-local-target-device-backends", "--iree-hal-target-backends")
 
 
 def strategy_for(target: "str | Target | TargetStrategy") -> TargetStrategy:
@@ -275,6 +277,37 @@ def strategy_for(target: "str | Target | TargetStrategy") -> TargetStrategy:
         return STRATEGIES[name]
     except KeyError:
         raise ValueError(f"unknown target '{name}' (choose one of {', '.join(TARGET_NAMES)})") from None
+
+
+def split_target(flags: Sequence[str], default: str = "", default_arch: str = "") -> tuple[Target | None, list[str]]:
+    """The target the iree-compile `flags` select (their own target flags kept verbatim), and
+    the other flags. Without target flags: `default` with `default_arch`, at O3 as the search
+    compiles (unless the flags set an opt level). None: a target this
+    tool does not tune (several devices, or another backend)."""
+    default = default or DEFAULT_TARGET
+    by_device = {v: s.name for s in STRATEGIES.values() for v in (s.name, *s.device_values)}
+    arch_flags = {s.arch_flag: s.name for s in STRATEGIES.values()}
+    names: set[str] = set()
+    arch: dict[str, str] = {}
+    target_flags, rest = [], []
+    for f in flags:
+        name, _, value = f.partition("=")
+        if name in TARGET_FLAGS:
+            names.update(by_device.get(v.strip(), f"?{v.strip()}") for v in value.split(","))
+            target_flags.append(f)
+        elif name in arch_flags:
+            arch[arch_flags[name]] = value
+            target_flags.append(f)
+        else:
+            rest.append(f)
+    if not names:  # our own flags: the search's (the target's, at --iree-opt-level=O3 unless the user set one)
+        opt = [] if any(f.startswith("--iree-opt-level=") for f in rest) else list(BASELINE_FLAGS)
+        return make_target(default, default_arch or arch.get(default, "")), [*opt, *rest]
+    if len(names) != 1 or next(iter(names)).startswith("?"):
+        return None, [*target_flags, *rest]
+    name = next(iter(names))
+    made = make_target(name, arch.get(name, ""))
+    return dataclasses.replace(made, compile_flags=tuple(target_flags), arch=arch.get(name, "")), rest
 
 
 def make_target(name: str, arch: str = "") -> Target:
@@ -301,9 +334,7 @@ def timed_on(target: Target) -> str:
 
 
 def _listed_device(target: Target, what: str) -> tuple[bool, str]:
-    res = run_limited([tool_path("iree-run-module"), "--list_devices"], target.program_limits(Limits(timeout_s=60.0)),
-                      env=target.run_env())
-    if res.ok and any(line.startswith(f"{target.driver}://") for line in res.stdout.splitlines()):
+    if any(line.startswith(f"{target.driver}://") for line in list_devices(target).splitlines()):
         return True, ""
     return False, f"no {what} found by iree-run-module --list_devices (compile-only)"
 

@@ -193,6 +193,9 @@ class OpenAIServer:
         schema_support: when False, a request with a json_schema response_format gets 400.
         fault_rate: probability that an unscripted request gets a random action from `faults`.
         stream_chunk_chars / stream_delay_s: how a streamed reply is cut and paced.
+        stream_hold: when given, a streamed reply stops before its last piece until it is set (at most
+            30 s): a test's callback that sets it proves what it saw arrived before the reply ended.
+        stream_done: set once a streamed reply has been sent whole.
     """
 
     script: dict[str, list[str]] = field(default_factory=dict)
@@ -201,6 +204,8 @@ class OpenAIServer:
     schema_support: bool = True
     stream_chunk_chars: int = 40
     stream_delay_s: float = 0.0
+    stream_hold: threading.Event | None = None
+    stream_done: threading.Event = field(default_factory=threading.Event)
     fault_rate: float = 0.0
     faults: tuple[str, ...] = ("malformed", "schema", "illegal", "hostile", "empty", "no_usage", "429", "500", "drop")
     seed: int = 0
@@ -314,6 +319,14 @@ class OpenAIServer:
         if action == "500":
             h._json(500, {"error": {"message": "internal error", "type": "server_error"}})
             return
+        if action == "garbage":  # a 200 whose body is not JSON (a proxy's error page, a truncated reply)
+            data = b"<html>502 upstream went away"
+            h.send_response(200)
+            h.send_header("Content-Type", "application/json")
+            h.send_header("Content-Length", str(len(data)))
+            h.end_headers()
+            h.wfile.write(data)
+            return
         if action == "drop":
             try:
                 h.connection.shutdown(socket.SHUT_RDWR)
@@ -362,6 +375,8 @@ class OpenAIServer:
         text = content or ""
         n = max(1, self.stream_chunk_chars)
         for i in range(0, len(text), n):
+            if self.stream_hold is not None and i + n >= len(text):
+                self.stream_hold.wait(timeout=30.0)
             send({**base, "choices": [{"index": 0, "delta": {"content": text[i : i + n]}, "finish_reason": None}]})
             time.sleep(self.stream_delay_s)
         send({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
@@ -369,3 +384,4 @@ class OpenAIServer:
             pt, ct = max(1, prompt_chars // 4), max(1, len(text) // 4)
             send({**base, "choices": [], "usage": {"prompt_tokens": pt, "completion_tokens": ct, "total_tokens": pt + ct}})
         send("[DONE]")
+        self.stream_done.set()

@@ -1,0 +1,350 @@
+"""Legality of configurations and steps: every rule with its reason, checked before any compile."""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Iterable, Iterator
+
+from litecoop_mlir.ir.workload import Kernel
+from litecoop_mlir.space.script import KernelConfig, Script, codegen_kernel, default_config, effective_kernel
+from litecoop_mlir.space.script_knobs import (
+    knob_applies,
+    partial_tiles,
+    ragged_register_dims,
+    script_levels,
+    unsupported_reason,
+)
+from litecoop_mlir.space.vocabulary import (
+    MAX_SCRIPT_LENGTH,
+    IllegalTransform,
+    SetCodegenMode,
+    SetFlag,
+    SetGpuOption,
+    SetOption,
+    SetPipeline,
+    SetScriptKnob,
+    SetTileSizes,
+    SetWorkgroupSize,
+    TargetLike,
+    Transform,
+)
+from litecoop_mlir.targets.gpu import (
+    gpu_violations,
+    kernel_intrinsics,
+    option_unfit,
+    parse_gpu_target,
+    script_violations,
+)
+from litecoop_mlir.targets.machine import MachineModel
+from litecoop_mlir.targets.strategy import (
+    DEFAULT_TARGET,
+    TargetStrategy,
+    strategy_for,
+)
+
+#: Levels whose entries must be 0 on reduction loops / on parallel loops.
+PARALLEL_ONLY_LEVELS = {"distribution", "cache_parallel", "vector_common_parallel", "vector_inner_parallel", "workgroup", "thread"}
+REDUCTION_ONLY_LEVELS = {"cache_reduction", "vector_reduction", "reduction"}
+
+
+#: IREE 3.13's llvm-cpu limit on a function's stack allocations (--iree-llvmcpu-stack-allocation-limit)
+CPU_STACK_LIMIT_BYTES = 32768
+
+
+_ELEMENT_BYTES = {"f64": 8, "f32": 4, "f16": 2, "bf16": 2, "i64": 8, "i32": 4, "i16": 2, "i8": 1, "i1": 1}
+
+
+def machine_for(kernel: Kernel, host: MachineModel | None = None) -> MachineModel:
+    """The machine `kernel` was configured for: the ISA and vector width of its target, the host's caches."""
+    return strategy_for(DEFAULT_TARGET).machine(kernel, host)
+
+
+def element_bytes(kernel: Kernel) -> int:
+    """Bytes per element of the kernel's element type (4 when unknown)."""
+    return _ELEMENT_BYTES.get(kernel.element_type, 4)
+
+
+def _is_pow2(n: int) -> bool:
+    return n > 0 and n & (n - 1) == 0
+
+
+def _vector_shape(kernel: Kernel, tiles: dict[str, tuple[int, ...]]) -> tuple[int, ...]:
+    par = tiles.get("vector_common_parallel", ())
+    red = tiles.get("vector_reduction", ())
+    shape = []
+    for i in range(kernel.num_loops):
+        p = par[i] if i < len(par) else 0
+        r = red[i] if i < len(red) else 0
+        shape.append(max(p, r, 1))
+    return tuple(shape)
+
+
+def check_config(kernel: Kernel, cfg: KernelConfig, target: TargetLike = DEFAULT_TARGET, machine: MachineModel | None = None) -> None:
+    """Raise IllegalTransform with a precise reason if `cfg` breaks a rule for `kernel`.
+
+    A rule IREE's own configuration already breaks (e.g. a distribution tile that does not
+    divide a prime loop bound, which IREE handles by its own means) is not held against a
+    move: only new violations make a configuration illegal.
+    """
+    strat = strategy_for(target)
+    machine = machine or strat.machine(kernel)
+    inherited = _default_violations(kernel, strat, machine)
+    for why in _violations(kernel, cfg, strat, machine):
+        if why not in inherited:
+            raise IllegalTransform(why)
+
+
+@functools.lru_cache(maxsize=256)
+def _default_violations(kernel: Kernel, target: TargetStrategy, machine: MachineModel) -> frozenset[str]:
+    return frozenset(_violations(kernel, default_config(kernel), target, machine))
+
+
+def _violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy, machine: MachineModel) -> Iterator[str]:
+    """Every rule `cfg` breaks for `kernel`, as a reason."""
+    n = kernel.num_loops
+    tiles = {lv: v for lv, v in cfg.tile_map.items() if not cfg.scripted or lv in script_levels(kernel)}  # a script reads only these
+    peeling = dict(cfg.knobs).get("peel") == "on" if cfg.scripted else "enable_loop_peeling" in cfg.options
+    padding = cfg.scripted and dict(cfg.knobs).get("pad") == "on"
+    if cfg.scripted:
+        yield from _script_violations(kernel, cfg, target)
+        if kernel.kind == "reduction" and not unsupported_reason(kernel, target):
+            yield from _row_reduction_script_violations(kernel, tiles, machine)
+    for level, sizes in tiles.items():
+        if level not in target.levels and kernel.default_tiles and level not in kernel.default_tiles:
+            yield f"level {level} does not exist on {target}"
+        if len(sizes) != n:
+            yield f"{level} needs one entry per loop ({n}), got {len(sizes)}"
+        for i, (s, it, bound) in enumerate(zip(sizes, kernel.iterator_types, kernel.loop_bounds)):
+            if not target.cpu_tile_rules:  # GPU pipelines put 1s on reduction loops of workgroup tiles
+                if bound and s > bound:
+                    yield f"{level}[{i}] = {s} exceeds the loop bound {bound}"
+                continue
+            if s and level in PARALLEL_ONLY_LEVELS and it == "reduction":
+                yield f"{level}[{i}] = {s} tiles a reduction loop; it must be 0"
+            if s and level in REDUCTION_ONLY_LEVELS and it == "parallel":
+                yield f"{level}[{i}] = {s} tiles a parallel loop; it must be 0"
+            if bound and s > bound:
+                yield f"{level}[{i}] = {s} exceeds the loop bound {bound}"
+            default = kernel.default_tiles.get(level, ())
+            if i in kernel.packed_inner_loops and i < len(default) and s != default[i]:
+                yield f"{level}[{i}] = {s} re-tiles a packed inner loop (the data layout fixed it at {default[i]})"
+    if not target.cpu_tile_rules:
+        if kernel.gpu_target and cfg.scripted:
+            yield from script_violations(kernel, tiles, parse_gpu_target(kernel.gpu_target), dict(cfg.knobs))
+        elif kernel.gpu_target:
+            yield from gpu_violations(kernel, cfg.gpu_shape(), parse_gpu_target(kernel.gpu_target))
+        return
+    # Nesting: inner tiles divide the enclosing tile (or the loop bound), unless peeled.
+    outer_par = tiles.get("cache_parallel") or tiles.get("distribution") or ()
+    for level in ("vector_common_parallel", "vector_reduction"):
+        inner = tiles.get(level, ())
+        for i, s in enumerate(inner):
+            if not s:
+                continue
+            enclosing = (outer_par[i] if i < len(outer_par) and outer_par[i] else 0) or kernel.loop_bounds[i]
+            if enclosing and s > enclosing:
+                yield f"{level}[{i}] = {s} is larger than the enclosing tile {enclosing}"
+            elif enclosing and enclosing % s and not (peeling or padding):
+                yield (
+                    f"{level}[{i}] = {s} does not divide the enclosing tile {enclosing}; "
+                    "choose a divisor or enable loop peeling" + (" (or padding)" if knob_applies(kernel, "pad") else "")
+                )
+    dist = tiles.get("distribution", ())
+    cache = tiles.get("cache_parallel", ())
+    for i, s in enumerate(cache):
+        d = dist[i] if i < len(dist) else 0
+        if s and d and (s > d or (d % s and not peeling)):
+            yield f"cache_parallel[{i}] = {s} must divide the distribution tile {d}"
+    for i, s in enumerate(dist):
+        bound = kernel.loop_bounds[i] if i < n else 0
+        if s and bound and bound % s and cfg.scripted:
+            if not padding:
+                yield (f"distribution[{i}] = {s} does not divide the loop bound {bound}: a script's partial workgroup tiles "
+                       "do not vectorize unless padded (only register loops peel); choose a divisor"
+                       + (" or set pad = on" if knob_applies(kernel, "pad") else ""))
+        elif s and bound and bound % s and not peeling:
+            yield f"distribution[{i}] = {s} does not divide the loop bound {bound}; enable loop peeling"
+    # Vector size limit and register budget.
+    shape = _vector_shape(kernel, tiles)
+    ebytes = element_bytes(kernel)
+    vbytes = math.prod(shape) * ebytes
+    if vbytes >= machine.max_vector_bytes:
+        yield f"vector tile {list(shape)} is {vbytes} B; llvm-cpu rejects vectors of {machine.max_vector_bytes} B or more"
+    par = tiles.get("vector_common_parallel", ())
+    inner_dims = [i for i, s in enumerate(par) if s and kernel.iterator_types[i] == "parallel"]
+    if inner_dims:
+        inner = par[inner_dims[-1]]
+        if not _is_pow2(inner):
+            yield f"innermost vector width {inner} is not a power of two (scalarizes)"
+    if kernel.kind == "contraction" and kernel.dims.get("n") and kernel.dims.get("m") and par and len(par) == n:
+        yield from _register_tile_violations(kernel, tiles, machine)
+
+
+def _script_violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy) -> Iterator[str]:
+    """Rules only a codegen script has: a kernel it can lower, at most 3 workgroup-tiled loops, knobs that apply."""
+    why = unsupported_reason(kernel, target)
+    if why:
+        yield why
+        return
+    level = next(iter(script_levels(kernel)))  # the workgroup tile's level
+    dist = cfg.tile_map.get(level, ())
+    tiled = [i for i, s in enumerate(dist) if s and s != kernel.loop_bounds[i] and kernel.iterator_types[i] == "parallel"]
+    if not tiled:
+        yield (f"the workgroup tile ({level}) tiles no loop: a script needs at least one loop split over workgroups "
+               "(one workgroup would hold whole intermediate tensors on its stack)")
+    if len(tiled) > 3:
+        yield (f"the workgroup tile ({level}) tiles {len(tiled)} loops {tiled}; a script maps at most 3 to workgroups: "
+               "set the others to 0 or their full loop bound")
+    knobs = dict(cfg.knobs)
+    for name in knobs:
+        if not knob_applies(kernel, name):
+            yield f"script knob {name} does not apply to this dispatch"
+    tiles = cfg.tile_map
+    if kernel.kind == "convolution" and len(kernel.dims.get("output_image", ())) == 2 and kernel.dims.get("filter_loop"):
+        oh, kh = kernel.dims["output_image"][0], kernel.dims["filter_loop"][0]
+        reg, red = tiles.get("vector_common_parallel", ()), tiles.get("vector_reduction", ())
+        if (reg[oh] if oh < len(reg) else 0) != 1 or (red[kh] if kh < len(red) else 0) != 1:
+            yield (f"a script decomposes the convolution along its rows: the register tile of the output row "
+                   f"(vector_common_parallel[{oh}]) and the reduction tile of the filter row (vector_reduction[{kh}]) must be 1")
+    if not kernel.gpu_target and kernel.has_consumer and knobs.get("fuse_consumer") == "workgroup":
+        held = math.prod(s if s else kernel.loop_bounds[d] for d, s in enumerate(dist) if kernel.iterator_types[d] == "parallel")
+        if held * element_bytes(kernel) > CPU_STACK_LIMIT_BYTES:
+            yield (f"with fuse_consumer = workgroup, the root's workgroup tile ({held * element_bytes(kernel)} B) is held "
+                   f"on the stack until its consumer runs; IREE allows {CPU_STACK_LIMIT_BYTES} B: a smaller workgroup tile "
+                   "or fuse_consumer = register")
+    unroll = int(knobs.get("unroll_reduction", "1"))
+    red = [(s, kernel.loop_bounds[d]) for d, s in enumerate(tiles.get("vector_reduction", ())) if s and kernel.iterator_types[d] == "reduction"]
+    steps = -(-red[-1][1] // red[-1][0]) if red else 0  # of the unrolled (innermost) reduction loop
+    if knobs.get("pad") == "on" and unroll > 1 and steps % unroll:
+        yield (f"pad = on and unroll_reduction = {unroll}: the reduction loop's {steps} steps leave a remainder whose padded "
+               "tile IREE cannot place on the stack ('all stack allocations need to be hoisted'); choose a reduction tile "
+               "whose step count the unroll factor divides")
+    if knobs.get("peel") == "on" and not ragged_register_dims(kernel, dist, tiles.get("vector_common_parallel", ())):
+        yield "peel = on, but every register tile divides its workgroup tile: there is nothing to peel"
+    if knobs.get("pad") == "on" and not partial_tiles(kernel, tiles):
+        yield "pad = on, but every tile divides its loop and enclosing tile: there is nothing to pad"
+
+
+def _row_reduction_script_violations(kernel: Kernel, tiles: dict[str, tuple[int, ...]], machine: MachineModel) -> Iterator[str]:
+    """A row-reduction script keeps rows x width partial accumulators per reduction in registers."""
+    n = kernel.num_loops
+    red = tiles.get("vector_reduction", ())
+    width, bound = (red[n - 1] if len(red) == n else 0), kernel.loop_bounds[n - 1]
+    lanes = machine.lanes(element_bytes(kernel))
+    if not width:
+        yield (f"a reduction script needs a reduction tile (vector_reduction[{n - 1}]): the width of the lane-wise "
+               "partial accumulators of each row")
+        return
+    if width % lanes and width != bound:
+        yield f"vector_reduction[{n - 1}] = {width}: partial accumulators fill whole {lanes}-lane registers; use a multiple of {lanes}"
+    rows = math.prod(max(s, 1) for s in tiles.get("vector_common_parallel", (1,) * n)[:n - 1])
+    regs = rows * math.ceil(width / lanes)
+    if regs > machine.vector_registers:
+        yield (f"{rows} register rows x {width} partial accumulators need {regs} vector registers; the target has "
+               f"{machine.vector_registers}: they would spill")
+
+
+def _register_tile_violations(kernel: Kernel, tiles: dict[str, tuple[int, ...]], machine: MachineModel) -> Iterator[str]:
+    """A contraction's register tile: power-of-two contiguous widths that fill whole SIMD
+    registers, and accumulators plus operands within the machine's vector registers."""
+    par, red = tiles.get("vector_common_parallel", ()), tiles.get("vector_reduction", ())
+    n_i = kernel.dims["n"][-1]
+    nn = max(par[n_i], 1)
+    # every other parallel dim multiplies the accumulator rows (mmt4d: M1 x M0, N1; batch dims)
+    rows = [d for d in (*kernel.dims.get("batch", ()), *kernel.dims["m"], *kernel.dims["n"][:-1]) if d < len(par)]
+    m = math.prod(max(par[d], 1) for d in rows)
+    lanes = machine.lanes(element_bytes(kernel))
+    for d in (*kernel.dims.get("n", ()), *kernel.dims.get("k", ())):
+        for lvl, vals in (("vector_common_parallel", par), ("vector_reduction", red)):
+            if d < len(vals) and vals[d] > 1 and not _is_pow2(vals[d]):
+                yield f"{lvl}[{d}] = {vals[d]}: vector tiles on contiguous N/K dims must be powers of two"
+    if nn % lanes and kernel.loop_bounds[n_i] >= lanes:
+        yield f"contiguous vector width {nn} does not fill whole {lanes}-lane SIMD registers; use a multiple of {lanes}"
+    regs = m * math.ceil(nn / lanes) + math.ceil(nn / lanes) + 1
+    if regs > machine.vector_registers:
+        yield (f"register tile {m}x{nn} needs {regs} vector registers (accumulators + operands); "
+               f"the target has {machine.vector_registers}: it would spill")
+
+
+def validate(kernel: Kernel, script: Script, transform: Transform, target: TargetLike = DEFAULT_TARGET, machine: MachineModel | None = None) -> Script:
+    """Return `script` extended by `transform`, or raise IllegalTransform saying why not."""
+    return validate_step(kernel, script, (transform,), target, machine)
+
+
+def validate_step(kernel: Kernel, script: Script, transforms: Iterable[Transform], target: TargetLike = DEFAULT_TARGET,
+                  machine: MachineModel | None = None) -> Script:
+    """Return `script` extended by the transforms of one step, or raise IllegalTransform saying why not.
+
+    Each transform is checked for its place in the sequence (flags before tiles, levels the
+    target has), but the configuration rules apply to the step's result only: the order of
+    the transforms inside one step does not matter to them.
+    """
+    strat = strategy_for(target)
+    new = script
+    for t in transforms:
+        _check_transform(kernel, new, t, strat)
+        new = new.then(t)
+    k = codegen_kernel(kernel, new) if new.changes_codegen() else kernel
+    check_config(k, new.resolve(k), strat, machine)
+    return new
+
+
+def _check_transform(kernel: Kernel, script: Script, transform: Transform, target: TargetStrategy) -> None:
+    """The rules on `transform` as the next op of `script`, apart from the configuration rules."""
+    if len(script) >= MAX_SCRIPT_LENGTH:
+        raise IllegalTransform(f"scripts are limited to {MAX_SCRIPT_LENGTH} transforms")
+    if isinstance(transform, SetFlag):
+        spec = transform.spec
+        if target.name not in spec.targets:
+            raise IllegalTransform(f"flag {transform.name} does not apply to {target}")
+        kinds = {kernel.kind, effective_kernel(kernel, script).kind}  # after im2col a convolution is a matmul
+        if spec.kinds and not kinds & set(spec.kinds):
+            raise IllegalTransform(f"flag {transform.name} applies to {'/'.join(spec.kinds)} kernels, not {kernel.kind}")
+        if spec.scope == "global" and script.changes_codegen():
+            raise IllegalTransform(f"{transform.name} re-configures the module; set it before any tiling or pipeline transform")
+    if not isinstance(transform, SetFlag):
+        kernel = codegen_kernel(kernel, script)  # after a reshaping flag: the dispatch it made
+    scripted = script.scripted
+    if scripted and isinstance(transform, SetFlag) and transform.spec.pipeline_only:
+        raise IllegalTransform(f"{transform.describe()}: it acts inside IREE's codegen pipeline, which the codegen script "
+                               "replaces (the module builds to the same binary)")
+    if isinstance(transform, SetCodegenMode) and transform.mode == "script":
+        why = unsupported_reason(kernel, target)
+        if why:
+            raise IllegalTransform(f"no codegen script for this dispatch: {why}")
+    if isinstance(transform, SetCodegenMode) and transform.mode == "attributes" and scripted:
+        raise IllegalTransform("a script node stays a script (IREE's attribute configurations grow from the tree's root)")
+    if isinstance(transform, SetScriptKnob):
+        if not scripted:
+            raise IllegalTransform(f"{transform.describe()} needs a script node: set codegen mode 'script' first")
+        if not knob_applies(kernel, transform.name):
+            raise IllegalTransform(f"script knob {transform.name} does not apply to this dispatch")
+    if scripted and isinstance(transform, (SetPipeline, SetOption, SetWorkgroupSize)):
+        raise IllegalTransform(f"{transform.describe()}: a codegen script replaces IREE's pipeline, so this has no effect here")
+    if scripted and isinstance(transform, SetTileSizes) and transform.level not in script_levels(kernel):
+        raise IllegalTransform(f"level {transform.level} is not read by the codegen script (it reads {', '.join(script_levels(kernel))})")
+    if isinstance(transform, SetGpuOption):
+        _check_gpu_option(kernel, transform, target)
+    if isinstance(transform, SetWorkgroupSize) and not target.workgroup_size:
+        raise IllegalTransform(f"workgroup size does not apply to {target.name}")
+    if isinstance(transform, SetTileSizes) and transform.level not in target.levels:
+        raise IllegalTransform(f"level {transform.level} is not a {target.name} tiling level ({', '.join(target.levels)})")
+    if isinstance(transform, SetPipeline) and transform.pipeline not in target.legal_pipelines(kernel):
+        raise IllegalTransform(f"pipeline {transform.pipeline} is not legal for a {kernel.kind} kernel here")
+    if isinstance(transform, SetOption) and transform.name not in target.translation_options:
+        raise IllegalTransform(f"translation option {transform.name} does not apply to {target.name}")
+
+
+def _check_gpu_option(kernel: Kernel, t: SetGpuOption, target: TargetStrategy) -> None:
+    if t.name not in target.gpu_options:
+        raise IllegalTransform(f"GPU option {t.name} does not apply to {target.name}"
+                               + (f" (it has {', '.join(target.gpu_options)})" if target.gpu_options else ""))
+    why = option_unfit(kernel, t.name)
+    if why:
+        raise IllegalTransform(why)
+    gpu = parse_gpu_target(kernel.gpu_target)
+    if t.name == "mma_kind":
+        have = kernel_intrinsics(kernel, gpu) if gpu else ()
+        if t.value not in have:
+            raise IllegalTransform(f"mma_kind {t.value} does not fit this dispatch's types on this target; choose one of {', '.join(have) or 'none'}")

@@ -1,0 +1,377 @@
+"""The legal moves at a node: move spaces per family, enumeration, sampling and the tile rules in words."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
+
+from litecoop_mlir.ir.workload import Kernel
+from litecoop_mlir.space.legality import PARALLEL_ONLY_LEVELS, REDUCTION_ONLY_LEVELS, element_bytes, validate
+from litecoop_mlir.space.script import ALWAYS_OFFERED_LEVELS, KernelConfig, Script, codegen_kernel, effective_kernel
+from litecoop_mlir.space.script_knobs import (
+    KNOBS,
+    knob_applies,
+    partial_tiles,
+    script_levels,
+    unsupported_reason,
+)
+from litecoop_mlir.space.vocabulary import (
+    FLAGS,
+    IllegalTransform,
+    SetCodegenMode,
+    SetFlag,
+    SetGpuOption,
+    SetOption,
+    SetPipeline,
+    SetScriptKnob,
+    SetTileSizes,
+    SetWorkgroupSize,
+    TargetLike,
+    Transform,
+)
+from litecoop_mlir.targets.gpu import (
+    GPU_OPTIONS,
+    default_mma_kind,
+    kernel_intrinsics,
+    option_unfit,
+    parse_gpu_target,
+    script_tiles,
+    spirv,
+)
+from litecoop_mlir.targets.machine import MachineModel
+from litecoop_mlir.targets.strategy import (
+    DEFAULT_TARGET,
+    strategy_for,
+)
+
+# ---------------------------------------------------------------------------------------
+# Legal moves
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MoveSpace:
+    """A family of legal moves with per-loop parameter ranges (for prompts and samplers)."""
+
+    op: str
+    level: str = ""
+    choices: tuple[tuple[int, ...], ...] = ()
+    values: tuple[str, ...] = ()
+    name: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"op": self.op}
+        if self.level:
+            d["level"] = self.level
+            d["per_loop_choices"] = [list(c) for c in self.choices]
+        if self.name:
+            d["name"] = self.name
+        if self.values:
+            d["values"] = list(self.values)
+        return d
+
+
+def _pow2_upto(limit: int) -> list[int]:
+    out, v = [], 1
+    while v <= limit:
+        out.append(v)
+        v *= 2
+    return out
+
+
+def _level_choices(kernel: Kernel, level: str) -> tuple[tuple[int, ...], ...]:
+    per_loop = []
+    fixed = kernel.packed_inner_loops
+    default = kernel.default_tiles.get(level, ())
+    for i, (it, bound) in enumerate(zip(kernel.iterator_types, kernel.loop_bounds)):
+        bound = bound or 256
+        allowed_here = not ((level in PARALLEL_ONLY_LEVELS and it == "reduction") or (level in REDUCTION_ONLY_LEVELS and it == "parallel"))
+        if kernel.gpu_target:  # workgroup, thread and subgroup tiles split parallel loops; reduction tiles the others
+            allowed_here = (it == "reduction") == (level == "reduction")
+        if i in fixed or (kernel.gpu_target and not allowed_here):
+            per_loop.append((default[i] if i < len(default) else 0,))
+        elif not allowed_here:
+            per_loop.append((0,))
+        elif level == "subgroup" or (level == "reduction" and bool(default_mma_kind(kernel))):
+            per_loop.append(tuple(v for v in (1, 2, 4, 8) if v <= bound))  # in MMA intrinsic tiles
+        elif level.startswith("vector") or level == "thread":
+            vals = [v for v in (1, 2, 3, 4, 6, 8, 12, 16, 32) if v <= bound]
+            per_loop.append(tuple(vals))
+        else:
+            vals = [0] + [v for v in _pow2_upto(min(bound, 512)) if v >= 4] + ([bound] if bound <= 1024 else [])
+            per_loop.append(tuple(sorted(set(vals))))
+    return tuple(per_loop)
+
+
+def move_spaces(kernel: Kernel, script: Script, target: TargetLike = DEFAULT_TARGET) -> list[MoveSpace]:
+    """The families of moves to consider at (kernel, script), with parameter ranges."""
+    strat = strategy_for(target)
+    spaces: list[MoveSpace] = []
+    if script.reshaping_flag() is not None:
+        try:  # after a reshaping flag, codegen moves configure the dispatch it made
+            kernel = codegen_kernel(kernel, script)
+        except IllegalTransform:  # which one cannot be told: only codegen flags
+            return [MoveSpace("flag", name=n, values=f.values) for n, f in FLAGS.items()
+                    if f.scope == "codegen" and strat.name in f.targets and (not f.kinds or kernel.kind in f.kinds)]
+    levels = [lv for lv in strat.levels if lv in kernel.default_tiles or lv in ALWAYS_OFFERED_LEVELS]
+    levels = [lv for lv in levels if not (lv in REDUCTION_ONLY_LEVELS and "reduction" not in kernel.iterator_types)]
+    if kernel.gpu_target:  # an MMA configuration distributes subgroups, any other threads
+        levels = [lv for lv in levels if lv != ("thread" if bool(default_mma_kind(kernel)) else "subgroup")]
+    scripted = script.scripted
+    if scripted:  # a script reads its levels whatever IREE's configuration holds (an MMA one has no thread tile)
+        levels = [lv for lv in script_levels(kernel) if lv in strat.levels]
+    for lv in levels:
+        spaces.append(MoveSpace("tile", level=lv, choices=_level_choices(kernel, lv)))
+    if scripted:
+        spaces += [MoveSpace("script", name=n, values=k.values) for n, k in KNOBS.items() if knob_applies(kernel, n)]
+    elif not unsupported_reason(kernel, strat):
+        spaces.append(MoveSpace("codegen", values=("script",)))
+    if "enable_loop_peeling" in strat.translation_options and not scripted:
+        spaces.append(MoveSpace("option", name="enable_loop_peeling", values=("true", "false")))
+    if "enable_decomposition" in strat.translation_options and kernel.kind == "convolution" and not scripted:
+        spaces.append(MoveSpace("option", name="enable_decomposition", values=("true", "false")))
+    pipes = strat.legal_pipelines(kernel)
+    if len(pipes) > 1 and not scripted:
+        spaces.append(MoveSpace("pipeline", values=pipes))
+    if strat.workgroup_size and not scripted:
+        spaces.append(MoveSpace("workgroup_size", choices=_workgroup_size_choices(kernel)))
+    gpu = parse_gpu_target(kernel.gpu_target)
+    for name in (n for n in strat.gpu_options if not option_unfit(kernel, n) and not scripted):
+        values = kernel_intrinsics(kernel, gpu) if name == "mma_kind" and gpu else GPU_OPTIONS[name][0][1:]  # not "default"
+        spaces.append(MoveSpace("gpu", name=name, values=tuple(values)))
+    for name, spec in FLAGS.items():
+        if strat.name not in spec.targets or (spec.kinds and kernel.kind not in spec.kinds):
+            continue
+        if (spec.scope == "global" and script.changes_codegen()) or (scripted and spec.pipeline_only):
+            continue
+        spaces.append(MoveSpace("flag", name=name, values=spec.values))
+    return spaces
+
+
+def script_conversion(kernel: Kernel) -> tuple[Transform, ...]:
+    """The step that turns IREE's configuration of `kernel` into its codegen script: the mode, and what a
+    script needs where IREE's own tiles do not fit one (on llvm-cpu, padding where they leave partial tiles;
+    on a GPU, the tiles nearest IREE's that a script can map to blocks and threads)."""
+    step: tuple[Transform, ...] = (SetCodegenMode("script"),)
+    if kernel.gpu_target:
+        found = script_tiles(kernel, parse_gpu_target(kernel.gpu_target))
+        if found is None:
+            return step
+        tiles, hoist = found
+        return (step + tuple(SetTileSizes(lv, v) for lv, v in tiles.items() if kernel.default_tiles.get(lv) != v)
+                + ((SetScriptKnob("hoist", hoist),) if hoist != KNOBS["hoist"].values[0] else ()))
+    if knob_applies(kernel, "pad") and partial_tiles(kernel, kernel.default_tiles):
+        return step + (SetScriptKnob("pad", "on"),)
+    return step
+
+
+def legal_moves(kernel: Kernel, script: Script, target: TargetLike = DEFAULT_TARGET, *, limit: int = 4096, machine: MachineModel | None = None) -> list[Transform]:
+    """Enumerate legal next transforms (tile moves over the per-loop grid, bounded by `limit`)."""
+    current = script.resolve(effective_kernel(kernel, script))
+    out: list[Transform] = []
+    for space in move_spaces(kernel, script, target):
+        for t in _expand(space, current):
+            try:
+                validate(kernel, script, t, target, machine)
+            except IllegalTransform:
+                continue
+            out.append(t)
+            if len(out) >= limit:
+                return out
+    return out
+
+
+def _expand(space: MoveSpace, current: KernelConfig) -> Iterator[Transform]:
+    if space.op == "tile":
+        for sizes in _grid(space.choices, 20000):
+            if current.tile_map.get(space.level) != sizes:
+                yield SetTileSizes(space.level, sizes)
+    elif space.op == "option":
+        for v in (True, False):
+            if (space.name in current.options) != v:
+                yield SetOption(space.name, v)
+    elif space.op == "pipeline":
+        for p in space.values:
+            if p != current.pipeline:
+                yield SetPipeline(p)
+    elif space.op == "flag":
+        have = dict(current.flags)
+        for v in space.values:
+            if have.get(space.name) != v:
+                yield SetFlag(space.name, v)
+    elif space.op == "codegen":
+        for v in space.values:
+            if v != current.mode:
+                yield SetCodegenMode(v)
+    elif space.op == "script":
+        have = dict(current.knobs)
+        for v in space.values:
+            if have.get(space.name) != v:
+                yield SetScriptKnob(space.name, v)
+    elif space.op == "gpu":
+        have = dict(current.gpu)
+        for v in space.values:
+            if have.get(space.name, "default") != v:
+                yield SetGpuOption(space.name, v)
+    elif space.op == "workgroup_size":
+        for x in space.choices[0]:
+            for y in space.choices[1]:
+                if x * y <= 1024:
+                    yield SetWorkgroupSize((x, y, 1))
+
+
+def _workgroup_size_choices(kernel: Kernel) -> tuple[tuple[int, ...], ...]:
+    """Workgroup sizes within the target's limits: x and y per dimension, z = 1."""
+    gpu = parse_gpu_target(kernel.gpu_target)
+    cap_x, cap_y = (gpu.max_workgroup_sizes[0], gpu.max_workgroup_sizes[1]) if gpu else (1024, 1024)
+    return (tuple(v for v in (32, 64, 128, 256, 512) if v <= cap_x), tuple(v for v in (1, 2, 4, 8) if v <= cap_y), (1,))
+
+
+def _grid(choices: tuple[tuple[int, ...], ...], cap: int) -> Iterator[tuple[int, ...]]:
+    total = math.prod(len(c) for c in choices)
+    if total > cap:
+        return
+    def rec(i: int, acc: list[int]) -> Iterator[tuple[int, ...]]:
+        if i == len(choices):
+            yield tuple(acc)
+            return
+        for v in choices[i]:
+            acc.append(v)
+            yield from rec(i + 1, acc)
+            acc.pop()
+    yield from rec(0, [])
+
+
+def legal_tile_sizes(kernel: Kernel, script: Script, level: str, target: TargetLike = DEFAULT_TARGET, *,
+                     machine: MachineModel | None = None, cap: int = 48,
+                     space: MoveSpace | None = None) -> tuple[list[tuple[int, ...]], int]:
+    """The tile-size tuples of `level` that are legal after `script`, jointly (every rule at
+    once), up to `cap`, and how many legal ones were found. Small grids are enumerated whole;
+    large ones (many loops) as the current tuple with one or two loops changed. `space`: the
+    level's move space, where the caller has it already."""
+    space = space or next((sp for sp in move_spaces(kernel, script, target) if sp.op == "tile" and sp.level == level), None)
+    if space is None:
+        return [], 0
+    current = script.resolve(effective_kernel(kernel, script)).tile_map.get(level) or tuple(c[0] for c in space.choices)
+    if math.prod(len(c) for c in space.choices) <= 512:
+        candidates: Iterable[tuple[int, ...]] = _grid(space.choices, 512)
+    else:
+        candidates = _neighbours(current, space.choices)
+    legal: list[tuple[int, ...]] = []
+    for sizes in candidates:
+        if sizes == current:
+            continue
+        try:
+            validate(kernel, script, SetTileSizes(level, sizes), target, machine)
+        except IllegalTransform:
+            continue
+        legal.append(sizes)
+    return legal[:cap], len(legal)
+
+
+def _neighbours(current: tuple[int, ...], choices: tuple[tuple[int, ...], ...]) -> Iterator[tuple[int, ...]]:
+    """`current` with one loop changed to each of its choices, then with two loops changed."""
+    free = [i for i, c in enumerate(choices) if len(c) > 1]
+    for i in free:
+        for v in choices[i]:
+            yield current[:i] + (v,) + current[i + 1:]
+    for a in range(len(free)):
+        for b in range(a + 1, len(free)):
+            i, j = free[a], free[b]
+            for v in choices[i]:
+                for w in choices[j]:
+                    t = list(current)
+                    t[i], t[j] = v, w
+                    yield tuple(t)
+
+
+def tile_rules(kernel: Kernel, level: str, machine: MachineModel, target: TargetLike = DEFAULT_TARGET) -> str:
+    """The rules a `level` tuple must meet for `kernel`, in words and numbers."""
+    strat = strategy_for(target)
+    n = kernel.num_loops
+    bounds = "x".join(map(str, kernel.loop_bounds))
+    rules = [f"{n} integers, one per loop (bounds {bounds}), each at most its loop bound; 0 leaves a loop untiled"]
+    if not strat.cpu_tile_rules:
+        return "; ".join(rules + _gpu_tile_rules(kernel, level))
+    if level in PARALLEL_ONLY_LEVELS:
+        rules.append("0 on reduction loops " + str([i for i, t in enumerate(kernel.iterator_types) if t == "reduction"]))
+    if level in REDUCTION_ONLY_LEVELS:
+        rules.append("0 on parallel loops " + str([i for i, t in enumerate(kernel.iterator_types) if t == "parallel"]))
+    if level == "distribution":
+        rules.append("each entry divides its loop bound (or enable_loop_peeling; in a codegen script: pad = on)")
+    if level.startswith("vector"):
+        lanes = machine.lanes(element_bytes(kernel))
+        rules.append("each entry divides the enclosing cache_parallel/distribution tile (or enable_loop_peeling; "
+                     "in a codegen script: peel = on or pad = on)")
+        rules.append(f"the vector tile (product of the vector levels' sizes x {element_bytes(kernel)} B) stays under "
+                     f"{machine.max_vector_bytes} B; the innermost parallel size is a power of two")
+        if kernel.kind == "contraction":
+            rules.append(f"register tile m x n: n a multiple of {lanes} lanes, powers of two on N/K dims, and "
+                         f"m*ceil(n/{lanes}) + ceil(n/{lanes}) + 1 <= {machine.vector_registers} vector registers")
+        if kernel.kind == "reduction":
+            rules.append(f"in a codegen script, vector_reduction's last entry is the width of each row's partial accumulators: "
+                         f"a multiple of {lanes} lanes, and register rows x width/{lanes} <= {machine.vector_registers} registers")
+    return "; ".join(rules)
+
+
+def _gpu_tile_rules(kernel: Kernel, level: str) -> list[str]:
+    gpu = parse_gpu_target(kernel.gpu_target)
+    if gpu is None:
+        return []
+    mma = bool(default_mma_kind(kernel))
+    rules = {"workgroup": ["entries on parallel loops divide their loop bound"],
+             "thread": ["each entry divides the workgroup tile; threads = product of workgroup/thread over parallel loops, "
+                        f"a multiple of the subgroup size, at most {gpu.max_threads}; at most 128 accumulators per thread"],
+             "subgroup": ["in intrinsic tiles: subgroup x intrinsic size divides the workgroup tile; threads = subgroups x "
+                          f"subgroup size, at most {gpu.max_threads}"],
+             "reduction": [("in intrinsic K steps; " if mma else "") + "divides the reduction loop bound; thread tile x reduction "
+                           "tile at most 2048 multiply-adds; promoted operand tiles (workgroup x reduction x stages x bytes) "
+                           f"within {gpu.max_shared_bytes} B of shared memory"]}
+    script = {"thread": ["in a codegen script: nonzero on every parallel loop" + ("; with hoist = on, 1 on all but the innermost "
+                                                                                  "parallel loop and at most 4 there (SPIR-V vectors)"
+                                                                                  if spirv(kernel) else "")],
+              "reduction": ["in a codegen script: in elements, nonzero on every reduction loop"]}
+    return rules.get(level, []) + script.get(level, []) + ["the workgroup size follows the tiles unless a move sets it"]
+
+
+#: How often a random proposer picks each family of moves (tiles matter most on CPU).
+_FAMILY_WEIGHTS = {"tile": 6.0, "flag": 2.0, "option": 1.0, "pipeline": 0.5, "workgroup_size": 1.0, "gpu": 1.5, "codegen": 1.0, "script": 3.0}
+
+
+def draw_move(space: MoveSpace, current: KernelConfig, rng: Any) -> Transform:
+    """One move of `space` with parameters drawn at random (IllegalTransform when they are out of range)."""
+    pick = (lambda: space.values[rng.randrange(len(space.values))])
+    if space.op == "tile":
+        return SetTileSizes(space.level, tuple(c[rng.randrange(len(c))] for c in space.choices))
+    if space.op == "option":
+        return SetOption(space.name, space.name not in current.options)
+    if space.op == "workgroup_size":
+        return SetWorkgroupSize((rng.choice(space.choices[0]), rng.choice(space.choices[1]), 1))
+    kinds: dict[str, Any] = {"pipeline": lambda: SetPipeline(pick()), "flag": lambda: SetFlag(space.name, pick()),
+                             "codegen": lambda: SetCodegenMode(pick()), "script": lambda: SetScriptKnob(space.name, pick()),
+                             "gpu": lambda: SetGpuOption(space.name, pick())}
+    return kinds[space.op]()
+
+
+def sample_move(kernel: Kernel, script: Script, rng: Any, target: TargetLike = DEFAULT_TARGET, *, tries: int = 200, machine: MachineModel | None = None) -> Transform | None:
+    """Draw one legal move at random (uniform over families, then over parameters)."""
+    spaces = move_spaces(kernel, script, target)
+    by_op: dict[str, list[MoveSpace]] = {}
+    for sp in spaces:
+        by_op.setdefault(sp.op, []).append(sp)
+    ops = list(by_op)
+    weights = [_FAMILY_WEIGHTS.get(op, 1.0) for op in ops]
+    current = script.resolve(effective_kernel(kernel, script))
+    for _ in range(tries):
+        family = by_op[rng.choices(ops, weights)[0]]
+        space = family[rng.randrange(len(family))]
+        try:
+            t = draw_move(space, current, rng)
+            validate(kernel, script, t, target, machine)
+        except IllegalTransform:
+            continue
+        if t in script.transforms[-1:]:
+            continue
+        return t
+    return None

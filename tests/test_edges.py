@@ -1,0 +1,223 @@
+"""Careless or hostile use: every fault ends in a clear outcome, within bounds, never a loop or a traceback."""
+
+from __future__ import annotations
+
+from litecoop_mlir.core.records import EventKind, How, Measurement, Status
+from litecoop_mlir.proposers.caller import ModelCaller
+from litecoop_mlir.proposers.openai_client import OpenAIProposer
+from litecoop_mlir.proposers.pool import DROP_AFTER, ModelPool, ModelSpec
+from litecoop_mlir.search.mcts import KernelSearch, SearchConfig
+from litecoop_mlir.testing.openai_server import OpenAIServer
+
+
+def _ok(ms: float) -> Measurement:
+    return Measurement("k", Status.OK, median_ms=ms)
+
+
+def _evaluate(kernel, script):  # a made-up but deterministic latency: no IREE needed
+    return _ok(1.0 + (hash(script.key(kernel)) % 97) / 100), How.COMPILED
+
+
+def _garbage_search(fake_kernel, server: OpenAIServer, fallback: bool) -> tuple[KernelSearch, list]:
+    spec = ModelSpec("g", "openai", "g", base_url=server.base_url, max_retries=2)
+    events: list = []
+    search = KernelSearch(fake_kernel, "llvm-cpu", ModelCaller(ModelPool([spec])), _evaluate, _ok(2.0),
+                          SearchConfig(fallback=fallback), on_event=events.append)
+    search.run(budget=6)
+    return search, events
+
+
+def test_an_undecodable_endpoint_counts_toward_the_retry_limit_and_is_dropped(fake_kernel, monkeypatch) -> None:
+    """A 200 whose body is not JSON is retried like a 5xx (max_retries), then the model is down: a bounded
+    number of requests, not a loop; the built-ins take over, say so, and use the budget."""
+    monkeypatch.setattr(OpenAIProposer, "backoff_s", 0.0)
+    with OpenAIServer(script={"g": ["garbage"] * 1000}) as s:
+        search, events = _garbage_search(fake_kernel, s, fallback=True)
+        assert len(s.requests) == 3  # one call: the ask + 2 retries, then it is down for the run's minute
+    notes = [e.text for e in events if e.kind is EventKind.NOTE]
+    assert any("falling back to the built-in proposers" in n and "undecodable reply" in n for n in notes), notes
+    assert search.evaluated == 6 and search.stop_reason == "candidate budget reached"
+    assert {"heuristic", "random"} & {n.expanded_by for n in search.tree.nodes}
+
+
+def test_without_fallback_a_dead_roster_says_so(fake_kernel, monkeypatch) -> None:
+    monkeypatch.setattr(OpenAIProposer, "backoff_s", 0.0)
+    with OpenAIServer(script={"g": ["garbage"] * 1000}) as s:
+        search, _ = _garbage_search(fake_kernel, s, fallback=False)
+    assert search.evaluated == 0
+    assert search.stop_reason.startswith("all models unavailable: g: undecodable reply after 3 attempt(s)")
+    assert search.stop_reason != "search space exhausted"
+
+
+def test_a_model_that_recovers_is_not_dropped() -> None:
+    pool = ModelPool([ModelSpec("m", "openai", "m", base_url="http://127.0.0.1:1/v1")])
+    for _ in range(DROP_AFTER["unavailable"] - 1):
+        assert pool.note_outcome("m", "unavailable", "x") == ""
+    pool.note_outcome("m", "ok")  # a good call starts the count again
+    for _ in range(DROP_AFTER["unavailable"] - 1):
+        pool.note_outcome("m", "unavailable", "x")
+    assert not pool.dropped
+    assert pool.note_outcome("m", "unavailable", "x") and pool.dropped and pool.usable == []
+
+
+def test_the_users_flags_win_over_tuned_ones_in_the_drop_in_compile(tmp_path) -> None:
+    """`compile` with --iree-opt-data-tiling=false keeps the user's value, skips the tuned one, and says so."""
+    from litecoop_mlir.db.keys import dispatch_key
+    from litecoop_mlir.db.tuning_db import TunedEntry, TuningDB
+    from litecoop_mlir.export.drop_in import compile_tuned
+    from litecoop_mlir.ir.workload import load_module
+    from litecoop_mlir.measure.backend import LocalBackend
+    from litecoop_mlir.space.script import Script
+    from litecoop_mlir.space.vocabulary import SetFlag
+    from litecoop_mlir.targets.strategy import split_target
+
+    from .conftest import SMALL_MATMUL
+
+    src = tmp_path / "mm.mlir"
+    src.write_text(SMALL_MATMUL)
+    target, flags = split_target([])
+    workload = load_module(str(src), target, (*target.compile_flags, *flags))
+    kernel = workload.kernels()[0]
+    db = TuningDB(tmp_path / "t.db")
+    script = Script((SetFlag("data_tiling", "true"),))
+    db.record_tuned(TunedEntry(dispatch_key(workload, kernel), kernel.fingerprint, script.to_json(),
+                               ["--iree-opt-data-tiling=true"], "", 1.0, 0.5, 3, False, "mm.mlir", kernel.executable, "run"))
+    backend = LocalBackend()
+    report = compile_tuned(str(src), tmp_path / "out.vmfb", ["--iree-opt-data-tiling=false"], db, backend=backend)
+    assert "--iree-opt-data-tiling=false" in report.flags and "--iree-opt-data-tiling=true" not in report.flags
+    assert any("skipped because you set them: --iree-opt-data-tiling=true" in n for n in report.notes), report.notes
+    assert (tmp_path / "out.vmfb").stat().st_size > 0
+
+
+def test_a_read_only_tuning_database_is_read_and_a_mistyped_one_is_not_created(tmp_path, capsys, monkeypatch) -> None:
+    import os
+
+    from litecoop_mlir.cli.main import main
+    from litecoop_mlir.core.records import Measurement, Status
+    from litecoop_mlir.db import tuning_db
+    from litecoop_mlir.db.tuning_db import DispatchKey, TuningDB
+
+    path = tmp_path / "tuning.db"
+    db = TuningDB(path)
+    extra = {"changes_numerics": False, "kernel": "{}", "module": "m.mlir", "run": "r"}
+    db.record_measured(DispatchKey("fp", "llvm-cpu", "cpu", "c", "f"), "k", [], Measurement("k", Status.OK, median_ms=1.0), 2.0,
+                       **extra)
+    db.close()
+    before = sorted(p.name for p in tmp_path.iterdir())
+    # as root every file is writable: what a user without write access sees is this answer
+    monkeypatch.setattr(tuning_db.os, "access", lambda p, mode: mode != os.W_OK)
+    ro = TuningDB(path)
+    assert ro.read_only and ro.stats("c")["measured"]["rows"] == 1
+    ro.record_measured(DispatchKey("fp2", "llvm-cpu", "cpu", "c", "f"), "k", [], Measurement("k", Status.OK), 1.0,
+                       **extra)  # skipped
+    assert ro.stats("c")["measured"]["rows"] == 1
+    ro.close()
+    assert main(["db", "stats", "--db", str(path)]) == 0
+    assert main(["db", "prune", "--db", str(path)]) == 1 and "read-only" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written beside it
+    typo = tmp_path / "no-such.db"
+    assert main(["db", "stats", "--db", str(typo)]) == 1
+    assert "no tuning database here" in capsys.readouterr().err and not typo.exists()
+
+
+def test_compile_flags_work_from_a_work_dir_with_spaces(small_matmul, tmp_path) -> None:
+    """compile_flags.txt is a response file: `iree-compile ... @compile_flags.txt` reads paths with spaces back whole."""
+    import shlex
+
+    from litecoop_mlir.export.spec import export_spec
+    from litecoop_mlir.iree.process import run_limited
+    from litecoop_mlir.iree.tools import tool_path
+    from litecoop_mlir.measure.backend import LocalBackend
+    from litecoop_mlir.space.script import Script
+    from litecoop_mlir.space.vocabulary import SetTileSizes
+
+    (k,) = small_matmul.kernels()
+    out = tmp_path / "my runs" / "mm"
+    export = export_spec(small_matmul, {k: Script((SetTileSizes("vector_common_parallel", (4, 16, 0)),))}, out,
+                         backend=LocalBackend(), substitute=True)
+    flags_file = out / "compile_flags.txt"
+    assert export.substitutions and '"' in flags_file.read_text()
+    assert shlex.split(flags_file.read_text()) == export.compile_flags("llvm-cpu")
+    src = tmp_path / "mm.mlir"
+    src.write_text(small_matmul.source)
+    res = run_limited([tool_path("iree-compile"), str(src), *small_matmul.base_flags, f"@{flags_file}", "-o",
+                       str(tmp_path / "mm.vmfb")], small_matmul.limits)
+    assert res.ok, res.stderr
+
+
+def test_a_work_dir_in_use_by_a_live_run_is_refused_with_its_pid(tmp_path, capsys) -> None:
+    import os
+
+    from litecoop_mlir.cli.main import main
+    from litecoop_mlir.db.run_store import WorkDirLock
+
+    from .conftest import SMALL_MATMUL
+
+    src = tmp_path / "mm.mlir"
+    src.write_text(SMALL_MATMUL)
+    work = tmp_path / "run"
+    work.mkdir()
+    live = WorkDirLock(work)  # as a run in another process holds it
+    try:
+        assert main([str(src), "--budget", "1", "--work-dir", str(work), "--no-db"]) == 1
+        err = capsys.readouterr().err
+        assert f"another run (pid {os.getpid()}) is using this work directory" in err and "Traceback" not in err
+    finally:
+        live.release()
+    WorkDirLock(work).release()  # free again once the live run is gone
+
+
+def test_record_words_print_as_words() -> None:
+    from litecoop_mlir.core.records import EventKind, How, Status
+
+    assert f"({How.DATABASE})" == "(database)" and str(Status.WRONG_NUMBERS) == Status.WRONG_NUMBERS.value
+    assert f"{EventKind.NOTE:>6}" == "  note"
+
+
+def test_the_prompts_worked_example_is_legal_on_the_machine_it_is_shown_on(fake_kernel) -> None:
+    """Shown on an AVX2 host, the example's register tile fits 16 registers; on AVX-512, 32: every step survives."""
+    import dataclasses
+    import json
+
+    from litecoop_mlir.proposers.prompt import example_reply, render_messages
+    from litecoop_mlir.proposers.proposal import parse_reply
+    from litecoop_mlir.space.script import Script
+    from litecoop_mlir.targets.machine import AVX2, AVX512
+
+    from .test_openai_model import _request
+
+    caller = ModelCaller(ModelPool([ModelSpec("small", "builtin", "random")]))
+    tiles = set()
+    for machine in (AVX2, AVX512):
+        example = json.dumps(example_reply(machine))
+        request = dataclasses.replace(_request(fake_kernel, caller), machine=machine)
+        assert example in render_messages(request)[0]["content"]
+        proposal = parse_reply(example, fake_kernel, Script(), "llvm-cpu", ["small-model"], machine=machine)
+        assert len(proposal.steps) == 3 and not proposal.rejected, proposal.rejected
+        tiles.add(proposal.steps[0].transforms[0].sizes)
+    assert len(tiles) == 2  # one example per machine
+
+
+def test_a_dead_roster_falls_back_or_fails_the_run(tmp_path, capsys, monkeypatch) -> None:
+    """A model that answers nothing usable: by default the run goes on with the built-ins and says so;
+    with --no-fallback it exits 1 with one line, never 0 with 'search space exhausted'."""
+    import json
+
+    from litecoop_mlir.cli.main import main
+
+    from .conftest import SMALL_MATMUL
+
+    monkeypatch.setattr(OpenAIProposer, "backoff_s", 0.0)
+    src = tmp_path / "mm.mlir"
+    src.write_text(SMALL_MATMUL)
+    with OpenAIServer(script={"g": ["garbage"] * 1000}) as s:
+        roster = tmp_path / "roster.toml"
+        roster.write_text(f'[[models]]\nname = "g"\nkind = "openai"\nbase_url = "{s.base_url}"\nmodel = "g"\nmax_retries = 1\n')
+        common = [str(src), "--models", str(roster), "--budget", "2", "--repetitions", "2", "--no-db", "-o", str(tmp_path / "spec")]
+        assert main([*common, "--work-dir", str(tmp_path / "a"), "--no-fallback"]) == 1
+        err = " ".join(capsys.readouterr().err.split())  # the console wraps long lines
+        assert "no model of the roster could be used" in err and "undecodable reply" in err and "Traceback" not in err
+        assert main([*common, "--work-dir", str(tmp_path / "b")]) == 0
+        assert "falling back to the built-in proposers" in " ".join(capsys.readouterr().err.split())
+    summary = json.loads((tmp_path / "b" / "summary.json").read_text())
+    assert summary["candidates"] == 2 and summary["dispatches"][0]["stop_reason"] == "candidate budget reached"
