@@ -221,3 +221,32 @@ def test_a_dead_roster_falls_back_or_fails_the_run(tmp_path, capsys, monkeypatch
         assert "falling back to the built-in proposers" in " ".join(capsys.readouterr().err.split())
     summary = json.loads((tmp_path / "b" / "summary.json").read_text())
     assert summary["candidates"] == 2 and summary["dispatches"][0]["stop_reason"] == "candidate budget reached"
+
+
+def test_a_module_without_dispatches_and_a_path_that_is_not_utf8_get_one_line(tmp_path, capsys) -> None:
+    import os
+
+    from litecoop_mlir.cli.main import main
+
+    src = "func.func @main(%a: tensor<4xf32>) -> tensor<4xf32> {\n  return %a : tensor<4xf32>\n}\n"
+    path = os.path.join(os.fsencode(tmp_path), b"bad\xff.mlir")
+    with open(path, "w") as f:
+        f.write(src)
+    assert main([os.fsdecode(path), "--budget", "1", "--no-db", "--work-dir", str(tmp_path / "w")]) == 1
+    err = capsys.readouterr().err
+    assert "IREE forms no dispatch from this module" in " ".join(err.split()) and "Traceback" not in err
+
+
+def test_an_f64_kernel_is_measured_in_f64(tmp_path, capsys) -> None:
+    """IREE demotes f64 to f32 by default, entry-point types included: the baseline must keep f64 to run at all."""
+    import json
+
+    from litecoop_mlir.cli.main import main
+
+    from .conftest import SMALL_MATMUL
+
+    src = tmp_path / "mm64.mlir"
+    src.write_text(SMALL_MATMUL.replace("f32", "f64"))
+    assert main([str(src), "--baseline-only", "--json", "--repetitions", "2"]) == 0, capsys.readouterr().err
+    report = json.loads(capsys.readouterr().out)
+    assert report["baseline"]["status"] == "ok" and "--iree-input-demote-f64-to-f32=false" in report["flags"]

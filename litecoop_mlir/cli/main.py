@@ -443,6 +443,11 @@ def _search(args: argparse.Namespace, limits: Limits, out: Console, err: Console
     return 0
 
 
+def _say(line: str) -> None:
+    """One line on stderr; a file name that is not UTF-8 shows its odd bytes as U+FFFD, never a traceback."""
+    print(line.encode("utf-8", "surrogateescape").decode("utf-8", "replace"), file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status instead of raising."""
     from litecoop_mlir.cli.db_commands import SUBCOMMANDS, run_subcommand
@@ -461,10 +466,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_subcommand(argv, out, err) if sub else _run(args, out, err)
     except UsageError as exc:
         parser.print_usage(sys.stderr)
-        print(f"litecoop-mlir-opt: {redact(str(exc))}", file=sys.stderr)
+        _say(f"litecoop-mlir-opt: {redact(str(exc))}")
         return 2
     except LitecoopError as exc:
-        print(redact(str(exc)), file=sys.stderr)
+        _say(redact(str(exc)))
         return 1
     except KeyboardInterrupt:
         kill_all_children()

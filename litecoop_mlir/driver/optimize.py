@@ -236,6 +236,9 @@ def _load(source: str, work: Path, options: OptimizeOptions, resume: bool) -> _R
     workload = load_workload(source, target, function=options.function, limits=options.limits,
                              pipeline_flags=options.pipeline.flags() if options.pipeline else ())
     kernels = workload.kernels()
+    if not kernels:
+        raise LitecoopError(f"{workload.filename}: error: IREE forms no dispatch from this module (it only moves or "
+                            f"returns data): there is nothing to tune for {target.name}")
     store = open_store(work, workload, options, resume)
     (work / "input.mlir").write_text(workload.source)
     pool = ModelPool(roster, cost_basis=options.cost_basis)

@@ -220,5 +220,5 @@ def write_report(work_dir: Path, store: RunStore, kernels: Mapping[int, Kernel] 
         out.append("<p>No Pareto set in this run.</p>")
     out.append("</section></body></html>\n")
     path = Path(work_dir) / "report.html"
-    path.write_text("".join(out))
+    path.write_text("".join(out), encoding="utf-8", errors="replace")  # a file name that is not UTF-8 shows as '?'
     return path

@@ -22,6 +22,8 @@ from litecoop_mlir.iree.targets import Target
 
 #: Baseline flags every compile starts from (a fair baseline, see IREE_NOTES).
 BASELINE_FLAGS: tuple[str, ...] = ("--iree-opt-level=O3",)
+#: Keeps f64 tensors f64 (IREE demotes them to f32 by default, entry-point types included).
+KEEP_F64_FLAG = "--iree-input-demote-f64-to-f32=false"
 
 _LEVELS = re.compile(r"(\w+)\s*=\s*\[([^\]]*)\]")
 
@@ -513,6 +515,10 @@ def load_workload(
     except (ValueError, TypeError) as exc:
         raise InputError(f"{filename}: error: entry function needs statically shaped tensors: {exc}") from None
     stem = Path(filename).stem if filename != "<stdin>" else "stdin"
+    if any(s.dtype == "f64" for s in (*inputs, *outputs)):
+        # IREE demotes f64 to f32 by default, the entry function's types included: the module would then refuse
+        # the f64 tensors its signature names. Keep f64 (compile.sh and compile_flags.txt carry the flag too).
+        extra_base_flags = (*extra_base_flags, KEEP_F64_FLAG)
     return Workload(
         name=stem,
         source=text,
