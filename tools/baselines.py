@@ -13,6 +13,7 @@ from pathlib import Path
 
 from litecoop_mlir.core.records import jsonable
 from litecoop_mlir.ir.workload import load_workload
+from litecoop_mlir.measure.backend import LocalBackend
 from litecoop_mlir.measure.baseline import measure_baseline
 from litecoop_mlir.targets.strategy import make_target
 
@@ -27,6 +28,7 @@ def main() -> int:
     ap.add_argument("--json", help="also write the rows as JSON here")
     args = ap.parse_args()
     target = make_target(args.target)
+    backend = LocalBackend()
     rows = []
     print(f"{'kernel':22} {'dispatches':>10} {'median ms':>10} {'min ms':>9} {'spread':>7}  status")
     for f in sorted(KERNELS.glob("*.mlir")):
@@ -34,7 +36,7 @@ def main() -> int:
             continue
         w = load_workload(str(f), target)
         with tempfile.TemporaryDirectory() as tmp:
-            r = measure_baseline(w, Path(tmp), repetitions=args.repetitions)
+            r = measure_baseline(w, Path(tmp), backend, repetitions=args.repetitions)
         m = r.measurement
         rows.append({"kernel": f.stem, "dispatches": len(r.kernels), **jsonable(m)})
         print(f"{f.stem:22} {len(r.kernels):>10} {m.median_ms:>10.3f} {m.min_ms:>9.3f} {100 * m.spread:>6.1f}%  {m.status.value}", flush=True)

@@ -46,7 +46,6 @@ from litecoop_mlir.core.records import Candidate, dumps
 from litecoop_mlir.driver.optimize import optimize
 from litecoop_mlir.driver.options import OptimizeOptions
 from litecoop_mlir.ir.workload import load_workload
-from litecoop_mlir.iree.runner import benchmark_interleaved  # noqa: E402
 from litecoop_mlir.measure.backend import Evaluator, LocalBackend
 from litecoop_mlir.measure.peak import measure_fma_peak
 from litecoop_mlir.proposers.pool import ModelSpec, load_roster
@@ -147,7 +146,7 @@ def bench_kernel(name: str, budget: int, out: Path, server: OpenAIServer, sim_ro
                        "cost_usd": s["total_cost_usd"], "largest_share": s["largest_model_share"],
                        "reply_wait_s": sum(m.get("latency_s", 0.0) for m in (s.get("models") or {}).values())}
     vmfbs = {label: Path(row["vmfb"]) for label, row in rows.items()}
-    timed = benchmark_interleaved(vmfbs, w.function, ev.inputs, target, w.limits, rounds=rounds, repetitions=10)
+    timed = ev.side_by_side(vmfbs, rounds=rounds, repetitions=10)
     o3 = statistics.median(timed["O3"])
     flops = sum(k.flops for k in kernels if k.kind in ("contraction", "convolution"))
     table = []

@@ -23,7 +23,7 @@ from pathlib import Path
 from litecoop_mlir.driver.optimize import optimize
 from litecoop_mlir.driver.options import OptimizeOptions
 from litecoop_mlir.ir.workload import load_workload
-from litecoop_mlir.iree.runner import benchmark_interleaved, compare_outputs
+from litecoop_mlir.iree.runner import compare_outputs
 from litecoop_mlir.measure.backend import Evaluator, LocalBackend
 from litecoop_mlir.targets.strategy import make_target
 
@@ -77,7 +77,7 @@ def _builds(kernel: str, summary: dict, db: str, out: Path, rounds: int, repetit
         ran = ev.backend.run(path, w.function, ev.inputs, len(w.outputs), d / f"out-{path.stem}", w.target, w.limits)
         cmp = compare_outputs(ran.outputs, ev.reference, [o.dtype for o in w.outputs]) if ran.ok else None
         lines.append(f"  {name:<26} outputs {'match the reference' if cmp and cmp.ok else 'DIFFER or failed'}")
-    timed = benchmark_interleaved(vmfbs, w.function, ev.inputs, w.target, w.limits, rounds=rounds, repetitions=repetitions)
+    timed = ev.side_by_side(vmfbs, rounds=rounds, repetitions=repetitions)
     best = statistics.median(timed["best.vmfb"])
     for name, rs in timed.items():
         med = statistics.median(rs)

@@ -23,7 +23,6 @@ from litecoop_mlir.core.records import Status
 from litecoop_mlir.export.spec import export_spec
 from litecoop_mlir.ir.workload import load_workload
 from litecoop_mlir.iree.process import run_limited
-from litecoop_mlir.iree.runner import benchmark_interleaved
 from litecoop_mlir.iree.tools import tool_path
 from litecoop_mlir.measure.backend import Evaluator, LocalBackend
 from litecoop_mlir.space.apply import build_candidate
@@ -118,7 +117,7 @@ def main() -> int:
     print("plain compile: iree-compile " + " ".join(str(c) for c in cmd[1:]))
 
     paths = {"O3 baseline": Path(base.vmfb), "best (search)": Path(m.vmfb), "best (plain iree-compile + spec)": plain_vmfb}
-    rounds = benchmark_interleaved(paths, w.function, ev.inputs, target, w.limits, rounds=3, repetitions=10)
+    rounds = ev.side_by_side(paths, rounds=3, repetitions=10)
     print("\nside by side (3 interleaved rounds x 10 reps, local-sync; per-round medians):")
     med = {k: statistics.median(v) for k, v in rounds.items()}
     for name, vals in rounds.items():

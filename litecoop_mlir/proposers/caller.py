@@ -36,7 +36,7 @@ class ModelCaller:
         self._proposers: dict[str, Proposer] = {s.name: given.get(s.name) or make_proposer(s) for s in pool.specs}
 
     def fall_back(self) -> list[str]:
-        """Add the built-in offline proposers to the pool (when every model of the roster was dropped);
+        """Add the built-in offline proposers to the pool (when no model of the roster can take a turn);
         returns the names added (none when they are there already)."""
         added = self.pool.add(OFFLINE_ROSTER)
         for name in added:
