@@ -183,7 +183,7 @@ def optimize(
             baseline = _measure_baseline(run)
         with run.phase("search"):
             searched = _search(run, baseline, on_event)
-        _fail_without_models(run, searched)
+        _report_model_losses(run, searched)
         _announce_finalize(run, on_event)
         with run.phase("finalize"):
             final = _finalize(run, searched, baseline)
@@ -209,8 +209,8 @@ def _announce_finalize(run: _Run, on_event: Callable[[Kernel, Event], None]) -> 
         on_event(kernel, Event(EventKind.NOTE, text))
 
 
-def _fail_without_models(run: _Run, searched: _Searched) -> None:
-    """Say which models were dropped; every model of the roster dropped with no fallback allowed: the run failed (exit 1)."""
+def _report_model_losses(run: _Run, searched: _Searched) -> None:
+    """Note the models dropped during the search; a search left with no usable model and no fallback allowed fails the run (exit 1)."""
     run.notes.extend(f"model {n} was dropped for the rest of the run: it {why}" for n, why in run.pool.dropped.items())
     stopped = [d.search.stop_reason for d in searched.dispatches if d.search.stop_reason.startswith("all models unavailable")]
     if stopped and not run.options.search.fallback:
