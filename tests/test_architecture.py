@@ -189,6 +189,33 @@ def test_only_targets_name_targets() -> None:
     assert not found, "name targets through litecoop_mlir.targets.strategy: " + ", ".join(found)
 
 
+#: What tells one kind of backend from another: the GPU target a dispatch carries, the strategy's rule switches,
+#: the strategy classes. Outside targets/ (and ir/, which parses the attribute) code asks a strategy's methods.
+BACKEND_SWITCHES = {"gpu_target", "cpu_tile_rules", "parse_gpu_target"}
+STRATEGY_CLASSES = {"CpuStrategy", "GpuStrategy", "VulkanStrategy", "CudaStrategy"}
+
+
+def _backend_switches(tree: ast.AST) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        used = (node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name)
+                else node.name if isinstance(node, ast.alias) else "")
+        if used in BACKEND_SWITCHES | STRATEGY_CLASSES:
+            found.append(f"{getattr(node, 'lineno', '?')} {used}")
+    return found
+
+
+def test_only_targets_branch_on_the_kind_of_backend() -> None:
+    found = [f"{name}:{where}" for name, (_, tree) in MODULES.items() if _package(name) not in ("targets", "ir", "iree")
+             for where in _backend_switches(tree)]
+    assert not found, "ask the strategy (configured_for / strategy_for) instead: " + ", ".join(found)
+
+
+def test_the_backend_switch_rule_can_fail() -> None:
+    tree = ast.parse("if kernel.gpu_target:\n    pass\nfrom x import parse_gpu_target\nisinstance(s, CudaStrategy)\n")
+    assert [w.split()[1] for w in _backend_switches(tree)] == ["gpu_target", "parse_gpu_target", "CudaStrategy"]
+
+
 #: Packages that compile or run anything; every other part measures through a Backend.
 RUNNERS = ("iree", "measure")
 #: What compiles or runs a program (IR is read at a phase with `litecoop_mlir.iree.compiler.configure`).

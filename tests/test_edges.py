@@ -250,3 +250,99 @@ def test_an_f64_kernel_is_measured_in_f64(tmp_path, capsys) -> None:
     assert main([str(src), "--baseline-only", "--json", "--repetitions", "2"]) == 0, capsys.readouterr().err
     report = json.loads(capsys.readouterr().out)
     assert report["baseline"]["status"] == "ok" and "--iree-input-demote-f64-to-f32=false" in report["flags"]
+
+
+def test_records_apply_only_at_the_opt_level_they_were_measured_at(tmp_path) -> None:
+    """A dispatch tuned at O3 is not applied to an O2 build; the report says in one line what differs."""
+    from litecoop_mlir.db.keys import dispatch_key
+    from litecoop_mlir.db.tuning_db import TunedEntry, TuningDB
+    from litecoop_mlir.export.drop_in import compile_tuned
+    from litecoop_mlir.ir.workload import load_module
+    from litecoop_mlir.measure.backend import LocalBackend
+    from litecoop_mlir.space.script import Script
+    from litecoop_mlir.space.vocabulary import SetFlag
+    from litecoop_mlir.targets.strategy import split_target
+
+    from .conftest import SMALL_MATMUL
+
+    src = tmp_path / "mm.mlir"
+    src.write_text(SMALL_MATMUL)
+    target, flags = split_target([])
+    workload = load_module(str(src), target, (*target.compile_flags, *flags))
+    kernel = workload.kernels()[0]
+    db = TuningDB(tmp_path / "t.db")
+    key = dispatch_key(workload, kernel)
+    assert key.opt == "O3"
+    db.record_tuned(TunedEntry(key, kernel.fingerprint, Script((SetFlag("data_tiling", "true"),)).to_json(),
+                               ["--iree-opt-data-tiling=true"], "", 1.0, 0.5, 3, False, "mm.mlir", kernel.executable, "run"))
+    backend = LocalBackend()
+    at_o3 = compile_tuned(str(src), tmp_path / "o3.vmfb", [], db, backend=backend)
+    assert at_o3.tuned == 1 and "--iree-opt-data-tiling=true" in at_o3.flags
+    at_o2 = compile_tuned(str(src), tmp_path / "o2.vmfb", ["--iree-opt-level=O2"], db, backend=backend)
+    assert at_o2.tuned == 0 and "--iree-opt-data-tiling=true" not in at_o2.flags
+    assert [d.status for d in at_o2.dispatches] == ["other-settings"]
+    lines = [n for n in at_o2.notes if "do not match this build" in n]
+    assert len(lines) == 1 and "opt level O3 (this build: O2)" in lines[0] and "applied: 0 of 1" in lines[0], at_o2.notes
+
+
+def test_a_schema_1_database_is_upgraded_in_place(tmp_path) -> None:
+    """Rows written before the opt level was keyed were all measured at O3, and stay usable."""
+    import sqlite3
+
+    from litecoop_mlir.db import tuning_db
+    from litecoop_mlir.db.tuning_db import DispatchKey, TuningDB
+
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path)
+    old.executescript(tuning_db._SCHEMA.replace(", opt TEXT NOT NULL DEFAULT 'O3'", "").replace(",\n  opt TEXT NOT NULL DEFAULT 'O3'", ""))
+    assert "opt" not in {r[1] for r in old.execute("PRAGMA table_info(tuned)")}
+    old.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    old.execute("INSERT INTO tuned (fingerprint, family, target, device, compiler, kernel, script, flags, matcher, baseline_ms, "
+                "ms, saved_ms, candidates, changes_numerics, module, executable, run, t) "
+                "VALUES ('fp', 'f', 'llvm-cpu', 'cpu', 'c', 'k', '[]', '[]', '', 2.0, 1.0, 1.0, 1, 0, 'm', 'e', 'r', 0)")
+    old.commit()
+    old.close()
+    db = TuningDB(path)
+    assert db.best(DispatchKey("fp", "llvm-cpu", "cpu", "c", "f", "O3")) is not None
+    assert db.best(DispatchKey("fp", "llvm-cpu", "cpu", "c", "f", "O2")) is None
+    assert [k.opt for k in db.tuned_elsewhere(DispatchKey("fp", "llvm-cpu", "cpu", "c", "f", "O2"))] == ["O3"]
+
+
+def test_a_candidate_that_builds_an_earlier_binary_reuses_its_measurement(small_matmul, tmp_path) -> None:
+    """The same binary under another key (a flag that changes nothing) is not benchmarked again: it is a duplicate."""
+    from litecoop_mlir.core.records import Candidate
+    from litecoop_mlir.measure.backend import Evaluator, LocalBackend
+
+    calls: list[str] = []
+
+    class Counting(LocalBackend):
+        def benchmark(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            calls.append("benchmark")
+            return super().benchmark(*args, **kwargs)
+
+    ev = Evaluator(small_matmul, tmp_path / "eval", repetitions=2, min_time_s=0.01, backend=Counting())
+    base = ev.baseline()
+    same = ev.evaluate(Candidate(small_matmul.source, ("--iree-opt-level=O3",)))  # the base flags already say O3
+    assert same.key != base.key and same.binary == base.binary
+    assert same.duplicate_of == base.key and same.median_ms == base.median_ms
+    assert calls == ["benchmark"]  # the baseline's only
+
+
+def test_duplicate_binaries_are_not_charged_to_the_budget(fake_kernel) -> None:
+    """Every other candidate builds an earlier binary: the search still compiles `budget` distinct ones."""
+    import dataclasses
+
+    from litecoop_mlir.proposers.pool import OFFLINE_ROSTER
+
+    seen: list[int] = []
+
+    def evaluate(kernel, script):
+        seen.append(1)
+        m, _ = _evaluate(kernel, script)
+        if len(seen) % 2 == 0:
+            return dataclasses.replace(m, duplicate_of="earlier"), How.DUPLICATE
+        return m, How.COMPILED
+
+    search = KernelSearch(fake_kernel, "llvm-cpu", ModelCaller(ModelPool(list(OFFLINE_ROSTER))), evaluate, _ok(2.0), SearchConfig())
+    search.run(budget=6)
+    assert search.evaluated == 6 and search.duplicates >= 5 and search.stop_reason == "candidate budget reached"

@@ -20,7 +20,7 @@ from litecoop_mlir.space.apply import build_candidate, precheck_scripts, script_
 from litecoop_mlir.space.legality import machine_for, validate, validate_step
 from litecoop_mlir.space.moves import legal_moves, move_spaces
 from litecoop_mlir.space.script import Script
-from litecoop_mlir.space.script_knobs import KNOBS, SCRIPT_LEVELS, ragged_register_dims, unsupported_reason
+from litecoop_mlir.space.script_knobs import KNOBS, ragged_register_dims, unsupported_reason
 from litecoop_mlir.space.script_render import render_sequence, render_steps
 from litecoop_mlir.space.vocabulary import (
     IllegalTransform,
@@ -32,7 +32,7 @@ from litecoop_mlir.space.vocabulary import (
     SetTileSizes,
     transform_from_json,
 )
-from litecoop_mlir.targets.strategy import make_target, strategy_for
+from litecoop_mlir.targets.strategy import SCRIPT_LEVELS, make_target, strategy_for
 from tests.conftest import KERNELS
 from tests.test_models import _request
 from tests.test_transforms import kernel

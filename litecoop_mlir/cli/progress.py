@@ -103,7 +103,8 @@ def print_result(result: OptimizeResult, console: Console) -> None:
              if j["largest_model"] else f"{j['model_calls']} model calls (all models cost the same)")
     console.print(
         f"{share}; "
-        f"{j['candidates']} candidates, {j['cache_hits']} cache hits, failures {j['failures'] or 'none'}; {result.wall_s:.0f} s"
+        f"{j['candidates']} candidates, {j['cache_hits']} cache hits, "
+        f"{j['duplicate_binaries']} duplicate binaries (not charged), failures {j['failures'] or 'none'}; {result.wall_s:.0f} s"
     )
     rounds = result.rounds_ms
     console.print(

@@ -52,6 +52,7 @@ class How(_Word):
     CACHED = "cached"
     REJECTED = "rejected"
     DATABASE = "database"
+    DUPLICATE = "duplicate"  # compiled to the binary of an earlier candidate: its measurement, no budget
 
 
 class EventKind(_Word):
@@ -113,6 +114,8 @@ class Measurement:
     compile_only: bool = False
     vmfb: str = ""
     binary: str = ""  # digest of the compiled module: equal digests are the same candidate
+    #: the key of the earlier candidate that compiled to this very binary (its measurement is reused, at no budget)
+    duplicate_of: str = ""
 
     @property
     def ok(self) -> bool:

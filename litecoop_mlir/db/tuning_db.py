@@ -3,8 +3,9 @@
 One SQLite file (WAL; default `~/.cache/litecoop-mlir/tuning.db`, `$LITECOOP_DB` or `--db`)
 that any number of searches write at once. Rows are keyed by the dispatch's fingerprint
 (its executable without configuration, names or buffer offsets: the same dispatch in any
-module), the target, the device the timings were taken on and the compiler version. Two
-tables:
+module), the target, the device the timings were taken on, the compiler version and the
+opt level the module was built at (a configuration measured at O3 says nothing about O2,
+whose pipeline and codegen flags differ). Three tables:
 
 - `measured`: every candidate a search compiled and measured (script, status, latency,
   the baseline it was measured against), appended as the search goes;
@@ -32,7 +33,9 @@ from typing import Any, Iterator
 from litecoop_mlir.core.errors import LitecoopError
 from litecoop_mlir.core.records import Measurement, dumps
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: What schema 1 lacked (every row it holds was measured at O3, the only level searches built at).
+_MIGRATE_FROM_1 = [f"ALTER TABLE {t} ADD COLUMN opt TEXT NOT NULL DEFAULT 'O3'" for t in ("measured", "tuned")]
 #: What a matcher sequence is named in a stored spec fragment (renamed when specs are merged).
 MATCHER_PLACEHOLDER = "@__litecoop_matcher"
 
@@ -42,13 +45,14 @@ CREATE TABLE IF NOT EXISTS measured (
   id INTEGER PRIMARY KEY AUTOINCREMENT, fingerprint TEXT NOT NULL, family TEXT NOT NULL, target TEXT NOT NULL,
   device TEXT NOT NULL, compiler TEXT NOT NULL, config_key TEXT NOT NULL, script TEXT NOT NULL, status TEXT NOT NULL,
   ms REAL, baseline_ms REAL NOT NULL, error REAL, changes_numerics INTEGER NOT NULL, kernel TEXT NOT NULL,
-  module TEXT NOT NULL, run TEXT NOT NULL, t REAL NOT NULL);
+  module TEXT NOT NULL, run TEXT NOT NULL, t REAL NOT NULL, opt TEXT NOT NULL DEFAULT 'O3');
 CREATE INDEX IF NOT EXISTS measured_key ON measured (fingerprint, target, device, compiler);
 CREATE TABLE IF NOT EXISTS tuned (
   id INTEGER PRIMARY KEY AUTOINCREMENT, fingerprint TEXT NOT NULL, family TEXT NOT NULL, target TEXT NOT NULL,
   device TEXT NOT NULL, compiler TEXT NOT NULL, kernel TEXT NOT NULL, script TEXT NOT NULL, flags TEXT NOT NULL,
   matcher TEXT NOT NULL, baseline_ms REAL NOT NULL, ms REAL NOT NULL, saved_ms REAL NOT NULL, candidates INTEGER NOT NULL,
-  changes_numerics INTEGER NOT NULL, module TEXT NOT NULL, executable TEXT NOT NULL, run TEXT NOT NULL, t REAL NOT NULL);
+  changes_numerics INTEGER NOT NULL, module TEXT NOT NULL, executable TEXT NOT NULL, run TEXT NOT NULL, t REAL NOT NULL,
+  opt TEXT NOT NULL DEFAULT 'O3');
 CREATE INDEX IF NOT EXISTS tuned_key ON tuned (fingerprint, target, device, compiler);
 CREATE INDEX IF NOT EXISTS tuned_family ON tuned (family, target, device, compiler);
 CREATE TABLE IF NOT EXISTS modules (
@@ -69,13 +73,20 @@ def default_path() -> Path:
 
 @dataclass(frozen=True)
 class DispatchKey:
-    """Which dispatch, compiled for which target, timed on which device, by which compiler."""
+    """Which dispatch, compiled for which target, timed on which device, by which compiler, at which opt level."""
 
     fingerprint: str
     target: str
     device: str
     compiler: str
     family: str = field(default="", compare=False)
+    opt: str = "O3"
+
+    def differences(self, other: "DispatchKey") -> list[str]:
+        """What sets `other` apart from this key, in words ("opt level O3 (this build: O2)")."""
+        names = (("target", "target"), ("device", "device"), ("compiler", "IREE"), ("opt", "opt level"))
+        return [f"{word} {getattr(other, a)} (this build: {getattr(self, a)})" for a, word in names
+                if getattr(other, a) != getattr(self, a)]
 
 
 @dataclass(frozen=True)
@@ -120,11 +131,17 @@ class TunedEntry:
 
 
 _TUNED_COLS = ("fingerprint, family, target, device, compiler, kernel, script, flags, matcher, baseline_ms, ms, saved_ms, "
-               "candidates, changes_numerics, module, executable, run, t")
+               "candidates, changes_numerics, module, executable, run, t, opt")
+#: The columns that select one dispatch's rows (its key).
+_KEY_MATCH = "fingerprint = ? AND target = ? AND device = ? AND compiler = ? AND opt = ?"
+
+
+def _key_args(key: DispatchKey) -> tuple[str, ...]:
+    return (key.fingerprint, key.target, key.device, key.compiler, key.opt)
 
 
 def _entry(r: tuple[Any, ...]) -> TunedEntry:
-    key = DispatchKey(r[0], r[2], r[3], r[4], r[1])
+    key = DispatchKey(r[0], r[2], r[3], r[4], r[1], r[18])
     return TunedEntry(key, r[5], json.loads(r[6]), json.loads(r[7]), r[8], r[9], r[10], r[12], bool(r[13]), r[14], r[15],
                       r[16], r[17])
 
@@ -151,12 +168,29 @@ class TuningDB:
                 self._db.execute("PRAGMA synchronous=NORMAL")
                 self._db.executescript(_SCHEMA)
                 self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                self._migrate()
             version = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
         except (OSError, sqlite3.DatabaseError, TypeError) as exc:
             raise LitecoopError(f"{self.path}: error: cannot open the tuning database ({exc})") from None
         if version != str(SCHEMA_VERSION):
-            raise LitecoopError(f"{self.path}: error: tuning database schema {version} is not {SCHEMA_VERSION}")
+            upgrade = " (open it once where it is writable to upgrade it)" if self.read_only and version == "1" else ""
+            raise LitecoopError(f"{self.path}: error: tuning database schema {version} is not {SCHEMA_VERSION}{upgrade}")
         self._lock = threading.Lock()
+
+    def _migrate(self) -> None:
+        """Bring a schema-1 database to this schema, in one transaction (rows stay; they were measured at O3)."""
+        if self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] != "1":
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            if "opt" not in {r[1] for r in self._db.execute("PRAGMA table_info(tuned)")}:
+                for sql in _MIGRATE_FROM_1:
+                    self._db.execute(sql)
+            self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         self._db.close()
@@ -179,19 +213,19 @@ class TuningDB:
         """Append one measured candidate of the dispatch `key`."""
         self._write(
             "INSERT INTO measured (fingerprint, family, target, device, compiler, config_key, script, status, ms, baseline_ms, "
-            "error, changes_numerics, kernel, module, run, t) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "error, changes_numerics, kernel, module, run, t, opt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (key.fingerprint, key.family, key.target, key.device, key.compiler, config_key, dumps(script), m.status.value,
              m.median_ms if m.ok else None, baseline_ms, m.numerical_error if m.ok else None, int(changes_numerics), kernel,
-             module, run, time.time()))
+             module, run, time.time(), key.opt))
 
     def record_tuned(self, e: TunedEntry) -> None:
         """Append what a finished run kept for one dispatch."""
         k = e.key
         self._write(
-            f"INSERT INTO tuned ({_TUNED_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO tuned ({_TUNED_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (k.fingerprint, k.family, k.target, k.device, k.compiler, e.kernel, dumps(e.script), dumps(e.flags), e.matcher,
              e.baseline_ms, e.ms, e.saved_ms, e.candidates, int(e.changes_numerics), e.module, e.executable, e.run,
-             e.t or time.time()))
+             e.t or time.time(), k.opt))
 
     def record_module(self, module_key: str, target: str, device: str, compiler: str, scripts: dict[str, list[dict[str, Any]]],
                       baseline_ms: float, ms: float, *, module: str, run: str) -> None:
@@ -214,30 +248,38 @@ class TuningDB:
         """The kept configuration of `key` that saved the most time (None: never tuned); with
         `local`, only configurations that need no module-wide flag (they act on that dispatch alone)."""
         rows = self._read(
-            f"SELECT {_TUNED_COLS} FROM tuned WHERE fingerprint = ? AND target = ? AND device = ? AND compiler = ? AND run != ? "
+            f"SELECT {_TUNED_COLS} FROM tuned WHERE {_KEY_MATCH} AND run != ? "
             "AND (changes_numerics = 0 OR ?) AND (flags = '[]' OR NOT ?) ORDER BY saved_ms DESC, t DESC LIMIT 1",
-            (key.fingerprint, key.target, key.device, key.compiler, exclude_run, int(allow_numerics), int(local)))
+            (*_key_args(key), exclude_run, int(allow_numerics), int(local)))
         return _entry(rows[0]) if rows else None
+
+    def tuned_elsewhere(self, key: DispatchKey) -> list[DispatchKey]:
+        """The keys this dispatch (same fingerprint) was tuned under besides `key`: another target, device,
+        compiler or opt level, whose results do not apply to it (most recent first)."""
+        rows = self._read("SELECT target, device, compiler, opt, MAX(t) FROM tuned WHERE fingerprint = ? "
+                          "GROUP BY target, device, compiler, opt ORDER BY MAX(t) DESC", (key.fingerprint,))
+        found = [DispatchKey(key.fingerprint, t, d, c, key.family, o) for t, d, c, o, _ in rows]
+        return [k for k in found if k != key]
 
     def similar(self, key: DispatchKey, limit: int = 3, *, exclude_run: str = "") -> list[TunedEntry]:
         """The best kept non-default configurations of other dispatches of the same family
         (same root op, loops, maps and types; other sizes or fused ops), most saving first."""
         rows = self._read(
             f"SELECT {_TUNED_COLS} FROM tuned WHERE family = ? AND fingerprint != ? AND target = ? AND device = ? "
-            "AND compiler = ? AND run != ? AND script != '[]' AND saved_ms > 0 AND changes_numerics = 0 "
+            "AND compiler = ? AND opt = ? AND run != ? AND script != '[]' AND saved_ms > 0 AND changes_numerics = 0 "
             "ORDER BY saved_ms / baseline_ms DESC, t DESC",
-            (key.family, key.fingerprint, key.target, key.device, key.compiler, exclude_run))
+            (key.family, key.fingerprint, key.target, key.device, key.compiler, key.opt, exclude_run))
         out: list[TunedEntry] = []
         for e in map(_entry, rows):
             if e.script not in [o.script for o in out]:
                 out.append(e)
         return out[:limit]
 
-    def best_per_dispatch(self, target: str, compiler: str, device: str | None = None) -> list[TunedEntry]:
-        """For every dispatch tuned for `target` by `compiler` (on `device`, or any), its best kept entry."""
+    def best_per_dispatch(self, target: str, compiler: str, device: str | None = None, opt: str = "O3") -> list[TunedEntry]:
+        """For every dispatch tuned for `target` by `compiler` at `opt` (on `device`, or any), its best kept entry."""
         rows = self._read(
-            f"SELECT {_TUNED_COLS} FROM tuned WHERE target = ? AND compiler = ? AND (? IS NULL OR device = ?) "
-            "AND changes_numerics = 0 ORDER BY saved_ms DESC, t DESC", (target, compiler, device, device))
+            f"SELECT {_TUNED_COLS} FROM tuned WHERE target = ? AND compiler = ? AND opt = ? AND (? IS NULL OR device = ?) "
+            "AND changes_numerics = 0 ORDER BY saved_ms DESC, t DESC", (target, compiler, opt, device, device))
         best: dict[tuple[str, str], TunedEntry] = {}
         for e in map(_entry, rows):
             best.setdefault((e.key.fingerprint, e.key.device), e)
@@ -284,7 +326,7 @@ class TuningDB:
                 if keep > 0:
                     deleted["measured"] += cur.execute(
                         "DELETE FROM measured WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY "
-                        "fingerprint, target, device, compiler ORDER BY ms IS NULL, ms) AS r FROM measured) WHERE r > ?)",
+                        "fingerprint, target, device, compiler, opt ORDER BY ms IS NULL, ms) AS r FROM measured) WHERE r > ?)",
                         (keep,)).rowcount
                 cur.execute("COMMIT")
             except BaseException:

@@ -70,7 +70,7 @@ def _store_events(run: "_Run", index: int, kernel: Kernel, baseline_ms: float,
     def handle(e: Event) -> None:
         if e.kind is EventKind.CANDIDATE and e.node is not None:
             m = e.node.measurement
-            if m is not None and m.key and e.how in (How.COMPILED, How.DATABASE) and m.status is not Status.INTERRUPTED:
+            if m is not None and m.key and e.how in (How.COMPILED, How.DATABASE, How.DUPLICATE) and m.status is not Status.INTERRUPTED:
                 store.put_measurement(m.key, m)  # (an interrupted one is recorded as such, but not as a result)
                 if run.db is not None and key is not None:
                     run.db.record_measured(key, e.node.key, e.node.script.to_json(), m, baseline_ms,
@@ -292,7 +292,8 @@ def _evaluate_fn(run: _Run) -> Evaluate:
         except (IllegalTransform, LitecoopError) as exc:
             return failure(Status.INVALID, str(exc)), How.REJECTED
         hit = run.evaluator.key_of(cand) in run.evaluator.cache
-        return run.evaluator.evaluate(cand), How.CACHED if hit else How.COMPILED
+        m = run.evaluator.evaluate(cand)
+        return m, How.CACHED if hit else How.DUPLICATE if m.duplicate_of else How.COMPILED
 
     return evaluate
 

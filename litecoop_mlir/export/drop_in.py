@@ -46,7 +46,7 @@ class DispatchUse:
 
     executable: str
     kernel: str
-    status: str  # tuned | default-best | not-tuned | left-out
+    status: str  # tuned | default-best | not-tuned | left-out | other-settings
     detail: str = ""
     saved_ms: float | None = None
     route: str = ""  # spec | substitution (tuned ones)
@@ -90,8 +90,12 @@ def _choose(db: TuningDB, workload: Workload, kernels: list[Kernel]) -> tuple[di
             script = whole[0].get(k.fingerprint, [])
             u.detail = f"this module's kept result ({whole[1] / whole[2]:.2f}x as measured)"
         else:
-            e = db.best(dispatch_key(workload, k))
+            key = dispatch_key(workload, k)
+            e = db.best(key)
             if e is None:
+                elsewhere = db.tuned_elsewhere(key)
+                if elsewhere:  # its records were measured under another opt level, target, CPU or compiler
+                    u.status, u.detail = "other-settings", "tuned at " + ", ".join(key.differences(elsewhere[0]))
                 continue
             script, u.saved_ms, u.detail = e.script, e.saved_ms, f"from {e.executable} of {e.module}"
         if script:
@@ -160,11 +164,21 @@ def _build(db: TuningDB, workload: Workload, work: Path, user_spec: list[str], o
         if first:
             report.notes.append(f"iree-compile failed with these flags before it succeeded: {first[:200]}")
         if res.ok or i == len(attempts) - 1:
+            _note_other_settings(report)
             break
         for k in set(attempt) - set(attempts[i + 1]):
             u = uses[k.executable]
             u.status, u.route, u.detail = "left-out", "", f"with the others it did not compile ({res.error[:160]})"
     return report, res
+
+
+def _note_other_settings(report: CompileReport) -> None:
+    """One line for the dispatches whose records do not match this build (what differs, what was applied)."""
+    other = [d for d in report.dispatches if d.status == "other-settings"]
+    if other:
+        what = "; ".join(sorted({d.detail for d in other}))
+        report.notes.append(f"{len(other)} dispatch(es) not applied, their records do not match this build: {what}; "
+                            f"applied: {report.tuned} of {len(report.dispatches)} dispatch(es)")
 
 
 def _tuned_flags(workload: Workload, scripts: dict[Kernel, Script], uses: dict[str, DispatchUse], work: Path,

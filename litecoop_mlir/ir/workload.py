@@ -9,7 +9,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from iree.compiler import ir
 from iree.compiler.dialects import iree_codegen, linalg
@@ -22,6 +22,12 @@ from litecoop_mlir.iree.targets import Target
 
 #: Baseline flags every compile starts from (a fair baseline, see IREE_NOTES).
 BASELINE_FLAGS: tuple[str, ...] = ("--iree-opt-level=O3",)
+
+
+def opt_level(flags: Sequence[str]) -> str:
+    """The opt level iree-compile builds at with `flags`: the last --iree-opt-level, else IREE's default O0."""
+    levels = [f.partition("=")[2] for f in flags if f.startswith("--iree-opt-level=")]
+    return levels[-1] if levels else "O0"
 #: Keeps f64 tensors f64 (IREE demotes them to f32 by default, entry-point types included).
 KEEP_F64_FLAG = "--iree-input-demote-f64-to-f32=false"
 

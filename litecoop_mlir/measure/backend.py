@@ -325,8 +325,7 @@ class Evaluator:
         with self._cache_lock:
             same = self._by_binary.get(binary) if not reference else None
         if same is not None:  # another script compiled to this very binary: measured once
-            return dataclasses.replace(same, key=key, compile_s=comp.wall_s, vmfb=str(comp.vmfb),
-                                       error=same.error or "same binary as an earlier candidate")
+            return dataclasses.replace(same, key=key, compile_s=comp.wall_s, vmfb=str(comp.vmfb), duplicate_of=same.key)
         m = Measurement(key, Status.OK, size_bytes=comp.size_bytes, compile_s=comp.wall_s, vmfb=str(comp.vmfb), binary=binary,
                         error=f"compiled at the second attempt; the first failed: {retried}" if retried else "")
         if not self.can_run:

@@ -22,13 +22,14 @@ from litecoop_mlir.proposers.pass_pipeline_heuristic import heuristic_pipeline, 
 from litecoop_mlir.proposers.pass_pipeline_request import PipelineProposal, PipelineRequest
 from litecoop_mlir.proposers.proposal import Proposal, Step
 from litecoop_mlir.proposers.request import NodeView, ProposalRequest
-from litecoop_mlir.space.legality import element_bytes, validate_step
+from litecoop_mlir.space.legality import validate_step
 from litecoop_mlir.space.moves import legal_moves, sample_move, script_conversion
 from litecoop_mlir.space.script import KernelConfig, Script, effective_kernel
 from litecoop_mlir.space.script_knobs import knob_applies, partial_tiles, ragged_register_dims
 from litecoop_mlir.space.vocabulary import IllegalTransform, SetCodegenMode, SetFlag, SetOption, SetScriptKnob, SetTileSizes, Transform
 from litecoop_mlir.targets.machine import MachineModel
-from litecoop_mlir.targets.strategy import strategy_for
+from litecoop_mlir.targets.strategy import configured_for, strategy_for
+from litecoop_mlir.targets.tile_rules import element_bytes
 
 #: Relative value of the reduction unroll (vector_reduction on K): 4 was best on AVX2 and AVX-512 hosts.
 _K_FACTOR = {1: 0.85, 2: 0.93, 4: 1.0, 8: 0.97, 16: 0.9, 32: 0.8}
@@ -429,11 +430,15 @@ class HeuristicProposer(OfflineProposer):
     """Proposes the untried steps its CPU model ranks best; hands over when it runs dry."""
 
     def suggest(self, request: ProposalRequest) -> Proposal:
-        k, m, script = request.kernel, request.machine, request.node.script
-        if k.gpu_target:
-            return self._suggest_gpu(request)
-        if not strategy_for(request.target).heuristic:  # its model is of a CPU
+        models = {"cpu": self._suggest_cpu, "gpu": self._suggest_gpu}  # by the strategy's `heuristic`
+        model = models.get(configured_for(request.kernel).heuristic)
+        if model is None or not strategy_for(request.target).heuristic:
             return RandomProposer().suggest(request)
+        return model(request)
+
+    def _suggest_cpu(self, request: ProposalRequest) -> Proposal:
+        """Kernel-class flag and script probes, then register tiles the CPU cost model ranks best."""
+        k, m, script = request.kernel, request.machine, request.node.script
         winner = _reshaping_winner(request)
         base = winner.script if winner is not None else script  # keep a winning kernel-class flag as the parent of tiles
         extra = base.transforms[len(script):]

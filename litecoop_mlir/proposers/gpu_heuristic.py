@@ -26,7 +26,7 @@ from litecoop_mlir.space.legality import validate_step
 from litecoop_mlir.space.moves import move_spaces
 from litecoop_mlir.space.script import Script, effective_kernel
 from litecoop_mlir.space.vocabulary import IllegalTransform, SetGpuOption, SetTileSizes, Transform
-from litecoop_mlir.targets.gpu import default_mma_kind, intrinsic_shape
+from litecoop_mlir.targets.gpu import default_mma_kind, gpu_of, intrinsic_shape
 from litecoop_mlir.targets.strategy import compute_units, make_target
 
 #: Workgroups below which a GPU is taken to be under-filled (an H100 has 132 SMs, 2+ workgroups each); a CPU
@@ -87,7 +87,7 @@ def _score(wm: int, wn: int, em: int, en: int, workgroups: int, wanted: int) -> 
 def gpu_ranked_steps(kernel: Kernel, script: Script, target: str, tried: frozenset[str], n: int) -> list[tuple[float, tuple[Transform, ...]]]:
     """Up to `n` legal, untried joint tile steps from `script`, best score first (then option probes)."""
     k = effective_kernel(kernel, script)
-    if not k.gpu_target:
+    if gpu_of(k) is None:
         return []
     cfg = script.resolve(k)
     # a codegen script maps threads itself (no MMA intrinsics) and changes its own tiles; IREE's configurations, its defaults

@@ -33,9 +33,9 @@ from litecoop_mlir.space.script import effective_kernel
 from litecoop_mlir.space.script_knobs import KNOBS, script_levels
 from litecoop_mlir.space.script_render import render_sequence
 from litecoop_mlir.space.vocabulary import FLAGS, IllegalTransform, SetCodegenMode, SetOption, SetScriptKnob, Transform, transform_to_json
-from litecoop_mlir.targets.gpu import GPU_OPTIONS, parse_gpu_target
+from litecoop_mlir.targets.gpu import GPU_OPTIONS
 from litecoop_mlir.targets.machine import MachineModel
-from litecoop_mlir.targets.strategy import DOCS
+from litecoop_mlir.targets.strategy import DOCS, configured_for
 
 
 def _script_mode_doc(kernel: Kernel) -> str:
@@ -161,17 +161,29 @@ def _legal_moves(request: ProposalRequest, budget: Budget) -> list[dict[str, Any
 
 
 def _suggestions(request: ProposalRequest, n: int) -> list[dict[str, Any]]:
+    """The steps the built-in model of the kernel's target suggests (its strategy's `heuristic`)."""
+    return _SUGGESTERS.get(configured_for(request.kernel).heuristic, _cpu_suggestions)(request, n)
+
+
+def _cpu_suggestions(request: ProposalRequest, n: int) -> list[dict[str, Any]]:
     """The module-wide flags known to transform this class of kernel, untried, then the cost
     model's best-estimated steps."""
     r = request
-    if r.kernel.gpu_target:
-        return [{"transforms": [transform_to_json(t) for t in moves], "score": round(score, 2)}
-                for score, moves in gpu_ranked_steps(r.kernel, r.node.script, r.target, r.tried, n)]
     probes = [{"transforms": [transform_to_json(t) for t in moves], "why": "known to transform this kind of kernel; untried"}
               for moves in probe_steps(r.kernel, r.node.script, r.target, r.machine, r.tried, r.codegen)]
     ranked = ranked_steps(r.kernel, r.node.script, r.target, r.machine, r.tried)
     return (probes + [{"transforms": [transform_to_json(t) for t in moves], "estimate": round(est, 3)}
                       for est, _, moves in ranked])[:n]
+
+
+def _gpu_suggestions(request: ProposalRequest, n: int) -> list[dict[str, Any]]:
+    """The GPU model's best joint tile steps (litecoop_mlir.proposers.gpu_heuristic)."""
+    r = request
+    return [{"transforms": [transform_to_json(t) for t in moves], "score": round(score, 2)}
+            for score, moves in gpu_ranked_steps(r.kernel, r.node.script, r.target, r.tried, n)]
+
+
+_SUGGESTERS = {"cpu": _cpu_suggestions, "gpu": _gpu_suggestions}
 
 
 def _config_ir(request: ProposalRequest) -> dict[str, str]:
@@ -185,12 +197,7 @@ def _config_ir(request: ProposalRequest) -> dict[str, str]:
 
 def _machine(r: ProposalRequest) -> dict[str, Any]:
     """What the dispatch runs on: the GPU's limits and intrinsics as IREE states them, or the CPU."""
-    gpu = parse_gpu_target(r.kernel.gpu_target)
-    if gpu is not None:
-        return {"gpu": gpu.to_json(), "described": gpu.describe()}
-    m = r.machine
-    return {"isa": m.isa, "vector_registers": m.vector_registers, "native_vector_bytes": m.native_vector_bytes,
-            "l1_bytes": m.l1_bytes, "l2_bytes": m.l2_bytes, "l3_bytes": m.l3_bytes}
+    return configured_for(r.kernel).machine_facts(r.kernel, r.machine)
 
 
 def context(request: ProposalRequest, budget: Budget = FULL) -> dict[str, Any]:

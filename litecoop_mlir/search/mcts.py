@@ -145,6 +145,7 @@ class KernelSearch:
         self.on_event = on_event
         self.evaluated = 0  # candidates compiled and measured (cache hits excluded)
         self.cache_hits = 0
+        self.duplicates = 0  # compiled to an earlier candidate's binary: its measurement, at no budget
         self.reused = 0  # known configurations measured at no budget (tuning database)
         self.reserved = 0  # compiled plus in flight
         self.rejected = 0  # refused before compiling (e.g. tiles for a dispatch a flag reshaped)
@@ -423,6 +424,8 @@ class KernelSearch:
             self.cache_hits += 1
         elif how == How.DATABASE:
             self.reused += 1
+        elif how == How.DUPLICATE:
+            self.duplicates += 1
         else:
             self.rejected += 1
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import math
 from typing import Iterable, Iterator
 
 from litecoop_mlir.ir.workload import Kernel
@@ -29,55 +28,15 @@ from litecoop_mlir.space.vocabulary import (
     TargetLike,
     Transform,
 )
-from litecoop_mlir.targets.gpu import (
-    gpu_violations,
-    kernel_intrinsics,
-    option_unfit,
-    parse_gpu_target,
-    script_violations,
-)
+from litecoop_mlir.targets.gpu import gpu_of, kernel_intrinsics, option_unfit
 from litecoop_mlir.targets.machine import MachineModel
-from litecoop_mlir.targets.strategy import (
-    DEFAULT_TARGET,
-    TargetStrategy,
-    strategy_for,
-)
-
-#: Levels whose entries must be 0 on reduction loops / on parallel loops.
-PARALLEL_ONLY_LEVELS = {"distribution", "cache_parallel", "vector_common_parallel", "vector_inner_parallel", "workgroup", "thread"}
-REDUCTION_ONLY_LEVELS = {"cache_reduction", "vector_reduction", "reduction"}
-
-
-#: IREE 3.13's llvm-cpu limit on a function's stack allocations (--iree-llvmcpu-stack-allocation-limit)
-CPU_STACK_LIMIT_BYTES = 32768
-
-
-_ELEMENT_BYTES = {"f64": 8, "f32": 4, "f16": 2, "bf16": 2, "i64": 8, "i32": 4, "i16": 2, "i8": 1, "i1": 1}
+from litecoop_mlir.targets.strategy import DEFAULT_TARGET, TargetStrategy, strategy_for
+from litecoop_mlir.targets.tile_rules import TileCheck
 
 
 def machine_for(kernel: Kernel, host: MachineModel | None = None) -> MachineModel:
     """The machine `kernel` was configured for: the ISA and vector width of its target, the host's caches."""
     return strategy_for(DEFAULT_TARGET).machine(kernel, host)
-
-
-def element_bytes(kernel: Kernel) -> int:
-    """Bytes per element of the kernel's element type (4 when unknown)."""
-    return _ELEMENT_BYTES.get(kernel.element_type, 4)
-
-
-def _is_pow2(n: int) -> bool:
-    return n > 0 and n & (n - 1) == 0
-
-
-def _vector_shape(kernel: Kernel, tiles: dict[str, tuple[int, ...]]) -> tuple[int, ...]:
-    par = tiles.get("vector_common_parallel", ())
-    red = tiles.get("vector_reduction", ())
-    shape = []
-    for i in range(kernel.num_loops):
-        p = par[i] if i < len(par) else 0
-        r = red[i] if i < len(red) else 0
-        shape.append(max(p, r, 1))
-    return tuple(shape)
 
 
 def check_config(kernel: Kernel, cfg: KernelConfig, target: TargetLike = DEFAULT_TARGET, machine: MachineModel | None = None) -> None:
@@ -101,88 +60,27 @@ def _default_violations(kernel: Kernel, target: TargetStrategy, machine: Machine
 
 
 def _violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy, machine: MachineModel) -> Iterator[str]:
-    """Every rule `cfg` breaks for `kernel`, as a reason."""
+    """Every rule `cfg` breaks for `kernel`, as a reason (the target's rules come from its strategy)."""
     n = kernel.num_loops
     tiles = {lv: v for lv, v in cfg.tile_map.items() if not cfg.scripted or lv in script_levels(kernel)}  # a script reads only these
-    peeling = dict(cfg.knobs).get("peel") == "on" if cfg.scripted else "enable_loop_peeling" in cfg.options
-    padding = cfg.scripted and dict(cfg.knobs).get("pad") == "on"
+    check = TileCheck(tiles, cfg.scripted, dict(cfg.knobs),
+                      peeling=dict(cfg.knobs).get("peel") == "on" if cfg.scripted else "enable_loop_peeling" in cfg.options,
+                      padding=cfg.scripted and dict(cfg.knobs).get("pad") == "on", pad_applies=knob_applies(kernel, "pad"),
+                      machine=machine, workgroup_size=cfg.workgroup_size, gpu_options=dict(cfg.gpu))
     if cfg.scripted:
-        yield from _script_violations(kernel, cfg, target)
-        if kernel.kind == "reduction" and not unsupported_reason(kernel, target):
-            yield from _row_reduction_script_violations(kernel, tiles, machine)
+        yield from _script_violations(kernel, cfg, target, check)
     for level, sizes in tiles.items():
         if level not in target.levels and kernel.default_tiles and level not in kernel.default_tiles:
             yield f"level {level} does not exist on {target}"
         if len(sizes) != n:
             yield f"{level} needs one entry per loop ({n}), got {len(sizes)}"
-        for i, (s, it, bound) in enumerate(zip(sizes, kernel.iterator_types, kernel.loop_bounds)):
-            if not target.cpu_tile_rules:  # GPU pipelines put 1s on reduction loops of workgroup tiles
-                if bound and s > bound:
-                    yield f"{level}[{i}] = {s} exceeds the loop bound {bound}"
-                continue
-            if s and level in PARALLEL_ONLY_LEVELS and it == "reduction":
-                yield f"{level}[{i}] = {s} tiles a reduction loop; it must be 0"
-            if s and level in REDUCTION_ONLY_LEVELS and it == "parallel":
-                yield f"{level}[{i}] = {s} tiles a parallel loop; it must be 0"
-            if bound and s > bound:
-                yield f"{level}[{i}] = {s} exceeds the loop bound {bound}"
-            default = kernel.default_tiles.get(level, ())
-            if i in kernel.packed_inner_loops and i < len(default) and s != default[i]:
-                yield f"{level}[{i}] = {s} re-tiles a packed inner loop (the data layout fixed it at {default[i]})"
-    if not target.cpu_tile_rules:
-        if kernel.gpu_target and cfg.scripted:
-            yield from script_violations(kernel, tiles, parse_gpu_target(kernel.gpu_target), dict(cfg.knobs))
-        elif kernel.gpu_target:
-            yield from gpu_violations(kernel, cfg.gpu_shape(), parse_gpu_target(kernel.gpu_target))
-        return
-    # Nesting: inner tiles divide the enclosing tile (or the loop bound), unless peeled.
-    outer_par = tiles.get("cache_parallel") or tiles.get("distribution") or ()
-    for level in ("vector_common_parallel", "vector_reduction"):
-        inner = tiles.get(level, ())
-        for i, s in enumerate(inner):
-            if not s:
-                continue
-            enclosing = (outer_par[i] if i < len(outer_par) and outer_par[i] else 0) or kernel.loop_bounds[i]
-            if enclosing and s > enclosing:
-                yield f"{level}[{i}] = {s} is larger than the enclosing tile {enclosing}"
-            elif enclosing and enclosing % s and not (peeling or padding):
-                yield (
-                    f"{level}[{i}] = {s} does not divide the enclosing tile {enclosing}; "
-                    "choose a divisor or enable loop peeling" + (" (or padding)" if knob_applies(kernel, "pad") else "")
-                )
-    dist = tiles.get("distribution", ())
-    cache = tiles.get("cache_parallel", ())
-    for i, s in enumerate(cache):
-        d = dist[i] if i < len(dist) else 0
-        if s and d and (s > d or (d % s and not peeling)):
-            yield f"cache_parallel[{i}] = {s} must divide the distribution tile {d}"
-    for i, s in enumerate(dist):
-        bound = kernel.loop_bounds[i] if i < n else 0
-        if s and bound and bound % s and cfg.scripted:
-            if not padding:
-                yield (f"distribution[{i}] = {s} does not divide the loop bound {bound}: a script's partial workgroup tiles "
-                       "do not vectorize unless padded (only register loops peel); choose a divisor"
-                       + (" or set pad = on" if knob_applies(kernel, "pad") else ""))
-        elif s and bound and bound % s and not peeling:
-            yield f"distribution[{i}] = {s} does not divide the loop bound {bound}; enable loop peeling"
-    # Vector size limit and register budget.
-    shape = _vector_shape(kernel, tiles)
-    ebytes = element_bytes(kernel)
-    vbytes = math.prod(shape) * ebytes
-    if vbytes >= machine.max_vector_bytes:
-        yield f"vector tile {list(shape)} is {vbytes} B; llvm-cpu rejects vectors of {machine.max_vector_bytes} B or more"
-    par = tiles.get("vector_common_parallel", ())
-    inner_dims = [i for i, s in enumerate(par) if s and kernel.iterator_types[i] == "parallel"]
-    if inner_dims:
-        inner = par[inner_dims[-1]]
-        if not _is_pow2(inner):
-            yield f"innermost vector width {inner} is not a power of two (scalarizes)"
-    if kernel.kind == "contraction" and kernel.dims.get("n") and kernel.dims.get("m") and par and len(par) == n:
-        yield from _register_tile_violations(kernel, tiles, machine)
+        yield from target.loop_violations(kernel, level, sizes)
+    yield from target.config_violations(kernel, check)
 
 
-def _script_violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy) -> Iterator[str]:
-    """Rules only a codegen script has: a kernel it can lower, at most 3 workgroup-tiled loops, knobs that apply."""
+def _script_violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy, check: TileCheck) -> Iterator[str]:
+    """Rules only a codegen script has: a kernel it can lower, at most 3 workgroup-tiled loops, knobs that apply,
+    and the target's own."""
     why = unsupported_reason(kernel, target)
     if why:
         yield why
@@ -207,12 +105,6 @@ def _script_violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy
         if (reg[oh] if oh < len(reg) else 0) != 1 or (red[kh] if kh < len(red) else 0) != 1:
             yield (f"a script decomposes the convolution along its rows: the register tile of the output row "
                    f"(vector_common_parallel[{oh}]) and the reduction tile of the filter row (vector_reduction[{kh}]) must be 1")
-    if not kernel.gpu_target and kernel.has_consumer and knobs.get("fuse_consumer") == "workgroup":
-        held = math.prod(s if s else kernel.loop_bounds[d] for d, s in enumerate(dist) if kernel.iterator_types[d] == "parallel")
-        if held * element_bytes(kernel) > CPU_STACK_LIMIT_BYTES:
-            yield (f"with fuse_consumer = workgroup, the root's workgroup tile ({held * element_bytes(kernel)} B) is held "
-                   f"on the stack until its consumer runs; IREE allows {CPU_STACK_LIMIT_BYTES} B: a smaller workgroup tile "
-                   "or fuse_consumer = register")
     unroll = int(knobs.get("unroll_reduction", "1"))
     red = [(s, kernel.loop_bounds[d]) for d, s in enumerate(tiles.get("vector_reduction", ())) if s and kernel.iterator_types[d] == "reduction"]
     steps = -(-red[-1][1] // red[-1][0]) if red else 0  # of the unrolled (innermost) reduction loop
@@ -224,47 +116,7 @@ def _script_violations(kernel: Kernel, cfg: KernelConfig, target: TargetStrategy
         yield "peel = on, but every register tile divides its workgroup tile: there is nothing to peel"
     if knobs.get("pad") == "on" and not partial_tiles(kernel, tiles):
         yield "pad = on, but every tile divides its loop and enclosing tile: there is nothing to pad"
-
-
-def _row_reduction_script_violations(kernel: Kernel, tiles: dict[str, tuple[int, ...]], machine: MachineModel) -> Iterator[str]:
-    """A row-reduction script keeps rows x width partial accumulators per reduction in registers."""
-    n = kernel.num_loops
-    red = tiles.get("vector_reduction", ())
-    width, bound = (red[n - 1] if len(red) == n else 0), kernel.loop_bounds[n - 1]
-    lanes = machine.lanes(element_bytes(kernel))
-    if not width:
-        yield (f"a reduction script needs a reduction tile (vector_reduction[{n - 1}]): the width of the lane-wise "
-               "partial accumulators of each row")
-        return
-    if width % lanes and width != bound:
-        yield f"vector_reduction[{n - 1}] = {width}: partial accumulators fill whole {lanes}-lane registers; use a multiple of {lanes}"
-    rows = math.prod(max(s, 1) for s in tiles.get("vector_common_parallel", (1,) * n)[:n - 1])
-    regs = rows * math.ceil(width / lanes)
-    if regs > machine.vector_registers:
-        yield (f"{rows} register rows x {width} partial accumulators need {regs} vector registers; the target has "
-               f"{machine.vector_registers}: they would spill")
-
-
-def _register_tile_violations(kernel: Kernel, tiles: dict[str, tuple[int, ...]], machine: MachineModel) -> Iterator[str]:
-    """A contraction's register tile: power-of-two contiguous widths that fill whole SIMD
-    registers, and accumulators plus operands within the machine's vector registers."""
-    par, red = tiles.get("vector_common_parallel", ()), tiles.get("vector_reduction", ())
-    n_i = kernel.dims["n"][-1]
-    nn = max(par[n_i], 1)
-    # every other parallel dim multiplies the accumulator rows (mmt4d: M1 x M0, N1; batch dims)
-    rows = [d for d in (*kernel.dims.get("batch", ()), *kernel.dims["m"], *kernel.dims["n"][:-1]) if d < len(par)]
-    m = math.prod(max(par[d], 1) for d in rows)
-    lanes = machine.lanes(element_bytes(kernel))
-    for d in (*kernel.dims.get("n", ()), *kernel.dims.get("k", ())):
-        for lvl, vals in (("vector_common_parallel", par), ("vector_reduction", red)):
-            if d < len(vals) and vals[d] > 1 and not _is_pow2(vals[d]):
-                yield f"{lvl}[{d}] = {vals[d]}: vector tiles on contiguous N/K dims must be powers of two"
-    if nn % lanes and kernel.loop_bounds[n_i] >= lanes:
-        yield f"contiguous vector width {nn} does not fill whole {lanes}-lane SIMD registers; use a multiple of {lanes}"
-    regs = m * math.ceil(nn / lanes) + math.ceil(nn / lanes) + 1
-    if regs > machine.vector_registers:
-        yield (f"register tile {m}x{nn} needs {regs} vector registers (accumulators + operands); "
-               f"the target has {machine.vector_registers}: it would spill")
+    yield from target.script_violations(kernel, check)
 
 
 def validate(kernel: Kernel, script: Script, transform: Transform, target: TargetLike = DEFAULT_TARGET, machine: MachineModel | None = None) -> Script:
@@ -343,7 +195,7 @@ def _check_gpu_option(kernel: Kernel, t: SetGpuOption, target: TargetStrategy) -
     why = option_unfit(kernel, t.name)
     if why:
         raise IllegalTransform(why)
-    gpu = parse_gpu_target(kernel.gpu_target)
+    gpu = gpu_of(kernel)
     if t.name == "mma_kind":
         have = kernel_intrinsics(kernel, gpu) if gpu else ()
         if t.value not in have:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from litecoop_mlir.ir.workload import Kernel
-from litecoop_mlir.space.legality import PARALLEL_ONLY_LEVELS, REDUCTION_ONLY_LEVELS, element_bytes, validate
-from litecoop_mlir.space.script import ALWAYS_OFFERED_LEVELS, KernelConfig, Script, codegen_kernel, effective_kernel
+from litecoop_mlir.space.legality import validate
+from litecoop_mlir.space.script import KernelConfig, Script, codegen_kernel, effective_kernel
 from litecoop_mlir.space.script_knobs import (
     KNOBS,
     knob_applies,
@@ -30,20 +30,9 @@ from litecoop_mlir.space.vocabulary import (
     TargetLike,
     Transform,
 )
-from litecoop_mlir.targets.gpu import (
-    GPU_OPTIONS,
-    default_mma_kind,
-    kernel_intrinsics,
-    option_unfit,
-    parse_gpu_target,
-    script_tiles,
-    spirv,
-)
+from litecoop_mlir.targets.gpu import GPU_OPTIONS, gpu_of, kernel_intrinsics, option_unfit
 from litecoop_mlir.targets.machine import MachineModel
-from litecoop_mlir.targets.strategy import (
-    DEFAULT_TARGET,
-    strategy_for,
-)
+from litecoop_mlir.targets.strategy import DEFAULT_TARGET, configured_for, strategy_for
 
 # ---------------------------------------------------------------------------------------
 # Legal moves
@@ -72,38 +61,6 @@ class MoveSpace:
         return d
 
 
-def _pow2_upto(limit: int) -> list[int]:
-    out, v = [], 1
-    while v <= limit:
-        out.append(v)
-        v *= 2
-    return out
-
-
-def _level_choices(kernel: Kernel, level: str) -> tuple[tuple[int, ...], ...]:
-    per_loop = []
-    fixed = kernel.packed_inner_loops
-    default = kernel.default_tiles.get(level, ())
-    for i, (it, bound) in enumerate(zip(kernel.iterator_types, kernel.loop_bounds)):
-        bound = bound or 256
-        allowed_here = not ((level in PARALLEL_ONLY_LEVELS and it == "reduction") or (level in REDUCTION_ONLY_LEVELS and it == "parallel"))
-        if kernel.gpu_target:  # workgroup, thread and subgroup tiles split parallel loops; reduction tiles the others
-            allowed_here = (it == "reduction") == (level == "reduction")
-        if i in fixed or (kernel.gpu_target and not allowed_here):
-            per_loop.append((default[i] if i < len(default) else 0,))
-        elif not allowed_here:
-            per_loop.append((0,))
-        elif level == "subgroup" or (level == "reduction" and bool(default_mma_kind(kernel))):
-            per_loop.append(tuple(v for v in (1, 2, 4, 8) if v <= bound))  # in MMA intrinsic tiles
-        elif level.startswith("vector") or level == "thread":
-            vals = [v for v in (1, 2, 3, 4, 6, 8, 12, 16, 32) if v <= bound]
-            per_loop.append(tuple(vals))
-        else:
-            vals = [0] + [v for v in _pow2_upto(min(bound, 512)) if v >= 4] + ([bound] if bound <= 1024 else [])
-            per_loop.append(tuple(sorted(set(vals))))
-    return tuple(per_loop)
-
-
 def move_spaces(kernel: Kernel, script: Script, target: TargetLike = DEFAULT_TARGET) -> list[MoveSpace]:
     """The families of moves to consider at (kernel, script), with parameter ranges."""
     strat = strategy_for(target)
@@ -114,15 +71,12 @@ def move_spaces(kernel: Kernel, script: Script, target: TargetLike = DEFAULT_TAR
         except IllegalTransform:  # which one cannot be told: only codegen flags
             return [MoveSpace("flag", name=n, values=f.values) for n, f in FLAGS.items()
                     if f.scope == "codegen" and strat.name in f.targets and (not f.kinds or kernel.kind in f.kinds)]
-    levels = [lv for lv in strat.levels if lv in kernel.default_tiles or lv in ALWAYS_OFFERED_LEVELS]
-    levels = [lv for lv in levels if not (lv in REDUCTION_ONLY_LEVELS and "reduction" not in kernel.iterator_types)]
-    if kernel.gpu_target:  # an MMA configuration distributes subgroups, any other threads
-        levels = [lv for lv in levels if lv != ("thread" if bool(default_mma_kind(kernel)) else "subgroup")]
+    levels = strat.search_levels(kernel)
     scripted = script.scripted
     if scripted:  # a script reads its levels whatever IREE's configuration holds (an MMA one has no thread tile)
         levels = [lv for lv in script_levels(kernel) if lv in strat.levels]
     for lv in levels:
-        spaces.append(MoveSpace("tile", level=lv, choices=_level_choices(kernel, lv)))
+        spaces.append(MoveSpace("tile", level=lv, choices=strat.level_choices(kernel, lv)))
     if scripted:
         spaces += [MoveSpace("script", name=n, values=k.values) for n, k in KNOBS.items() if knob_applies(kernel, n)]
     elif not unsupported_reason(kernel, strat):
@@ -136,7 +90,7 @@ def move_spaces(kernel: Kernel, script: Script, target: TargetLike = DEFAULT_TAR
         spaces.append(MoveSpace("pipeline", values=pipes))
     if strat.workgroup_size and not scripted:
         spaces.append(MoveSpace("workgroup_size", choices=_workgroup_size_choices(kernel)))
-    gpu = parse_gpu_target(kernel.gpu_target)
+    gpu = gpu_of(kernel)
     for name in (n for n in strat.gpu_options if not option_unfit(kernel, n) and not scripted):
         values = kernel_intrinsics(kernel, gpu) if name == "mma_kind" and gpu else GPU_OPTIONS[name][0][1:]  # not "default"
         spaces.append(MoveSpace("gpu", name=name, values=tuple(values)))
@@ -154,10 +108,8 @@ def script_conversion(kernel: Kernel) -> tuple[Transform, ...]:
     script needs where IREE's own tiles do not fit one (on llvm-cpu, padding where they leave partial tiles;
     on a GPU, the tiles nearest IREE's that a script can map to blocks and threads)."""
     step: tuple[Transform, ...] = (SetCodegenMode("script"),)
-    if kernel.gpu_target:
-        found = script_tiles(kernel, parse_gpu_target(kernel.gpu_target))
-        if found is None:
-            return step
+    found = configured_for(kernel).script_start(kernel)
+    if found is not None:
         tiles, hoist = found
         return (step + tuple(SetTileSizes(lv, v) for lv, v in tiles.items() if kernel.default_tiles.get(lv) != v)
                 + ((SetScriptKnob("hoist", hoist),) if hoist != KNOBS["hoist"].values[0] else ()))
@@ -223,7 +175,7 @@ def _expand(space: MoveSpace, current: KernelConfig) -> Iterator[Transform]:
 
 def _workgroup_size_choices(kernel: Kernel) -> tuple[tuple[int, ...], ...]:
     """Workgroup sizes within the target's limits: x and y per dimension, z = 1."""
-    gpu = parse_gpu_target(kernel.gpu_target)
+    gpu = gpu_of(kernel)
     cap_x, cap_y = (gpu.max_workgroup_sizes[0], gpu.max_workgroup_sizes[1]) if gpu else (1024, 1024)
     return (tuple(v for v in (32, 64, 128, 256, 512) if v <= cap_x), tuple(v for v in (1, 2, 4, 8) if v <= cap_y), (1,))
 
@@ -292,47 +244,7 @@ def tile_rules(kernel: Kernel, level: str, machine: MachineModel, target: Target
     n = kernel.num_loops
     bounds = "x".join(map(str, kernel.loop_bounds))
     rules = [f"{n} integers, one per loop (bounds {bounds}), each at most its loop bound; 0 leaves a loop untiled"]
-    if not strat.cpu_tile_rules:
-        return "; ".join(rules + _gpu_tile_rules(kernel, level))
-    if level in PARALLEL_ONLY_LEVELS:
-        rules.append("0 on reduction loops " + str([i for i, t in enumerate(kernel.iterator_types) if t == "reduction"]))
-    if level in REDUCTION_ONLY_LEVELS:
-        rules.append("0 on parallel loops " + str([i for i, t in enumerate(kernel.iterator_types) if t == "parallel"]))
-    if level == "distribution":
-        rules.append("each entry divides its loop bound (or enable_loop_peeling; in a codegen script: pad = on)")
-    if level.startswith("vector"):
-        lanes = machine.lanes(element_bytes(kernel))
-        rules.append("each entry divides the enclosing cache_parallel/distribution tile (or enable_loop_peeling; "
-                     "in a codegen script: peel = on or pad = on)")
-        rules.append(f"the vector tile (product of the vector levels' sizes x {element_bytes(kernel)} B) stays under "
-                     f"{machine.max_vector_bytes} B; the innermost parallel size is a power of two")
-        if kernel.kind == "contraction":
-            rules.append(f"register tile m x n: n a multiple of {lanes} lanes, powers of two on N/K dims, and "
-                         f"m*ceil(n/{lanes}) + ceil(n/{lanes}) + 1 <= {machine.vector_registers} vector registers")
-        if kernel.kind == "reduction":
-            rules.append(f"in a codegen script, vector_reduction's last entry is the width of each row's partial accumulators: "
-                         f"a multiple of {lanes} lanes, and register rows x width/{lanes} <= {machine.vector_registers} registers")
-    return "; ".join(rules)
-
-
-def _gpu_tile_rules(kernel: Kernel, level: str) -> list[str]:
-    gpu = parse_gpu_target(kernel.gpu_target)
-    if gpu is None:
-        return []
-    mma = bool(default_mma_kind(kernel))
-    rules = {"workgroup": ["entries on parallel loops divide their loop bound"],
-             "thread": ["each entry divides the workgroup tile; threads = product of workgroup/thread over parallel loops, "
-                        f"a multiple of the subgroup size, at most {gpu.max_threads}; at most 128 accumulators per thread"],
-             "subgroup": ["in intrinsic tiles: subgroup x intrinsic size divides the workgroup tile; threads = subgroups x "
-                          f"subgroup size, at most {gpu.max_threads}"],
-             "reduction": [("in intrinsic K steps; " if mma else "") + "divides the reduction loop bound; thread tile x reduction "
-                           "tile at most 2048 multiply-adds; promoted operand tiles (workgroup x reduction x stages x bytes) "
-                           f"within {gpu.max_shared_bytes} B of shared memory"]}
-    script = {"thread": ["in a codegen script: nonzero on every parallel loop" + ("; with hoist = on, 1 on all but the innermost "
-                                                                                  "parallel loop and at most 4 there (SPIR-V vectors)"
-                                                                                  if spirv(kernel) else "")],
-              "reduction": ["in a codegen script: in elements, nonzero on every reduction loop"]}
-    return rules.get(level, []) + script.get(level, []) + ["the workgroup size follows the tiles unless a move sets it"]
+    return "; ".join(rules + strat.tile_rules(kernel, level, machine))
 
 
 #: How often a random proposer picks each family of moves (tiles matter most on CPU).

@@ -32,18 +32,8 @@ from litecoop_mlir.space.vocabulary import (
     transform_from_json,
     transform_to_json,
 )
-from litecoop_mlir.targets.gpu import (
-    GpuShape,
-    derived_workgroup_size,
-    workgroup_size_of,
-)
-from litecoop_mlir.targets.strategy import (
-    TRANSLATION_OPTIONS,
-)
-
-#: Levels offered even where IREE's default configuration leaves them out.
-ALWAYS_OFFERED_LEVELS = ("distribution", "vector_common_parallel", "vector_reduction", "workgroup", "thread", "reduction")
-
+from litecoop_mlir.targets.gpu import GpuShape, workgroup_size_of
+from litecoop_mlir.targets.strategy import TRANSLATION_OPTIONS, configured_for
 
 # ---------------------------------------------------------------------------------------
 # Configuration state and scripts
@@ -171,8 +161,8 @@ class Script:
         gpu = {n: v for n, v in gpu.items() if v != "default"}
         if mode == "script":  # a script maps its threads itself: the workgroup size follows from its tiles (space.script_render)
             wg = ()
-        elif kernel.gpu_target and not wg_set and (tiles != dict(base.tiles) or gpu):  # follows the tiles unless set
-            wg = derived_workgroup_size(kernel, GpuShape(tiles, wg, gpu)) or wg
+        elif not wg_set and (tiles != dict(base.tiles) or gpu):  # follows the tiles unless set
+            wg = configured_for(kernel).follow_workgroup_size(kernel, tiles, wg, gpu)
         return KernelConfig(tuple(sorted(tiles.items())), pipeline, frozenset(options), tuple(sorted(flags.items())), wg,
                             mode, tuple(sorted(knobs.items())), tuple(sorted(gpu.items())))
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from litecoop_mlir.ir.workload import Kernel
-from litecoop_mlir.targets.strategy import TargetStrategy
+from litecoop_mlir.targets.strategy import TargetStrategy, configured_for
 
 
 @dataclass(frozen=True)
@@ -71,18 +71,9 @@ DECOMPOSABLE_CONVS = ("linalg.conv_2d_nhwc_hwcf", "linalg.conv_2d_nchw_fchw", "l
                       "linalg.pooling_nhwc_sum", "linalg.pooling_nhwc_max")
 
 
-#: Tiling levels a script reads, with the script op each one parameterises.
-SCRIPT_LEVELS = {"distribution": "workgroup tile", "vector_common_parallel": "register tile",
-                 "vector_reduction": "reduction tile"}
-
-
-#: The same on GPU targets, whose register tile is each thread's tile.
-GPU_SCRIPT_LEVELS = {"workgroup": "workgroup tile", "thread": "thread tile", "reduction": "reduction tile"}
-
-
-def script_levels(kernel: Kernel) -> dict[str, str]:
+def script_levels(kernel: Kernel) -> Mapping[str, str]:
     """The tiling levels a script of `kernel` reads (its target's names), with the script op each parameterises."""
-    return GPU_SCRIPT_LEVELS if kernel.gpu_target else SCRIPT_LEVELS
+    return configured_for(kernel).script_levels
 
 
 def _row_reduction_reason(kernel: Kernel) -> str:
@@ -104,9 +95,9 @@ def unsupported_reason(kernel: Kernel, target: TargetStrategy) -> str:
     """Why `kernel` cannot be lowered by a script on `target` ("" when it can)."""
     if not target.codegen_scripts:
         return f"codegen scripts are not built for {target.name}"
-    if target.gpu:
-        if kernel.kind != "contraction":
-            return f"on GPU targets, scripts cover contractions, not {kernel.kind} dispatches"
+    why = target.script_unsupported(kernel)
+    if why:
+        return why
     if kernel.kind == "contraction":
         if kernel.packed_inner_loops:
             return "a data-tiled (mmt4d) contraction lowers through IREE's own mmt4d path"
@@ -134,7 +125,7 @@ def knob_defaults(kernel: Kernel) -> dict[str, str]:
 def knob_applies(kernel: Kernel, name: str) -> bool:
     knob = KNOBS[name]
     return (kernel.kind in knob.kinds and (knob.consumer is None or knob.consumer == kernel.has_consumer)
-            and ("gpu" if kernel.gpu_target else "cpu") in knob.targets)
+            and configured_for(kernel).family in knob.targets)
 
 
 def sequence_name(kernel: Kernel) -> str:

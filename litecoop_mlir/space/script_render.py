@@ -4,11 +4,12 @@ row reduction, GPU blocks/threads), the library and the benchmark library around
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import ClassVar, Mapping
 
 from litecoop_mlir.ir.workload import Kernel
 from litecoop_mlir.space.script_knobs import knob_applies, knob_defaults, output_dims, ragged_register_dims, reversed_tiled, sequence_name
 from litecoop_mlir.targets.gpu import script_thread_counts, script_workgroup_size
+from litecoop_mlir.targets.strategy import configured_for
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,18 @@ def _tile_for(handle: str, sizes: tuple[int, ...], name: str, fuse: bool = False
             loops)
 
 
+def _builder(kernel: Kernel) -> type["_ScriptBuilder"]:
+    """The script builder for the kind of code `kernel`'s target runs (its strategy's family)."""
+    family = configured_for(kernel).family
+    if kernel.kind == "reduction" and family == _RowReductionBuilder.family:
+        return _RowReductionBuilder
+    return next(b for b in (_ScriptBuilder, _GpuScriptBuilder) if b.family == family)
+
+
 def render_steps(kernel: Kernel, tiles: Mapping[str, tuple[int, ...]], knobs: Mapping[str, str]) -> list[ScriptStep]:
     """The script's ops for `kernel` with the given tiling levels and knobs, in phase order."""
     chosen = {**knob_defaults(kernel), **{a: v for a, v in knobs.items() if knob_applies(kernel, a)}}
-    builder = _GpuScriptBuilder if kernel.gpu_target else _RowReductionBuilder if kernel.kind == "reduction" else _ScriptBuilder
-    b = builder(kernel, tiles, chosen)
+    b = _builder(kernel)(kernel, tiles, chosen)
     b.match()
     b.workgroups()
     b.registers()
@@ -63,6 +71,9 @@ def render_steps(kernel: Kernel, tiles: Mapping[str, tuple[int, ...]], knobs: Ma
 class _ScriptBuilder:
     """Renders one script phase by phase, tracking the live transform handles (a handle an op
     consumed is never used again)."""
+
+    #: the strategy family whose dispatches it lowers (litecoop_mlir.targets.strategy)
+    family: ClassVar[str] = "cpu"
 
     def __init__(self, kernel: Kernel, tiles: Mapping[str, tuple[int, ...]], knobs: dict[str, str]) -> None:
         n = kernel.num_loops
@@ -340,6 +351,8 @@ class _GpuScriptBuilder(_ScriptBuilder):
 
     Checked by hand on IREE 3.13 for CUDA sm_80 and Vulkan (lavapipe, numbers verified): the
     function's translation_info must carry the workgroup size the thread mapping used."""
+
+    family: ClassVar[str] = "gpu"
 
     def __init__(self, kernel: Kernel, tiles: Mapping[str, tuple[int, ...]], knobs: dict[str, str]) -> None:
         names = {"workgroup": "distribution", "thread": "vector_common_parallel", "reduction": "vector_reduction"}

@@ -102,6 +102,11 @@ def parse_gpu_target(text: str) -> GpuTarget | None:
     )
 
 
+def gpu_of(kernel: Kernel) -> GpuTarget | None:
+    """The GPU target a dispatch was configured for (None: not a GPU dispatch)."""
+    return parse_gpu_target(kernel.gpu_target)
+
+
 def intrinsic_shape(name: str) -> tuple[int, int, int] | None:
     """(M, N, K) of an MMA intrinsic named like `NV_MMA_SYNC_F32_16x8x16_F16` or `MFMA_F32_16x16x16_F16`."""
     m = re.search(r"_(\d+)x(\d+)x(\d+)_", name)
@@ -494,6 +499,6 @@ def script_tiles(kernel: Kernel, gpu: GpuTarget | None) -> tuple[dict[str, tuple
     return best[1] if best else None
 
 
-__all__ = ["GPU_OPTIONS", "GpuShape", "GpuTarget", "SPIRV_THREAD_VECTOR", "default_mma_kind", "derived_workgroup_size", "gpu_violations",
+__all__ = ["GPU_OPTIONS", "GpuShape", "GpuTarget", "SPIRV_THREAD_VECTOR", "default_mma_kind", "derived_workgroup_size", "gpu_of", "gpu_violations",
            "intrinsic_shape", "kernel_intrinsics", "option_unfit", "parse_gpu_target", "script_thread_counts", "script_tiles",
            "script_violations", "script_workgroup_size", "shared_memory_bytes", "spirv", "thread_count", "workgroup_size_of"]

@@ -15,12 +15,23 @@ import os
 import re
 import shutil
 from dataclasses import dataclass
-from typing import ClassVar, Sequence
+from typing import Any, ClassVar, Iterator, Mapping, Sequence
 
 from litecoop_mlir.ir.workload import BASELINE_FLAGS, Kernel
 from litecoop_mlir.iree.devices import dump_vulkan_devices, list_devices, nvidia_smi
 from litecoop_mlir.iree.targets import Target
+from litecoop_mlir.targets import tile_rules as rules
+from litecoop_mlir.targets.gpu import (
+    GpuShape,
+    default_mma_kind,
+    derived_workgroup_size,
+    gpu_violations,
+    parse_gpu_target,
+    script_tiles,
+    script_violations,
+)
 from litecoop_mlir.targets.machine import MachineModel, for_kernel, host_cpu_name
+from litecoop_mlir.targets.tile_rules import REDUCTION_ONLY_LEVELS, TileCheck
 
 CPU_LEVELS = (
     "distribution",
@@ -34,6 +45,10 @@ GPU_LEVELS = ("workgroup", "thread", "subgroup", "reduction")
 CPU_PIPELINES = ("DoubleTilingExpert", "ConvTileAndDecomposeExpert", "Mmt4dTilingExpert", "Default")
 GPU_PIPELINES = ("TileAndFuse", "VectorDistribute", "BaseVectorize", "MatmulPromoteVectorize", "BaseDistribute")
 TRANSLATION_OPTIONS = ("enable_loop_peeling", "enable_decomposition")
+#: Tiling levels a codegen script reads, with the script op each one parameterises (llvm-cpu, then GPU targets,
+#: whose register tile is each thread's tile).
+SCRIPT_LEVELS = {"distribution": "workgroup tile", "vector_common_parallel": "register tile", "vector_reduction": "reduction tile"}
+GPU_SCRIPT_LEVELS = {"workgroup": "workgroup tile", "thread": "thread tile", "reduction": "reduction tile"}
 #: One line of meaning per tiling level, pipeline and option (for prompts).
 DOCS = {
     "distribution": "workgroup tile: the iteration space each workgroup (thread of work) gets; parallel loops only",
@@ -65,13 +80,14 @@ class TargetStrategy:
         pipelines: the codegen pipelines a script may name.
         translation_options: translation_info options a script may toggle.
         workgroup_size: whether a script may set the workgroup size.
-        cpu_tile_rules: whether the CPU rules on tiles apply (parallel/reduction levels,
-            nesting, vector size limit, register budget); elsewhere only loop bounds are checked.
         tuning_spec_honoured: whether `--iree-codegen-tuning-spec-path` reaches codegen
             (elsewhere the spec goes through `--iree-codegen-transform-dialect-library`).
-        heuristic: whether the built-in heuristic proposer models this target.
+        heuristic: which built-in heuristic proposer models this target ("" for none).
         codegen_scripts: whether litecoop_mlir.space.script_render builds transform-dialect scripts for it.
-        gpu: whether it is a GPU backend (its scripts map loops to blocks and threads).
+        family: the kind of code its scripts build: "cpu" (vectors and registers) or "gpu" (loops mapped to blocks
+            and threads); script knobs and script builders are chosen by it.
+        script_levels: the tiling levels a codegen script reads, with the script op each parameterises.
+        offered_levels: levels moves offer even where IREE's configuration has none.
         gpu_options: the GPU pipeline options a move may set (litecoop_mlir.targets.gpu.GPU_OPTIONS).
     """
 
@@ -80,11 +96,12 @@ class TargetStrategy:
     pipelines: ClassVar[tuple[str, ...]] = ()
     translation_options: ClassVar[tuple[str, ...]] = ()
     workgroup_size: ClassVar[bool] = False
-    cpu_tile_rules: ClassVar[bool] = False
     tuning_spec_honoured: ClassVar[bool] = False
-    heuristic: ClassVar[bool] = False
+    heuristic: ClassVar[str] = ""
     codegen_scripts: ClassVar[bool] = False
-    gpu: ClassVar[bool] = False
+    family: ClassVar[str] = ""
+    script_levels: ClassVar[Mapping[str, str]] = {}
+    offered_levels: ClassVar[tuple[str, ...]] = ()
     device_values: ClassVar[tuple[str, ...]] = ()
     arch_flag: ClassVar[str] = ""
     gpu_options: ClassVar[tuple[str, ...]] = ()
@@ -117,6 +134,50 @@ class TargetStrategy:
 
     missing_device: ClassVar[str] = "device"
 
+    # -- the tile space and its rules ---------------------------------------------------
+    def search_levels(self, kernel: Kernel) -> list[str]:
+        """The tiling levels moves may set for `kernel` (IREE's own, and those always offered)."""
+        levels = [lv for lv in self.levels if lv in kernel.default_tiles or lv in self.offered_levels]
+        return [lv for lv in levels if not (lv in REDUCTION_ONLY_LEVELS and "reduction" not in kernel.iterator_types)]
+
+    def level_choices(self, kernel: Kernel, level: str) -> tuple[tuple[int, ...], ...]:
+        """Per-loop tile sizes a move may set at `level`."""
+        return rules.level_choices(kernel, level, gpu=False)
+
+    def loop_violations(self, kernel: Kernel, level: str, sizes: tuple[int, ...]) -> Iterator[str]:
+        """The per-loop rules one level's sizes break."""
+        return rules.bound_violations(level, sizes, kernel)
+
+    def config_violations(self, kernel: Kernel, check: TileCheck) -> Iterator[str]:
+        """The rules across levels a configuration breaks (nesting, vectors, registers, thread and memory limits)."""
+        return iter(())
+
+    def script_violations(self, kernel: Kernel, check: TileCheck) -> Iterator[str]:
+        """The rules only a codegen script of a dispatch it can lower has on this target."""
+        return iter(())
+
+    def script_unsupported(self, kernel: Kernel) -> str:
+        """Why a codegen script on this target does not cover `kernel` for a reason of the target ("" when it may)."""
+        return ""
+
+    def script_start(self, kernel: Kernel) -> tuple[dict[str, tuple[int, ...]], str] | None:
+        """Tiles (and `hoist` knob) a script needs in place of IREE's, where IREE's own do not fit one; None: keep them."""
+        return None
+
+    def tile_rules(self, kernel: Kernel, level: str, machine: MachineModel) -> list[str]:
+        """The rules on `level` beyond the shared one (one integer per loop within its bound), in words."""
+        return []
+
+    def follow_workgroup_size(self, kernel: Kernel, tiles: Mapping[str, tuple[int, ...]], workgroup_size: tuple[int, ...],
+                              gpu_options: Mapping[str, str]) -> tuple[int, ...]:
+        """The workgroup size an attribute configuration with these tiles gets when no move set it."""
+        return workgroup_size
+
+    def machine_facts(self, kernel: Kernel, machine: MachineModel) -> dict[str, Any]:
+        """What the dispatch runs on, as a prompt states it."""
+        return {"isa": machine.isa, "vector_registers": machine.vector_registers, "native_vector_bytes": machine.native_vector_bytes,
+                "l1_bytes": machine.l1_bytes, "l2_bytes": machine.l2_bytes, "l3_bytes": machine.l3_bytes}
+
     def timed_on(self, target: Target) -> str:
         """What runs and times modules for `target` here, in words (device, driver), for summaries."""
         return f"{self.name} device {target.device}"
@@ -135,10 +196,24 @@ class CpuStrategy(TargetStrategy):
     levels: ClassVar[tuple[str, ...]] = CPU_LEVELS
     pipelines: ClassVar[tuple[str, ...]] = CPU_PIPELINES
     translation_options: ClassVar[tuple[str, ...]] = TRANSLATION_OPTIONS
-    cpu_tile_rules: ClassVar[bool] = True
     tuning_spec_honoured: ClassVar[bool] = True
-    heuristic: ClassVar[bool] = True
+    heuristic: ClassVar[str] = "cpu"
     codegen_scripts: ClassVar[bool] = True
+    family: ClassVar[str] = "cpu"
+    script_levels: ClassVar[Mapping[str, str]] = SCRIPT_LEVELS
+    offered_levels: ClassVar[tuple[str, ...]] = tuple(SCRIPT_LEVELS)
+
+    def loop_violations(self, kernel: Kernel, level: str, sizes: tuple[int, ...]) -> Iterator[str]:
+        return rules.cpu_loop_violations(kernel, level, sizes)
+
+    def config_violations(self, kernel: Kernel, check: TileCheck) -> Iterator[str]:
+        return rules.cpu_config_violations(kernel, check)
+
+    def script_violations(self, kernel: Kernel, check: TileCheck) -> Iterator[str]:
+        return rules.cpu_script_violations(kernel, check)
+
+    def tile_rules(self, kernel: Kernel, level: str, machine: MachineModel) -> list[str]:
+        return rules.cpu_tile_rules(kernel, level, machine)
 
     def iree_target(self, arch: str = "") -> Target:
         # $LITECOOP_CPU names the default CPU (e.g. znver3 to run the AVX2 paths on an AVX-512 host)
@@ -164,17 +239,59 @@ class CpuStrategy(TargetStrategy):
 
 
 @dataclass(frozen=True)
-class VulkanStrategy(TargetStrategy):
+class GpuStrategy(TargetStrategy):
+    """What the GPU backends share: workgroup/thread/subgroup/reduction levels checked against the limits of the
+    `#iree_gpu.target` each dispatch carries, and scripts that map loops to blocks and threads."""
+
+    levels: ClassVar[tuple[str, ...]] = GPU_LEVELS
+    pipelines: ClassVar[tuple[str, ...]] = GPU_PIPELINES
+    workgroup_size: ClassVar[bool] = True
+    heuristic: ClassVar[str] = "gpu"
+    family: ClassVar[str] = "gpu"
+    script_levels: ClassVar[Mapping[str, str]] = GPU_SCRIPT_LEVELS
+    offered_levels: ClassVar[tuple[str, ...]] = tuple(GPU_SCRIPT_LEVELS)
+
+    def search_levels(self, kernel: Kernel) -> list[str]:
+        mma = bool(default_mma_kind(kernel))  # an MMA configuration distributes subgroups, any other threads
+        return [lv for lv in super().search_levels(kernel) if lv != ("thread" if mma else "subgroup")]
+
+    def level_choices(self, kernel: Kernel, level: str) -> tuple[tuple[int, ...], ...]:
+        return rules.level_choices(kernel, level, gpu=True)
+
+    def config_violations(self, kernel: Kernel, check: TileCheck) -> Iterator[str]:
+        gpu = parse_gpu_target(kernel.gpu_target)
+        if not kernel.gpu_target:
+            return iter(())
+        if check.scripted:
+            return script_violations(kernel, check.tiles, gpu, dict(check.knobs))
+        return gpu_violations(kernel, GpuShape(check.tiles, check.workgroup_size, dict(check.gpu_options)), gpu)
+
+    def script_unsupported(self, kernel: Kernel) -> str:
+        return "" if kernel.kind == "contraction" else f"on GPU targets, scripts cover contractions, not {kernel.kind} dispatches"
+
+    def script_start(self, kernel: Kernel) -> tuple[dict[str, tuple[int, ...]], str] | None:
+        return script_tiles(kernel, parse_gpu_target(kernel.gpu_target))
+
+    def tile_rules(self, kernel: Kernel, level: str, machine: MachineModel) -> list[str]:
+        return rules.gpu_tile_rules(kernel, level)
+
+    def follow_workgroup_size(self, kernel: Kernel, tiles: Mapping[str, tuple[int, ...]], workgroup_size: tuple[int, ...],
+                              gpu_options: Mapping[str, str]) -> tuple[int, ...]:
+        return derived_workgroup_size(kernel, GpuShape(dict(tiles), workgroup_size, dict(gpu_options))) or workgroup_size
+
+    def machine_facts(self, kernel: Kernel, machine: MachineModel) -> dict[str, Any]:
+        gpu = parse_gpu_target(kernel.gpu_target)
+        return {"gpu": gpu.to_json(), "described": gpu.describe()} if gpu else super().machine_facts(kernel, machine)
+
+
+@dataclass(frozen=True)
+class VulkanStrategy(GpuStrategy):
     """vulkan-spirv: SPIR-V `tile_sizes` levels and a workgroup size; runs on any Vulkan driver (lavapipe too)."""
 
     name: ClassVar[str] = "vulkan-spirv"
     device_values: ClassVar[tuple[str, ...]] = ("vulkan",)
     arch_flag: ClassVar[str] = "--iree-vulkan-target"
-    levels: ClassVar[tuple[str, ...]] = GPU_LEVELS
-    pipelines: ClassVar[tuple[str, ...]] = GPU_PIPELINES
-    workgroup_size: ClassVar[bool] = True
     codegen_scripts: ClassVar[bool] = True
-    gpu: ClassVar[bool] = True
     missing_device: ClassVar[str] = "Vulkan driver (install mesa-vulkan-drivers and libvulkan1)"
 
     def iree_target(self, arch: str = "") -> Target:
@@ -213,17 +330,13 @@ def detected_vulkan_arch() -> str:
 
 
 @dataclass(frozen=True)
-class CudaStrategy(TargetStrategy):
+class CudaStrategy(GpuStrategy):
     """cuda: `#iree_gpu.lowering_config` levels and a workgroup size; compiles anywhere, runs on an NVIDIA GPU."""
 
     name: ClassVar[str] = "cuda"
     arch_flag: ClassVar[str] = "--iree-cuda-target"
-    levels: ClassVar[tuple[str, ...]] = GPU_LEVELS
-    pipelines: ClassVar[tuple[str, ...]] = GPU_PIPELINES
-    workgroup_size: ClassVar[bool] = True
     gpu_options: ClassVar[tuple[str, ...]] = ("mma_kind", "promote_operands", "prefetch_num_stages", "bank_conflict_padding")
     codegen_scripts: ClassVar[bool] = True
-    gpu: ClassVar[bool] = True
     missing_device: ClassVar[str] = "CUDA device"
 
     def iree_target(self, arch: str = "") -> Target:
@@ -266,6 +379,14 @@ DEFAULT_TARGET = CpuStrategy.name
 CPU_TARGETS = (CpuStrategy.name,)
 #: iree-compile flags that choose the device / backend (their values name a strategy or one of its `device_values`).
 TARGET_FLAGS = ("--iree-hal-target-device", "--iree-hal-local-target-device-backends", "--iree-hal-target-backends")
+
+
+def configured_for(kernel: Kernel) -> TargetStrategy:
+    """The strategy of the backend whose configuration `kernel` carries: a `#iree_gpu.target` names a GPU
+    (SPIR-V capabilities: Vulkan), anything else was configured by llvm-cpu."""
+    if not kernel.gpu_target:
+        return STRATEGIES[CpuStrategy.name]
+    return STRATEGIES[VulkanStrategy.name if "spirv:" in kernel.gpu_target else CudaStrategy.name]
 
 
 def strategy_for(target: "str | Target | TargetStrategy") -> TargetStrategy:
@@ -339,5 +460,5 @@ def _listed_device(target: Target, what: str) -> tuple[bool, str]:
     return False, f"no {what} found by iree-run-module --list_devices (compile-only)"
 
 
-__all__ = ["CPU_LEVELS", "CPU_PIPELINES", "DOCS", "GPU_LEVELS", "GPU_PIPELINES", "STRATEGIES", "TARGET_NAMES", "TRANSLATION_OPTIONS",
+__all__ = ["CPU_LEVELS", "CPU_PIPELINES", "DOCS", "GPU_SCRIPT_LEVELS", "SCRIPT_LEVELS", "TileCheck", "configured_for", "GPU_LEVELS", "GPU_PIPELINES", "STRATEGIES", "TARGET_NAMES", "TRANSLATION_OPTIONS",
            "TargetStrategy", "compute_units", "detected_cuda_arch", "detected_vulkan_arch", "device_available", "make_target", "strategy_for", "timed_on"]
