@@ -346,3 +346,91 @@ def test_duplicate_binaries_are_not_charged_to_the_budget(fake_kernel) -> None:
     search = KernelSearch(fake_kernel, "llvm-cpu", ModelCaller(ModelPool(list(OFFLINE_ROSTER))), evaluate, _ok(2.0), SearchConfig())
     search.run(budget=6)
     assert search.evaluated == 6 and search.duplicates >= 5 and search.stop_reason == "candidate budget reached"
+
+
+class _Rounds:
+    """An evaluator stand-in whose side-by-side rounds follow a script: baseline 2 ms, best 1 ms, with noise."""
+
+    def __init__(self, noise: float, outlier_at: int = -1) -> None:
+        import random
+
+        self.rng, self.noise, self.outlier_at, self.calls = random.Random(1), noise, outlier_at, 0
+
+    side_min_time_s = 0.2
+
+    def side_by_side(self, vmfbs, *, rounds, repetitions, min_time_s=None):
+        base, best = [], []
+        for _ in range(rounds):
+            self.calls += 1
+            base.append(2.0 * (1 + self.rng.uniform(-self.noise, self.noise)))
+            best.append(3.0 if self.calls - 1 == self.outlier_at else 1.0 * (1 + self.rng.uniform(-self.noise, self.noise)))
+        return {"baseline": base, "best": best}
+
+
+def test_the_speedup_is_confirmed_to_an_interval_and_outlier_rounds_are_timed_again(tmp_path) -> None:
+    from litecoop_mlir.module.confirm import confirm_speedup
+
+    quiet = confirm_speedup(_Rounds(0.005, outlier_at=2), tmp_path / "a", tmp_path / "b", repetitions=1)
+    assert quiet.rechecked == 1 and max(quiet.best_ms) < 1.5  # the 3 ms round was timed again, not kept
+    assert quiet.stopped == "interval" and quiet.low <= 2.0 <= quiet.high and quiet.width <= 0.02
+    noisy = confirm_speedup(_Rounds(0.3), tmp_path / "a", tmp_path / "b", repetitions=1, max_rounds=14)
+    assert noisy.stopped == "rounds" and noisy.rounds == 14 and noisy.width > 0.02
+    assert noisy.low < noisy.speedup < noisy.high
+
+
+TWO_FUNCTIONS = """\
+func.func @first(%a: tensor<64x96xf32>, %b: tensor<96x128xf32>) -> tensor<64x128xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x128xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<64x128xf32>) -> tensor<64x128xf32>
+  %r = linalg.matmul ins(%a, %b : tensor<64x96xf32>, tensor<96x128xf32>) outs(%c : tensor<64x128xf32>) -> tensor<64x128xf32>
+  return %r : tensor<64x128xf32>
+}
+func.func @second(%a: tensor<256xf32>) -> tensor<256xf32> {
+  %e = tensor.empty() : tensor<256xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      ins(%a : tensor<256xf32>) outs(%e : tensor<256xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %y = arith.mulf %x, %x : f32
+    linalg.yield %y : f32
+  } -> tensor<256xf32>
+  return %r : tensor<256xf32>
+}
+"""
+
+
+def test_function_compiles_only_that_function(tmp_path) -> None:
+    from litecoop_mlir.ir.workload import load_workload
+    from litecoop_mlir.targets.strategy import make_target
+
+    src = tmp_path / "two.mlir"
+    src.write_text(TWO_FUNCTIONS)
+    w = load_workload(str(src), make_target("llvm-cpu"), function="second")
+    assert [k.executable for k in w.kernels()] == ["second_dispatch_0"]  # @first's matmul is not compiled
+
+
+def test_a_compile_that_runs_out_of_time_says_so_not_that_iree_cannot_compile(tmp_path) -> None:
+    import pytest
+
+    from litecoop_mlir.core.errors import InputError
+    from litecoop_mlir.iree.compiler import configure
+    from litecoop_mlir.iree.process import Limits
+    from litecoop_mlir.targets.strategy import make_target
+
+    from .conftest import SMALL_MATMUL
+
+    t = make_target("llvm-cpu")
+    with pytest.raises(InputError) as e:
+        configure(SMALL_MATMUL, "big.mlir", t, t.compile_flags, Limits(timeout_s=0.05))
+    assert "within 0.05 s" in str(e.value) and "--compile-timeout" in str(e.value) and "cannot compile" not in str(e.value)
+
+
+def test_a_time_budget_too_short_for_the_module_says_so_and_searches_nothing(small_matmul_path, tmp_path) -> None:
+    """Loading, the baseline and the final checks cost more than 2 s (each final benchmark alone starts a process):
+    the run does not search past its budget, and says why."""
+    from litecoop_mlir.driver.optimize import optimize
+    from litecoop_mlir.driver.options import OptimizeOptions
+
+    result = optimize(str(small_matmul_path), tmp_path / "run", OptimizeOptions(budget=8, time_budget_s=2, repetitions=2, db=""))
+    assert sum(d.search.evaluated for d in result.dispatches) == 0 and result.kept == "baseline"
+    assert any(n.startswith("--time-budget 2 s leaves no time to search") for n in result.notes), result.notes

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from contextlib import closing
 from pathlib import Path
 from typing import Sequence
@@ -412,10 +413,20 @@ def _search_options(args: argparse.Namespace, limits: Limits, err: Console):
             ray_address=args.ray_address, min_share=args.min_share, pareto_points=args.pareto_points,
             max_error=args.max_error, db="" if args.no_db else args.db, retune=args.retune,
             pipeline=_pipeline(args), search_pipelines=args.search_pipelines, pipeline_share=args.pipeline_share,
-            pipeline_branches=args.pipeline_branches,
+            pipeline_branches=args.pipeline_branches, started=_process_started(),
         )
     except ValueError as exc:
         raise UsageError(f"error: {exc}") from None
+
+
+def _process_started() -> float:
+    """When this process started, on time.monotonic()'s clock (a time budget counts from there: Python and
+    its imports take their share); now where /proc does not say."""
+    try:
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        return time.monotonic() - max(0.0, float(Path("/proc/uptime").read_text().split()[0]) - ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return time.monotonic()
 
 
 def _search(args: argparse.Namespace, limits: Limits, out: Console, err: Console) -> int:

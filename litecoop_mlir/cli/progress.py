@@ -111,6 +111,7 @@ def print_result(result: OptimizeResult, console: Console) -> None:
         f"whole module, re-measured side by side ({len(rounds['baseline'])} interleaved rounds of {result.repetitions} "
         f"repetitions on {result.timed_on or 'the target device'}): "
         f"baseline {fmt_ms(result.baseline_ms)} ms, best {fmt_ms(result.best_ms)} ms, speedup [bold]{result.speedup:.2f}x[/bold]"
+        + _interval(result.speedup_interval)
     )
     _print_pipeline(result.pipeline, console)
     whole = result.whole_module or {}
@@ -136,3 +137,12 @@ def print_result(result: OptimizeResult, console: Console) -> None:
 
 def _describe(script: Script) -> str:
     return script.describe() + (" [changes numerics]" if script.changes_numerics() else "")
+
+
+def _interval(ci: dict | None) -> str:
+    """The speedup's 95% interval from the confirming rounds, as the summary line ends it."""
+    if not ci:
+        return ""
+    retimed = f", {ci['outlier_rounds_retimed']} outlier round(s) timed again" if ci["outlier_rounds_retimed"] else ""
+    return f" (95% interval {ci['low']:.2f}-{ci['high']:.2f}x{retimed})"
+

@@ -31,12 +31,15 @@ from litecoop_mlir.db.tuning_db import TuningDB, default_path
 from litecoop_mlir.driver.options import INEXACT_TIMED_UP_TO, DispatchResult, OptimizeOptions, OptimizeResult
 from litecoop_mlir.driver.reuse import Reuse, consult, record_kept
 from litecoop_mlir.driver.setup import make_backend, open_store, prepare_work_dir, usable_roster
+from litecoop_mlir.driver.time_plan import TimePlan
 from litecoop_mlir.export.artifacts import ExportCheck, check_export, write_run_artifacts
 from litecoop_mlir.export.spec import SpecExport, export_spec
 from litecoop_mlir.ir.workload import Kernel, Workload, load_workload
 from litecoop_mlir.measure.backend import Backend, Evaluator
 from litecoop_mlir.measure.executor import LocalExecutor
 from litecoop_mlir.measure.profile import ModuleProfile, Profiler
+from litecoop_mlir.measure.rounds import median_of_timed
+from litecoop_mlir.module.confirm import Confirmed, confirm_speedup
 from litecoop_mlir.module.pass_pipeline_level import final_comparison
 from litecoop_mlir.module.whole_module import (
     DispatchPlan,
@@ -103,6 +106,7 @@ class _Run:
     evaluator: Evaluator
     profiler: Profiler
     t0: float
+    plan: TimePlan  # how --time-budget is shared
     notes: list[str] = field(default_factory=list)
     phases_s: dict[str, float] = field(default_factory=dict)
     db: TuningDB | None = None
@@ -124,15 +128,6 @@ class _Run:
             yield
         finally:
             self.phases_s[name] = round(time.monotonic() - t, 2)
-
-    def search_deadline(self, baseline_ms: float) -> float | None:
-        """When the search must stop for the whole run to fit `--time-budget`: the budget less
-        what the final side-by-side measurement, export and rebuild check are expected to take."""
-        o = self.options
-        if not o.time_budget_s:
-            return None
-        final_s = (o.finalists + 2) * o.final_rounds * (o.repetitions * baseline_ms / 1000 + 0.5) * len(self.kernels) + 10
-        return self.t0 + o.time_budget_s - min(final_s, 0.5 * o.time_budget_s)
 
 
 @dataclass
@@ -160,6 +155,7 @@ class _Final:
     kept: str
     export: SpecExport
     check: ExportCheck
+    confirmed: Confirmed | None = None
 
 
 def optimize(
@@ -228,7 +224,7 @@ def _record_interrupted(run: _Run) -> None:
 
 def _load(source: str, work: Path, options: OptimizeOptions, resume: bool) -> _Run:
     """Read the module, open (or resume) the run store, and set up the pool and the measuring services."""
-    t0 = time.monotonic()
+    t0 = options.started if options.started is not None else time.monotonic()
     prepare_work_dir(work)
     notes: list[str] = []
     roster = usable_roster(options, notes)
@@ -250,7 +246,8 @@ def _load(source: str, work: Path, options: OptimizeOptions, resume: bool) -> _R
                           min_time_s=0.05, backend=backend, time_inexact_up_to=INEXACT_TIMED_UP_TO)
     evaluator.cache.update(store.measurements())
     profiler = Profiler(workload, work / "profiles", backend=backend, repetitions=options.search_repetitions)
-    run = _Run(options, work, workload, kernels, store, pool, ModelCaller(pool), backend, evaluator, profiler, t0, notes)
+    run = _Run(options, work, workload, kernels, store, pool, ModelCaller(pool), backend, evaluator, profiler, t0,
+               TimePlan(options, t0, len(kernels), evaluator), notes)
     if options.db != "":
         run.db = TuningDB(options.db or default_path())
         if run.db.read_only:
@@ -369,7 +366,11 @@ def _search(run: _Run, baseline: Measurement, on_event: Callable[[Kernel, Event]
     profile = _profile_baseline(run)
     plans = plan_dispatches(run.kernels, profile or ModuleProfile(error="not profiled"), opts.min_share)
     _consult_db(run, plans, searches)
-    deadline = run.search_deadline(baseline.median_ms)
+    deadline = run.plan.search_deadline(baseline)
+    if deadline is not None and deadline <= time.monotonic():
+        run.notes.append(f"--time-budget {opts.time_budget_s:g} s leaves no time to search this module: loading it, "
+                         f"timing its baseline and the final checks take about "
+                         f"{time.monotonic() - run.t0 + run.plan.final_floor_s(baseline):.0f} s here")
     executor = LocalExecutor(evaluate, opts.workers) if opts.search.concurrency > 1 else None
 
     def go(search: KernelSearch, total: int, until: float | None) -> None:
@@ -400,11 +401,11 @@ def _finalize(run: _Run, searched: _Searched, baseline: Measurement) -> _Final:
     if profile is not None:  # timed again next to its options: the machine may have drifted since the search began
         again = run.profiler.retime(profile)
         profile = again if again.ok else profile
-    per_dispatch = o.finalists + (1 if profile is not None else 0)
+    per_dispatch = run.plan.fit_final(baseline) + (1 if profile is not None else 0)
     options = collect_options(run.workload, searched.plans, searched.searches, run.profiler if profile else None,
                               baseline.median_ms, per_dispatch, run.notes)
     outcome = compose(run.workload, run.evaluator, run.kernels, options, profile, baseline, points=o.pareto_points,
-                      rounds=o.final_rounds, repetitions=o.repetitions, notes=run.notes)
+                      rounds=o.final_rounds, repetitions=run.plan.final_repetitions, notes=run.notes)
     path, front = save_pareto(run.work, run.workload, outcome, run.backend)
     if searched.whole is not None:
         _describe_whole(searched.whole, run, outcome, options, path, len(front))
@@ -452,32 +453,49 @@ def _export_checked(run: _Run, outcome: ModuleOutcome, baseline: Measurement) ->
     side-by-side time is what the result says; a winner whose rebuild fails, computes other
     numbers or no longer beats the baseline is reported and the next one is tried, down to the baseline."""
     base = outcome.points[0]
-    latency = base.latency_ms
+    confirmed: Confirmed | None = None
     for p in [*_winners(run, outcome), None]:
         scripts = {k: p.scripts.get(k, Script()) if p is not None else Script() for k in run.kernels}
         m = p.measurement if p is not None else baseline
         export, check = _export_and_rebuild(run, scripts, Path(m.vmfb))
-        if p is None or check.reproduces:
-            latency = p.latency_ms if p is not None else base.latency_ms
+        if p is None:
             break
         rebuilt = p.latency_ms * check.rebuilt_ms / check.best_ms if check.ok else math.inf
-        if rebuilt < base.latency_ms:
+        if not check.reproduces and rebuilt < base.latency_ms:
             run.notes.append(f"the plain iree-compile build of {p.name} runs slower than the searched module ({check.detail}); "
                              f"the result is that build, at {rebuilt:.3f} ms")
-            latency = rebuilt
             m = dataclasses.replace(m, vmfb=str(run.work / "rebuilt.vmfb"), median_ms=rebuilt)
-            break
+        if check.reproduces or rebuilt < base.latency_ms:
+            confirmed = _confirm(run, Path(base.measurement.vmfb), Path(m.vmfb))
+            if confirmed.speedup > 1.0:
+                break
+            run.notes.append(f"{p.name} timed again next to the baseline is not faster ({confirmed.describe()}); "
+                             "trying the next point")
+            continue
         run.notes.append(f"the exported artifacts of {p.name}, rebuilt by plain iree-compile, do not keep its result "
                          f"({check.detail}); trying the next point")
     if not check.reproduces and p is None:
         run.notes.append(f"even the baseline's artifacts do not reproduce it when rebuilt: {check.detail}")
     if p is None:
         run.notes.append("no candidate beat IREE's default configuration when re-measured; the result is the baseline")
-    rounds = {"baseline": base.rounds_ms}
+        confirmed = None
+    rounds = {"baseline": confirmed.base_ms if confirmed else base.rounds_ms}
     for q in outcome.points[1:]:
-        rounds["best" if q is p else f"{q.name} (not kept)"] = q.rounds_ms
-    return _Final(scripts, base.latency_ms, latency, rounds, m if p is not None else None,
-                  p.name if p is not None else "baseline", export, check)
+        rounds["best" if q is p else f"{q.name} (not kept)"] = confirmed.best_ms if q is p and confirmed else q.rounds_ms
+    if confirmed is not None:  # what is reported: the confirming rounds, baseline and kept module interleaved
+        base_ms, latency = median_of_timed(confirmed.base_ms), median_of_timed(confirmed.best_ms)
+    else:
+        base_ms, latency = base.latency_ms, base.latency_ms
+    return _Final(scripts, base_ms, latency, rounds, m if p is not None else None,
+                  p.name if p is not None else "baseline", export, check, confirmed)
+
+
+def _confirm(run: _Run, base_vmfb: Path, best_vmfb: Path) -> Confirmed:
+    """Baseline and kept module side by side until the speedup's interval is narrow (module.confirm)."""
+    o = run.options
+    plan = run.plan
+    return confirm_speedup(run.evaluator, base_vmfb, best_vmfb, repetitions=plan.final_repetitions, min_rounds=plan.confirm_min_rounds,
+                           max_rounds=o.confirm_rounds[1], width=o.confirm_width, deadline=plan.confirm_deadline())
 
 
 def _export_and_rebuild(run: _Run, scripts: dict[Kernel, Script], best_vmfb: Path) -> tuple[SpecExport, ExportCheck]:
@@ -490,7 +508,7 @@ def _export_and_rebuild(run: _Run, scripts: dict[Kernel, Script], best_vmfb: Pat
     def attempt(substitute: bool) -> tuple[SpecExport, ExportCheck]:
         export = export_spec(w, changed, run.work, backend=run.backend, substitute=substitute)
         return export, check_export(run.work, w, run.evaluator, best_vmfb, export.compile_flags(w.target),
-                                    rounds=o.final_rounds, repetitions=o.repetitions)
+                                    rounds=o.final_rounds, repetitions=run.plan.final_repetitions)
 
     export, check = attempt(False)
     if check.reproduces or not export.applied:
@@ -553,6 +571,7 @@ def _write_results(run: _Run, searched: _Searched, final: _Final, baseline: Meas
         executor={"concurrency": run.options.search.concurrency,
                   **run.backend.describe()},
         whole_module=searched.whole, kept=final.kept, export_check=final.check.to_json(), tuning_db=run.db_summary,
+        speedup_interval=final.confirmed.to_json() if final.confirmed else None,
         timed_on=timed_on(w.target), repetitions=run.options.repetitions,
     )
     result.pipeline = _pipeline_summary(run, baseline, run.work / "best.vmfb")

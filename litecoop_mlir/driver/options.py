@@ -38,6 +38,11 @@ class OptimizeOptions:
         seed: inputs, random proposers.
         search_repetitions: benchmark repetitions per candidate during the search.
         final_rounds / repetitions: the side-by-side re-measurement of the finalists.
+        started: when the run started on time.monotonic()'s clock (the CLI: its process start), from which
+            --time-budget counts; default: when `optimize` is called.
+        confirm_width / confirm_rounds: the kept module and the baseline are then timed together in
+            interleaved rounds (at least, at most; default 2x and 10x final_rounds) until the speedup's
+            95% interval is within this width of it (litecoop_mlir.module.confirm).
         finalists: candidates per dispatch re-measured at the end.
         min_share: in a whole module, dispatches under this share of the dispatch time are skipped.
         pareto_points: composed modules built and measured for the Pareto set.
@@ -72,6 +77,8 @@ class OptimizeOptions:
     search_repetitions: int = 5
     final_rounds: int = 3
     repetitions: int = 10
+    confirm_width: float = 0.02
+    confirm_rounds: tuple[int, int] = (0, 0)
     finalists: int = 3
     workers: int | None = None
     min_share: float = MIN_SHARE
@@ -86,6 +93,7 @@ class OptimizeOptions:
     search_pipelines: bool = False
     pipeline_share: float = 0.35
     pipeline_branches: int = 2
+    started: float | None = None
 
     def __post_init__(self) -> None:
         if self.budget < 1:
@@ -96,6 +104,10 @@ class OptimizeOptions:
             raise ValueError("executor must be local or ray")
         if self.repetitions < 1 or self.search_repetitions < 1 or self.final_rounds < 1 or self.finalists < 1:
             raise ValueError("repetitions, rounds and finalists must be at least 1")
+        if self.confirm_rounds == (0, 0):
+            object.__setattr__(self, "confirm_rounds", (2 * self.final_rounds, 10 * self.final_rounds))  # frozen
+        if not 2 <= self.confirm_rounds[0] <= self.confirm_rounds[1]:
+            raise ValueError("confirming rounds need 2 <= at least <= at most")
         if not 0.0 < self.pipeline_share < 1.0:
             raise ValueError("the pipeline share of the budget must be in (0, 1)")
         if self.pipeline_branches < 1:
@@ -163,6 +175,8 @@ class OptimizeResult:
     kept: str = "baseline"
     export_check: dict[str, Any] | None = None
     tuning_db: dict[str, Any] | None = None
+    #: the speedup's 95% interval from the confirming rounds (litecoop_mlir.module.confirm; None: the baseline was kept)
+    speedup_interval: dict[str, Any] | None = None
     pipeline: dict[str, Any] | None = None  # under a pass pipeline: it, its tree, default vs pipeline vs best
     timed_on: str = ""  # the device and driver that ran the timings (strategy.timed_on)
     repetitions: int = 0  # benchmark repetitions per round of the final side-by-side measurement
@@ -193,6 +207,7 @@ class OptimizeResult:
                             f"{self.repetitions or '?'} repetitions; baseline and best interleaved"),
             "timed_on": self.timed_on,
             "rounds_ms": self.rounds_ms,
+            "speedup_interval": self.speedup_interval,
             "candidates": sum(d.search.evaluated for d in self.dispatches),
             "cache_hits": sum(d.search.cache_hits for d in self.dispatches),
             "duplicate_binaries": sum(d.search.duplicates for d in self.dispatches),

@@ -162,6 +162,8 @@ def write_report(work_dir: Path, store: RunStore, kernels: Mapping[int, Kernel] 
         ["baseline (O3), whole module", f"{fmt_ms(summary.get('baseline_ms'))} ms"],
         ["best, whole module", f"{fmt_ms(summary.get('best_ms'))} ms"],
         ["speedup (re-measured side by side)", f"{speed:.2f}x" if speed else "-"],
+        ["its 95% interval", (lambda c: f"{c['low']:.2f}-{c['high']:.2f}x over {c['rounds']} interleaved rounds" if c else "-")(
+            summary.get("speedup_interval"))],
         ["timed on", summary.get("measurement", "-")],
         ["candidates evaluated", summary.get("candidates", "-")],
         ["cache hits", summary.get("cache_hits", "-")],

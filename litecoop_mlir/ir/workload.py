@@ -506,7 +506,13 @@ def load_workload(
         if op.operation.name in ("func.func", "util.func") and "sym_visibility" not in op.operation.attributes
     ]
     if function is not None:
-        funcs = [f for f in funcs if str_attr(f.operation, "sym_name") == function.lstrip("@")]
+        others = [f for f in funcs if str_attr(f.operation, "sym_name") != function.lstrip("@")]
+        funcs = [f for f in funcs if f not in others]
+        if funcs and others:  # private and unused, IREE drops them with their dispatches: only the entry is compiled
+            with ctx:
+                for f in others:
+                    f.operation.attributes["sym_visibility"] = ir.StringAttr.get("private")
+            text = str(module)
     if not funcs:
         what = f"public function @{function.lstrip('@')}" if function else "public function"
         raise InputError(f"{filename}: error: no {what} to use as the entry point")

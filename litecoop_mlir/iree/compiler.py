@@ -56,6 +56,12 @@ def configure(source: str, filename: str, target: Target, flags: Sequence[str], 
             ],
             limits,
         )
+        if res.status is Status.TIMEOUT:  # not a fault of the module: a limit it ran into
+            raise InputError(f"{filename}: error: iree-compile did not reach {phase} within {limits.timeout_s:g} s "
+                             "(the compile time limit); raise it with --compile-timeout")
+        if res.status is Status.MEMORY:
+            raise InputError(f"{filename}: error: iree-compile ran out of its memory limit "
+                             f"({limits.memory_bytes / 2**30:.0f} GiB) reaching {phase}; raise it with --memory-limit-gb")
         if not res.ok or not out.exists():
             line = res.first_error_line().replace(str(src), filename)
             raise InputError(f"{filename}: error: IREE cannot compile this module for {target.name}: {line}")

@@ -214,6 +214,8 @@ class Evaluator:
     compile_cut_factor: float = 10.0  # a candidate compiling this much longer than the baseline (and >= 30 s) is cut
     _compile_cut_s: float = 0.0
     _by_binary: dict[str, Measurement] = field(default_factory=dict, repr=False)
+    #: the least time per repetition of a side-by-side benchmark (lowered to fit a run's time budget)
+    side_min_time_s: float = 0.2
 
     def __post_init__(self) -> None:
         self.work_dir = Path(self.work_dir)
@@ -252,13 +254,14 @@ class Evaluator:
             return sorted(self._interrupted | set(self._inflight))
 
     def side_by_side(self, vmfbs: dict[str, Path], *, rounds: int, repetitions: int,
-                     min_time_s: float = 0.2) -> dict[str, list[float]]:
+                     min_time_s: float | None = None) -> dict[str, list[float]]:
         """Time modules of this workload on its inputs in interleaved rounds through the backend,
         with no compile beside them (per-round medians; NaN for a round that failed)."""
         w = self.workload
         with self._quiet.exclusive():
             return self.backend.benchmark_interleaved(vmfbs, w.function, self.inputs, w.target, w.limits, rounds=rounds,
-                                                      repetitions=repetitions, min_time_s=min_time_s)
+                                                      repetitions=repetitions,
+                                                      min_time_s=self.side_min_time_s if min_time_s is None else min_time_s)
 
     def key_of(self, candidate: Candidate) -> str:
         """The cache key of `candidate` for this workload and compiler."""
