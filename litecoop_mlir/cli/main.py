@@ -413,7 +413,7 @@ def _search_options(args: argparse.Namespace, limits: Limits, err: Console):
             ray_address=args.ray_address, min_share=args.min_share, pareto_points=args.pareto_points,
             max_error=args.max_error, db="" if args.no_db else args.db, retune=args.retune,
             pipeline=_pipeline(args), search_pipelines=args.search_pipelines, pipeline_share=args.pipeline_share,
-            pipeline_branches=args.pipeline_branches, started=_process_started(),
+            pipeline_branches=args.pipeline_branches, started=args.started,
         )
     except ValueError as exc:
         raise UsageError(f"error: {exc}") from None
@@ -460,14 +460,17 @@ def _say(line: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the exit status instead of raising."""
+    """Entry point; returns the exit status instead of raising. As the program (no `argv`), a time budget counts
+    from the process's start; called with arguments (from Python), from this call."""
     from litecoop_mlir.cli.db_commands import SUBCOMMANDS, run_subcommand
 
+    started = _process_started() if argv is None else time.monotonic()
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     sub = bool(argv) and argv[0] in SUBCOMMANDS
     try:
         args = parser.parse_args([] if sub else argv)
+        args.started = started
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return int(exc.code or 0)
     out = Console(file=sys.stdout, highlight=False, width=160)
