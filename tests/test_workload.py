@@ -24,6 +24,18 @@ def test_every_bundled_kernel_loads_with_static_signature() -> None:
         assert all(all(d > 0 for d in s.shape) for s in w.inputs)
 
 
+def test_every_zoo_model_loads_and_forms_its_dispatches() -> None:
+    """The PyTorch-exported models (tools/export_zoo.py) are linalg on plain tensors the CLI takes."""
+    kinds = {}
+    for f in sorted((KERNELS / "zoo").glob("*.mlir")):
+        w = load_workload(str(f), CPU)
+        assert w.function == "main" and w.inputs and w.outputs
+        kinds[f.stem] = {k.kind for k in w.kernels()}
+    assert set(kinds) == {"resnet_nchw", "mobilenet_dw", "encoder", "decoder_step"}
+    assert "convolution" in kinds["resnet_nchw"] and "convolution" in kinds["mobilenet_dw"]
+    assert "contraction" in kinds["encoder"] and "contraction" in kinds["decoder_step"]
+
+
 def test_matmul_decomposes_into_one_contraction() -> None:
     w = load_workload(str(KERNELS / "matmul_512.mlir"), CPU)
     (k,) = w.kernels()

@@ -422,6 +422,12 @@ SEARCHED_OPTIONS: tuple[SearchedOption, ...] = (
                    "moves expand/collapse shapes across reductions so more ops fuse"),
     SearchedOption("iree-opt-aggressively-propagate-transposes", "true",
                    "moves transposes into neighbouring contractions (fewer transpose dispatches)"),
+    SearchedOption("iree-global-opt-propagate-transposes-through-conv", "true",
+                   "moves transposes through convolutions, so the layout changes between channels-last layers cancel "
+                   "instead of running as transpose dispatches", ("convolution",)),
+    SearchedOption("iree-global-opt-enable-sink-transpose-through-pad", "true",
+                   "sinks transposes through the pads of padded convolutions (they can then fold into the conv's input)",
+                   ("convolution",)),
     SearchedOption("iree-opt-generalize-matmul", "true", "named matmuls become generics during global optimization "
                    "(better fusion with elementwise neighbours)", ("contraction",)),
 )
