@@ -60,13 +60,12 @@ def test_a_model_that_recovers_is_not_dropped() -> None:
     assert pool.note_outcome("m", "unavailable", "x") and pool.dropped and pool.usable == []
 
 
-def test_the_users_flags_win_over_tuned_ones_in_the_drop_in_compile(tmp_path) -> None:
-    """`compile` with --iree-opt-data-tiling=false keeps the user's value, skips the tuned one, and says so."""
+def _tuned_small_matmul(tmp_path):
+    """The small matmul on disk, and a tuning database holding data tiling for its dispatch, tuned at O3 (a search's
+    build): (source path, its dispatch key, the database)."""
     from litecoop_mlir.db.keys import dispatch_key
     from litecoop_mlir.db.tuning_db import TunedEntry, TuningDB
-    from litecoop_mlir.export.drop_in import compile_tuned
     from litecoop_mlir.ir.workload import load_module
-    from litecoop_mlir.measure.backend import LocalBackend
     from litecoop_mlir.space.script import Script
     from litecoop_mlir.space.vocabulary import SetFlag
     from litecoop_mlir.targets.strategy import split_target
@@ -79,11 +78,19 @@ def test_the_users_flags_win_over_tuned_ones_in_the_drop_in_compile(tmp_path) ->
     workload = load_module(str(src), target, (*target.compile_flags, *flags))
     kernel = workload.kernels()[0]
     db = TuningDB(tmp_path / "t.db")
-    script = Script((SetFlag("data_tiling", "true"),))
-    db.record_tuned(TunedEntry(dispatch_key(workload, kernel), kernel.fingerprint, script.to_json(),
+    key = dispatch_key(workload, kernel)
+    db.record_tuned(TunedEntry(key, kernel.fingerprint, Script((SetFlag("data_tiling", "true"),)).to_json(),
                                ["--iree-opt-data-tiling=true"], "", 1.0, 0.5, 3, False, "mm.mlir", kernel.executable, "run"))
-    backend = LocalBackend()
-    report = compile_tuned(str(src), tmp_path / "out.vmfb", ["--iree-opt-data-tiling=false"], db, backend=backend)
+    return src, key, db
+
+
+def test_the_users_flags_win_over_tuned_ones_in_the_drop_in_compile(tmp_path) -> None:
+    """`compile` with --iree-opt-data-tiling=false keeps the user's value, skips the tuned one, and says so."""
+    from litecoop_mlir.export.drop_in import compile_tuned
+    from litecoop_mlir.measure.backend import LocalBackend
+
+    src, _, db = _tuned_small_matmul(tmp_path)
+    report = compile_tuned(str(src), tmp_path / "out.vmfb", ["--iree-opt-data-tiling=false"], db, backend=LocalBackend())
     assert "--iree-opt-data-tiling=false" in report.flags and "--iree-opt-data-tiling=true" not in report.flags
     assert any("skipped because you set them: --iree-opt-data-tiling=true" in n for n in report.notes), report.notes
     assert (tmp_path / "out.vmfb").stat().st_size > 0
@@ -254,27 +261,11 @@ def test_an_f64_kernel_is_measured_in_f64(tmp_path, capsys) -> None:
 
 def test_records_apply_only_at_the_opt_level_they_were_measured_at(tmp_path) -> None:
     """A dispatch tuned at O3 is not applied to an O2 build; the report says in one line what differs."""
-    from litecoop_mlir.db.keys import dispatch_key
-    from litecoop_mlir.db.tuning_db import TunedEntry, TuningDB
     from litecoop_mlir.export.drop_in import compile_tuned
-    from litecoop_mlir.ir.workload import load_module
     from litecoop_mlir.measure.backend import LocalBackend
-    from litecoop_mlir.space.script import Script
-    from litecoop_mlir.space.vocabulary import SetFlag
-    from litecoop_mlir.targets.strategy import split_target
 
-    from .conftest import SMALL_MATMUL
-
-    src = tmp_path / "mm.mlir"
-    src.write_text(SMALL_MATMUL)
-    target, flags = split_target([])
-    workload = load_module(str(src), target, (*target.compile_flags, *flags))
-    kernel = workload.kernels()[0]
-    db = TuningDB(tmp_path / "t.db")
-    key = dispatch_key(workload, kernel)
+    src, key, db = _tuned_small_matmul(tmp_path)
     assert key.opt == "O3"
-    db.record_tuned(TunedEntry(key, kernel.fingerprint, Script((SetFlag("data_tiling", "true"),)).to_json(),
-                               ["--iree-opt-data-tiling=true"], "", 1.0, 0.5, 3, False, "mm.mlir", kernel.executable, "run"))
     backend = LocalBackend()
     at_o3 = compile_tuned(str(src), tmp_path / "o3.vmfb", [], db, backend=backend)
     assert at_o3.tuned == 1 and "--iree-opt-data-tiling=true" in at_o3.flags

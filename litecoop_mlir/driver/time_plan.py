@@ -61,11 +61,11 @@ class TimePlan:
         """When the search must stop for the whole run to fit the budget: the budget less what finalizing
         needs at least, or, where the budget is large, what it takes at full effort (at most half the budget)."""
         o = self.options
-        if self.end is None or not o.time_budget_s:
+        if not o.time_budget_s:
             return None
         full = self.final_benchmarks(o.finalists * self.dispatches) * (
             BENCH_OVERHEAD_S + o.repetitions * max(self.evaluator.side_min_time_s, baseline.median_ms / 1000)) + 10
-        return self.end - max(self.final_floor_s(baseline), min(full, 0.5 * o.time_budget_s))
+        return self.t0 + o.time_budget_s - max(self.final_floor_s(baseline), min(full, 0.5 * o.time_budget_s))
 
     def final_floor_s(self, baseline: Measurement) -> float:
         """The least time finalizing takes (see module doc)."""

@@ -25,8 +25,8 @@ from litecoop_mlir.targets.gpu import (
     GpuShape,
     default_mma_kind,
     derived_workgroup_size,
+    gpu_of,
     gpu_violations,
-    parse_gpu_target,
     script_tiles,
     script_violations,
 )
@@ -259,8 +259,8 @@ class GpuStrategy(TargetStrategy):
         return rules.level_choices(kernel, level, gpu=True)
 
     def config_violations(self, kernel: Kernel, check: TileCheck) -> Iterator[str]:
-        gpu = parse_gpu_target(kernel.gpu_target)
-        if not kernel.gpu_target:
+        gpu = gpu_of(kernel)
+        if gpu is None:
             return iter(())
         if check.scripted:
             return script_violations(kernel, check.tiles, gpu, dict(check.knobs))
@@ -270,7 +270,7 @@ class GpuStrategy(TargetStrategy):
         return "" if kernel.kind == "contraction" else f"on GPU targets, scripts cover contractions, not {kernel.kind} dispatches"
 
     def script_start(self, kernel: Kernel) -> tuple[dict[str, tuple[int, ...]], str] | None:
-        return script_tiles(kernel, parse_gpu_target(kernel.gpu_target))
+        return script_tiles(kernel, gpu_of(kernel))
 
     def tile_rules(self, kernel: Kernel, level: str, machine: MachineModel) -> list[str]:
         return rules.gpu_tile_rules(kernel, level)
@@ -280,7 +280,7 @@ class GpuStrategy(TargetStrategy):
         return derived_workgroup_size(kernel, GpuShape(dict(tiles), workgroup_size, dict(gpu_options))) or workgroup_size
 
     def machine_facts(self, kernel: Kernel, machine: MachineModel) -> dict[str, Any]:
-        gpu = parse_gpu_target(kernel.gpu_target)
+        gpu = gpu_of(kernel)
         return {"gpu": gpu.to_json(), "described": gpu.describe()} if gpu else super().machine_facts(kernel, machine)
 
 

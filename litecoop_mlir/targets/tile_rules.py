@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, Mapping
 
 from litecoop_mlir.ir.workload import Kernel
-from litecoop_mlir.targets.gpu import default_mma_kind, parse_gpu_target, spirv
+from litecoop_mlir.targets.gpu import default_mma_kind, gpu_of, spirv
 from litecoop_mlir.targets.machine import MachineModel
 
 #: Levels whose entries must be 0 on reduction loops / on parallel loops.
@@ -254,7 +254,7 @@ def level_choices(kernel: Kernel, level: str, *, gpu: bool) -> tuple[tuple[int, 
 
 def gpu_tile_rules(kernel: Kernel, level: str) -> list[str]:
     """The GPU rules on one level, in words and numbers (after the rule all levels share)."""
-    gpu = parse_gpu_target(kernel.gpu_target)
+    gpu = gpu_of(kernel)
     if gpu is None:
         return []
     mma = bool(default_mma_kind(kernel))
