@@ -13,9 +13,14 @@ IREE's runtime ABI (`--compile-to=input` would wrap them in `!hal.buffer_view`s)
 - decoder_step: one step of a decoder with a KV cache of 256 positions (d 256, 4 heads): attention of
   the new token over the cache and an MLP.
 
-Weights are constants of one value per tensor (1/fan-in, alternating in sign per tensor), written as
-splats, so the files stay small; the latency of a model does not depend on its weights' values.
-Regenerate (needs torch and iree-turbine, kept out of the package's dependencies):
+Weights are not splats: IREE folds a splat weight into the op that reads it (a linear layer with a
+splat weight becomes a row sum, a 1x1 convolution a channel sum), which would make the zoo a different
+workload. Each tensor is set to one value in PyTorch (1/fan-in, sign alternating per tensor; BatchNorm
+near identity) so that the export is small, and after lowering every constant of more than one element
+becomes a global filled by a `util.initializer` from a hash of the element's index, between 0.5x and
+1.5x that value (`generated_weights`). The files stay small, IREE sees weights it cannot fold (it
+evaluates the initializers at compile time or at load), and the numbers stay in range through the
+layers. Regenerate (needs torch and iree-turbine, kept out of the package's dependencies):
 
     python3 -m venv /tmp/zoo && /tmp/zoo/bin/pip install torch==2.13.0 iree-turbine==3.9.0 \\
         iree-base-compiler==3.13.0 iree-base-runtime==3.13.0
@@ -175,6 +180,87 @@ def _splat_resources(text: str) -> str:
     return re.sub(r"\{-#\s*dialect_resources:.*?#-\}\s*", "", out, flags=re.S)
 
 
+_CONSTANT = re.compile(r"(%[\w.$-]+) = arith\.constant dense<([^<>]+)> : (tensor<([0-9x]+)xf32>)")
+_GLOBAL = re.compile(r"util\.global private (@[\w.$-]+) = dense<([^<>]+)> : (tensor<([0-9x]+)xf32>)")
+
+
+def _initializer(name: str, tensor: str, dims: list[int], value: float, seed: int) -> str:
+    """A `util.initializer` that stores into `name` the tensor whose element at linear index i is
+    value * (0.5 + h(i) / 65536), h the top 16 bits of a multiplicative hash of i and `seed`."""
+    rank = len(dims)
+    ids = ", ".join(f"d{i}" for i in range(rank))
+    iterators = ", ".join(['"parallel"'] * rank)
+    lines = ["  util.initializer {",
+             f"    %e = tensor.empty() : {tensor}",
+             f"    %g = linalg.generic {{indexing_maps = [affine_map<({ids}) -> ({ids})>], "
+             f"iterator_types = [{iterators}]}} outs(%e : {tensor}) {{",
+             "    ^bb0(%out: f32):"]
+    lines.append("      %l0 = linalg.index 0 : index")
+    for i in range(1, rank):
+        lines += [f"      %s{i} = arith.constant {dims[i]} : index",
+                  f"      %m{i} = arith.muli %l{i - 1}, %s{i} : index",
+                  f"      %x{i} = linalg.index {i} : index",
+                  f"      %l{i} = arith.addi %m{i}, %x{i} : index"]
+    last = f"%l{rank - 1}"
+    lines += [f"      %i = arith.index_cast {last} : index to i32",
+              "      %k = arith.constant -1640531535 : i32",
+              f"      %c = arith.constant {seed} : i32",
+              "      %h0 = arith.addi %i, %c : i32",
+              "      %h1 = arith.muli %h0, %k : i32",
+              "      %sh = arith.constant 16 : i32",
+              "      %h = arith.shrui %h1, %sh : i32",
+              "      %f = arith.uitofp %h : i32 to f32",
+              "      %scale = arith.constant 1.52587890625e-05 : f32",
+              "      %half = arith.constant 5.000000e-01 : f32",
+              "      %u = arith.mulf %f, %scale : f32",
+              "      %v = arith.addf %u, %half : f32",
+              f"      %w0 = arith.constant {value!r} : f32",
+              "      %w = arith.mulf %v, %w0 : f32",
+              "      linalg.yield %w : f32",
+              f"    }} -> {tensor}",
+              f"    util.global.store %g, {name} : {tensor}",
+              "    util.return",
+              "  }"]
+    return "\n".join(lines)
+
+
+def generated_weights(text: str) -> str:
+    """Every f32 constant of more than one element (a `util.global` or an `arith.constant` in a
+    function) as a global filled by an initializer (see module doc); splats of one element stay."""
+    inits: list[str] = []
+
+    def numel(dims: str) -> int:
+        n = 1
+        for d in dims.split("x"):
+            n *= int(d)
+        return n
+
+    def add(name: str, tensor: str, dims: str, value: str) -> None:
+        inits.append(_initializer(name, tensor, [int(d) for d in dims.split("x")], float(value), len(inits) + 1))
+
+    def global_(m: re.Match[str]) -> str:
+        name, value, tensor, dims = m.groups()
+        if numel(dims) < 2:
+            return m.group(0)
+        add(name, tensor, dims, value)
+        return f"util.global private {name} : {tensor}"
+
+    def constant(m: re.Match[str]) -> str:
+        ssa, value, tensor, dims = m.groups()
+        if numel(dims) < 2:
+            return m.group(0)
+        name = f"@__zoo_constant_{len(inits)}"
+        add(name, tensor, dims, value)
+        inits[-1] = f"  util.global private {name} : {tensor}\n" + inits[-1]
+        return f"{ssa} = util.global.load {name} : {tensor}"
+
+    out = _CONSTANT.sub(constant, _GLOBAL.sub(global_, text))
+    head, sep, rest = out.partition("\n  func.func ")
+    if not sep:
+        raise ValueError("no function in the lowered module")
+    return head + "\n" + "\n".join(inits) + sep + rest
+
+
 def export(name: str, out_dir: Path) -> Path:
     from iree.turbine import aot
 
@@ -190,10 +276,10 @@ def export(name: str, out_dir: Path) -> Path:
         cmd = [sys.executable, "-m", "iree.compiler.tools.scripts.iree_opt", str(torch_mlir),
                f"--pass-pipeline={TORCH_TO_LINALG}", "-o", str(dest)]
         subprocess.run(cmd, check=True, timeout=600)
-    text = dest.read_text()
+    text = generated_weights(dest.read_text())
     header = (f"// litecoop-mlir model zoo: {name}, exported from PyTorch {torch.__version__} by tools/export_zoo.py\n"
               f"// (iree-turbine aot.export, then IREE's torch input passes to linalg on tensors);\n"
-              f"// weights are one value per tensor (splats): regenerate with that script.\n")
+              f"// weights are generated by initializers (not splats, which IREE folds): regenerate with that script.\n")
     dest.write_text(header + text)
     return dest
 
