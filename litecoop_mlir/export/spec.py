@@ -18,7 +18,7 @@ from iree.compiler import ir
 
 from litecoop_mlir.core.errors import LitecoopError
 from litecoop_mlir.ir.workload import Kernel, Workload, kernels_from_configured
-from litecoop_mlir.iree.compiler import configure, link_tuning_specs
+from litecoop_mlir.iree.compiler import configure, link_tuning_specs, transform_safe
 from litecoop_mlir.iree.mlir import new_context, parse_module
 from litecoop_mlir.iree.process import Limits
 from litecoop_mlir.measure.backend import Backend
@@ -48,16 +48,21 @@ class SpecExport:
     substitutions: dict[str, Path] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
+    def spec_flag(self, target: "str | TargetStrategy") -> str:
+        """The flag that hands IREE the spec: a transform library where codegen scripts are in it (they are
+        found there only, and it applies the configurations too), else the target's spec flag."""
+        if self.scripted:
+            return f"--iree-codegen-transform-dialect-library={self.spec_path}@__kernel_config"
+        return strategy_for(target).spec_flag(self.spec_path)
+
     def compile_flags(self, target: "str | TargetStrategy") -> list[str]:
         """Flags a plain iree-compile needs to reproduce the searched configuration."""
         out = list(self.flags)
-        if self.scripted:  # codegen scripts are found in a transform library only (and it applies the spec too)
-            out.append(f"--iree-codegen-transform-dialect-library={self.spec_path}@__kernel_config")
-        elif self.applied:
-            out.append(strategy_for(target).spec_flag(self.spec_path))
+        if self.scripted or self.applied:
+            out.append(self.spec_flag(target))
         for exe, path in self.substitutions.items():
             out.append(f"--iree-hal-substitute-executable-configuration={exe}={path}")
-        return out
+        return transform_safe(out)
 
 
 def write_flags_file(path: Path, flags: Sequence[str]) -> None:
@@ -279,7 +284,7 @@ def _check_applied(workload: Workload, export: SpecExport, configs: dict[Kernel,
     """Compile with the spec and check IREE configured each dispatch as searched; substitute the
     executables it did not (all of them with `substitute`)."""
     flags = export.flags
-    spec_flag = export.compile_flags(workload.target)[-1] if export.scripted else strategy_for(workload.target).spec_flag(export.spec_path)
+    spec_flag = export.spec_flag(workload.target)
     got: dict[str, str] = {}
     try:
         if not substitute:

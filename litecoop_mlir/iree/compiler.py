@@ -15,6 +15,20 @@ from litecoop_mlir.iree.tools import tool_path
 
 #: Flag that starts a compile from configured IR (the output of `configure`).
 FROM_CONFIGURATIONS = "--compile-from=executable-configurations"
+#: Flags that hand iree-compile transform IR (a tuning spec, a transform library).
+TRANSFORM_FLAGS = ("--iree-codegen-tuning-spec-path", "--iree-codegen-transform-dialect-library")
+#: IREE 3.13 deadlocks (every thread in a futex wait, no CPU used) in about one of five multi-threaded
+#: compiles of a multi-executable module given a tuning spec: resnet_nchw hung in 4 of 20 configures and
+#: 3 of 12 full compiles, 0 of 32 with threading off, which costs about 20% of compile time on 2 cores.
+NO_THREADING = "--mlir-disable-threading"
+
+
+def transform_safe(flags: Sequence[str]) -> list[str]:
+    """`flags` with threading off where they hand iree-compile transform IR (see NO_THREADING)."""
+    out = list(flags)
+    if NO_THREADING not in out and any(f.startswith(TRANSFORM_FLAGS) for f in out):
+        out.append(NO_THREADING)
+    return out
 
 
 @dataclass(frozen=True)
@@ -48,7 +62,7 @@ def configure(source: str, filename: str, target: Target, flags: Sequence[str], 
             [
                 tool_path("iree-compile"),
                 src,
-                *flags,
+                *transform_safe(flags),
                 "--iree-codegen-add-tuner-attributes",
                 f"--compile-to={phase}",
                 "-o",
@@ -101,8 +115,7 @@ def compile_module(
         [
             tool_path("iree-compile"),
             "-",
-            *flags,
-            *extra,
+            *transform_safe([*flags, *extra]),
             f"--mlir-pass-pipeline-crash-reproducer={repro}",
             "-o",
             vmfb,
