@@ -78,10 +78,14 @@ def _pipeline_of(node: dict[str, Any]) -> Pipeline | None:
 
 
 def _branch(source: str, work: Path, node: dict[str, Any], o: OptimizeOptions, budget: int, db: str,
-            on_event: Callable[[Kernel, Event], None]) -> OptimizeResult:
+            on_event: Callable[[Kernel, Event], None], probe: bool = False) -> OptimizeResult:
+    """Codegen under `node`'s pipeline. A probe (a branch that is resumed if it wins) finalizes lightly:
+    its result is only timed against the other probes, and the winner's finalize runs again in full."""
     bdir = work / "branches" / f"n{node['id']}"
     # retune: a dispatch another branch left unchanged starts from what that branch kept, and is still searched
     opts = dataclasses.replace(o, pipeline=_pipeline_of(node), search_pipelines=False, budget=budget, db=db, retune=True)
+    if probe:
+        opts = dataclasses.replace(opts, finalists=1, pareto_points=1, confirm_rounds=(2, 2))
     return optimize(source, bdir, opts, on_event=on_event, resume=RunStore.exists(bdir))
 
 
@@ -97,10 +101,10 @@ def optimize_two_level(source: str, work_dir: str | Path, options: OptimizeOptio
     db = options.db if options.db != "" else str(work / "tuning.db")
     rest = max(len(chosen), options.budget - int(tree["spent"]))
     probe = max(1, rest // (2 * len(chosen))) if len(chosen) > 1 else rest
-    probes, failed = {}, []
+    probes, failed, light = {}, [], len(chosen) > 1
     for n in chosen:  # iree-compile is not always deterministic: a pipeline that built once may fail now
         try:
-            probes[n["id"]] = _branch(source, work, n, options, probe, db, on_event)
+            probes[n["id"]] = _branch(source, work, n, options, probe, db, on_event, probe=light)
         except LitecoopError as exc:
             failed.append({"node": n["id"], "pipeline": n["pipeline"], "error": str(exc)})
     if not probes:  # every branch failed: codegen under the start of the pipeline search
@@ -111,7 +115,7 @@ def optimize_two_level(source: str, work_dir: str | Path, options: OptimizeOptio
     picked, timed = _pick(probes, chosen, options)
     result = probes[picked["id"]]
     final_budget = rest - probe * (len(chosen) - 1)
-    if final_budget > probe:
+    if final_budget > probe or light:  # a probe's light finalize is never the result
         result = _branch(source, work, picked, options, final_budget, db, on_event)
     result.notes.extend(f"branch n{f['node']} ({f['pipeline']}) was dropped: {f['error']}" for f in failed)
     return _finish(work, result, tree, chosen, probes, picked, timed, probe, failed)

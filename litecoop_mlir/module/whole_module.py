@@ -7,12 +7,13 @@ into measured modules and a reusable Pareto set.
    win, its estimated current time (baseline time minus what its best configuration saved in
    the module) times its headroom (halved after each round that did not improve it by 1%).
 3. Per dispatch, the non-dominated configurations the search measured (latency, error,
-   size) are profiled. Their single-option modules are re-measured side by side with the
+   size) are profiled (only the fastest where the dispatch holds under 10% of the time). Their single-option modules are re-measured side by side with the
    baseline to calibrate the proxy (fixed overhead, fraction of the gains realized);
    compositions of several options are enumerated on it with dominated ones pruned; a spread
    of them is built and verified; then all of them are measured side by side once more, the
    proxy is recalibrated on that pass's baseline and single-option modules only, and its
-   estimate is reported next to every measurement (on composed modules: held-out error)."""
+   estimate is reported next to every measurement (on composed modules: held-out error).
+   Both passes shorten each repetition where there are many modules (PASS_S)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,14 @@ from litecoop_mlir.targets.strategy import timed_on
 
 #: Dispatches below this share of the baseline's dispatch time are not searched.
 MIN_SHARE = 0.02
+#: Dispatches below this share bring one option (their fastest) to the composition, not `per_dispatch`:
+#: on resnet_nchw three options for each of ten dispatches made 30 single-option modules to profile,
+#: build and time twice, most of them alternatives a few microseconds apart.
+FULL_FINALISTS_SHARE = 0.1
+#: Seconds one side-by-side pass over the composed modules aims at (at full repetitions): the time per
+#: repetition shrinks where there are many modules (down to MIN_REPETITION_S), never grows.
+PASS_S = 60.0
+MIN_REPETITION_S = 0.02
 
 
 @dataclass
@@ -191,17 +200,18 @@ def option_name(o: Option) -> str:
 
 def collect_options(workload: Workload, plans: list[DispatchPlan], searches: dict[int, KernelSearch], profiler: Profiler | None,
                     baseline_ms: float, per_dispatch: int, notes: list[str]) -> dict[int, list[Option]]:
-    """Per dispatch, the non-dominated measured configurations (at most `per_dispatch`,
-    fastest first), each profiled when a profiler is given."""
+    """Per dispatch, the non-dominated measured configurations (at most `per_dispatch`, or one
+    under FULL_FINALISTS_SHARE of the module; fastest first), each profiled when a profiler is given."""
     out: dict[int, list[Option]] = {}
     for p in plans:
         if p.skipped:
             continue
+        keep = per_dispatch if p.share >= FULL_FINALISTS_SHARE else 1
         nodes = [n for n in searches[p.index].tree.nodes[1:] if n.script.transforms and _timed(n.measurement)
                  and n.measurement.median_ms < baseline_ms * 1.05]  # type: ignore[union-attr]
         def front(ns: list[Any]) -> list[Any]:
             objectives = lambda n: (n.measurement.median_ms, n.measurement.numerical_error, n.measurement.size_bytes)  # noqa: E731
-            return sorted(pareto_front(ns, objectives), key=lambda n: n.measurement.median_ms)[:per_dispatch]
+            return sorted(pareto_front(ns, objectives), key=lambda n: n.measurement.median_ms)[:keep]
 
         # numerics-preserving options first: a script that changes rounding may dominate them
         # (same measured error, faster) yet win only under --max-error
@@ -248,7 +258,9 @@ def compose(
         notes.append(f"option {option_name(o)}: its module is gone; it is composed uncorrected")
 
     def measure(pts: list[Point], reps: int) -> dict[str, list[float]]:
-        return evaluator.side_by_side({p.name: Path(p.measurement.vmfb) for p in pts}, rounds=rounds, repetitions=reps)
+        per_rep = PASS_S / (len(pts) * rounds * repetitions)  # the same in both passes
+        return evaluator.side_by_side({p.name: Path(p.measurement.vmfb) for p in pts}, rounds=rounds, repetitions=reps,
+                                      min_time_s=min(evaluator.side_min_time_s, max(MIN_REPETITION_S, per_rep)))
 
     def calibrated(measured: dict[str, list[float]]) -> Proxy | ModuleTimeProxy:
         proxy: Proxy | ModuleTimeProxy = Proxy(base_profile) if base_profile is not None else ModuleTimeProxy()
