@@ -77,6 +77,25 @@ def test_proxy_counts_invocations_and_replaces_only_what_an_option_owns() -> Non
     assert proxy.estimate((faster0, flag1)) == pytest.approx(0.1 + 3.0 + 0.5 + 0.5)
 
 
+def test_a_profile_completes_executables_that_did_not_time_from_the_module_time() -> None:
+    """IREE cannot rebuild some dumped benchmarks: those executables take what the module's time leaves."""
+    nan = math.nan
+    base = ModuleProfile([_exe("d0", 1.0), _exe("d1", nan, digest="conv1"), _exe("d2", nan, count=2, digest="conv2")])
+    assert not base.ok
+    done = base.completed(10.0, {"d1": 100.0, "d2": 200.0})
+    assert done.ok and done.estimated == ["d1", "d2"]
+    # 9 ms left, split by volume per invocation: d1 weighs 100, d2 2 x 200
+    assert [e.total_ms for e in done.executables] == pytest.approx([1.0, 9.0 * 100 / 500, 9.0 * 400 / 500])
+    # an option that changed d1 only: d2 keeps the baseline's estimate, d1 gets the rest of its module's time
+    option = ModuleProfile([_exe("d0", 1.0), _exe("d1", nan, digest="conv1-retiled"), _exe("d2", nan, count=2, digest="conv2")])
+    got = option.completed(9.5, {"d1": 100.0, "d2": 200.0}, known=done)
+    assert got.executables[2].total_ms == pytest.approx(9.0 * 400 / 500)
+    assert got.executables[1].total_ms == pytest.approx(9.5 - 1.0 - 9.0 * 400 / 500)
+    # nothing timed, or a failed compile: no estimate
+    assert not ModuleProfile([_exe("d0", nan)]).completed(5.0, {}).ok
+    assert not ModuleProfile([_exe("d0", 1.0), _exe("d1", nan)], error="compile failed").completed(5.0, {}).ok
+
+
 def test_proxy_calibration_fits_overhead_and_realized_gain_on_single_option_modules() -> None:
     base = ModuleProfile([_exe("d0", 2.0), _exe("d1", 1.0, count=2)])
     proxy = Proxy(base)

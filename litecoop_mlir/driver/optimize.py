@@ -40,6 +40,7 @@ from litecoop_mlir.measure.executor import LocalExecutor
 from litecoop_mlir.measure.profile import ModuleProfile, Profiler
 from litecoop_mlir.measure.rounds import median_of_timed
 from litecoop_mlir.module.confirm import Confirmed, confirm_speedup
+from litecoop_mlir.module.pareto import Proxy
 from litecoop_mlir.module.pass_pipeline_level import final_comparison
 from litecoop_mlir.module.whole_module import (
     DispatchPlan,
@@ -346,11 +347,17 @@ def _consult_db(run: _Run, plans: list[DispatchPlan], searches: dict[int, Kernel
             searches[plan.index].stop_reason = f"reused from the tuning database: {plan.reused}"
 
 
-def _profile_baseline(run: _Run) -> ModuleProfile | None:
+def _profile_baseline(run: _Run, baseline_ms: float) -> ModuleProfile | None:
     """The baseline's per-dispatch profile (None for one dispatch: the module's time is its dispatch's)."""
     if len(run.kernels) == 1:
         return None
     profile = run.profiler.profile(Candidate(run.workload.source), "baseline")
+    if not profile.ok:
+        profile = profile.completed(baseline_ms, {k.executable: float(k.flops) for k in run.kernels})
+        if profile.ok:
+            run.notes.append(f"{len(profile.estimated)} of {len(profile.executables)} executables did not time alone "
+                             f"({', '.join(profile.estimated)}: IREE could not rebuild their dumped benchmarks); their "
+                             "times are what the module's time leaves beyond the others, split by loop volume")
     if profile.ok:
         return profile
     run.notes.append(f"the per-dispatch profile failed ({profile.error or 'an executable did not time'}); the budget is "
@@ -363,7 +370,7 @@ def _search(run: _Run, baseline: Measurement, on_event: Callable[[Kernel, Event]
     opts = run.options
     evaluate = _evaluate_fn(run)
     searches = _make_searches(run, baseline, evaluate, on_event)
-    profile = _profile_baseline(run)
+    profile = _profile_baseline(run, baseline.median_ms)
     plans = plan_dispatches(run.kernels, profile or ModuleProfile(error="not profiled"), opts.min_share)
     _consult_db(run, plans, searches)
     deadline = run.plan.search_deadline(baseline)
@@ -402,7 +409,7 @@ def _finalize(run: _Run, searched: _Searched, baseline: Measurement) -> _Final:
         again = run.profiler.retime(profile)
         profile = again if again.ok else profile
     per_dispatch = run.plan.fit_final(baseline) + (1 if profile is not None else 0)
-    options = collect_options(run.workload, searched.plans, searched.searches, run.profiler if profile else None,
+    options = collect_options(run.workload, searched.plans, searched.searches, run.profiler if profile else None, profile,
                               baseline.median_ms, per_dispatch, run.notes)
     outcome = compose(run.workload, run.evaluator, run.kernels, options, profile, baseline, points=o.pareto_points,
                       rounds=o.final_rounds, repetitions=run.plan.final_repetitions, notes=run.notes)
@@ -422,7 +429,9 @@ def _describe_whole(whole: dict[str, Any], run: _Run, outcome: ModuleOutcome, op
                                "median_abs_error": statistics.median(map(abs, held_out)) if held_out else None}
     whole["options_profiled"] = {run.kernels[i].executable: len(o) for i, o in options.items()}
     whole["pareto"] = {"path": str(pareto_path.relative_to(run.work)), "points": points}
-    whole["profiler"] = {"compiles": run.profiler.compiles, "executables_timed": len(run.profiler.times)}
+    base = outcome.proxy.base if isinstance(outcome.proxy, Proxy) else None
+    whole["profiler"] = {"compiles": run.profiler.compiles, "executables_timed": len(run.profiler.times),
+                         "baseline_estimated": base.estimated if base is not None else None}
 
 
 def _winners(run: _Run, outcome: ModuleOutcome) -> list[Point]:

@@ -12,6 +12,7 @@ timed once per run, whatever module they came from.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import re
@@ -32,6 +33,8 @@ _EXECUTABLE = re.compile(r"hal\.executable private @([\w$.-]+)")
 _BENCH_FUNC = re.compile(r"util\.func public @([\w$.-]+)\(")
 _STORE = re.compile(r"(    util\.global\.store %buffer, @\S+ : !hal\.buffer\n)")
 _SIZE = re.compile(r"!hal\.buffer\{(%c\d+)\}")
+#: How a completed profile marks an executable whose time is an estimate.
+ESTIMATED = "estimated from the module's time"
 #: Bit pattern of the f32 value 0.01 (finite in every element type the bytes may be read as).
 _FILL_PATTERN = 1008981770
 #: Flags that name files or stages of the whole-module compile; a dumped benchmark does not take them.
@@ -114,6 +117,38 @@ class ModuleProfile:
     def dispatch_ms(self) -> float:
         """Sum over executables of invocations x time per invocation."""
         return sum(e.total_ms for e in self.executables)
+
+    @property
+    def estimated(self) -> list[str]:
+        """Executables whose time is an estimate (`completed`), not a benchmark of their own."""
+        return [e.name for e in self.executables if e.error.startswith(ESTIMATED)]
+
+    def completed(self, module_ms: float, weights: dict[str, float], known: "ModuleProfile | None" = None) -> "ModuleProfile":
+        """This profile with each executable that did not time alone given a time: the one `known`
+        has for the same executable content (digest), else a share of what the module's measured
+        time leaves beyond the timed ones, split by `weights` (e.g. loop volume) per invocation.
+        IREE cannot recompile some dumped dispatch benchmarks (a convolution fused with a
+        per-channel epilogue of constants fails its large-vector check), so without this one such
+        dispatch would cost the whole profile. Unchanged when it failed as a whole or timed nothing."""
+        if self.error or self.ok or not any(math.isfinite(e.median_ms) for e in self.executables):
+            return self
+        by_digest = {e.digest: e for e in (known.executables if known is not None else ()) if math.isfinite(e.median_ms)}
+        filled = [by_digest[e.digest] if not math.isfinite(e.median_ms) and e.digest in by_digest else e
+                  for e in self.executables]
+        filled = [dataclasses.replace(f, name=e.name, count=e.count) for e, f in zip(self.executables, filled)]
+        missing = [e for e in filled if not math.isfinite(e.median_ms)]
+        if not missing:
+            return ModuleProfile(filled)
+        left = max(module_ms - sum(e.total_ms for e in filled if math.isfinite(e.median_ms)), 0.0)
+        total = sum(max(weights.get(e.name, 1.0), 1.0) * e.count for e in missing)
+        out = []
+        for e in filled:
+            if not math.isfinite(e.median_ms):
+                share = max(weights.get(e.name, 1.0), 1.0) / total
+                e = dataclasses.replace(e, median_ms=left * share, spread=math.nan,
+                                        error=f"{ESTIMATED} (did not time alone: {e.error or 'no time'})")
+            out.append(e)
+        return ModuleProfile(out)
 
 
 class Profiler:

@@ -199,10 +199,12 @@ def option_name(o: Option) -> str:
 
 
 def collect_options(workload: Workload, plans: list[DispatchPlan], searches: dict[int, KernelSearch], profiler: Profiler | None,
-                    baseline_ms: float, per_dispatch: int, notes: list[str]) -> dict[int, list[Option]]:
+                    base: ModuleProfile | None, baseline_ms: float, per_dispatch: int, notes: list[str]) -> dict[int, list[Option]]:
     """Per dispatch, the non-dominated measured configurations (at most `per_dispatch`, or one
-    under FULL_FINALISTS_SHARE of the module; fastest first), each profiled when a profiler is given."""
+    under FULL_FINALISTS_SHARE of the module; fastest first), each profiled when a profiler is given
+    (executables that do not time alone: as in the baseline's profile `base`, else from the module's time)."""
     out: dict[int, list[Option]] = {}
+    volumes = {p.kernel.executable: float(p.kernel.flops) for p in plans}
     for p in plans:
         if p.skipped:
             continue
@@ -226,6 +228,8 @@ def collect_options(workload: Workload, plans: list[DispatchPlan], searches: dic
                 notes.append(f"{p.kernel.executable} node {n.id}: cannot rebuild ({exc})")
                 continue
             prof = profiler.profile(cand, f"{p.kernel.executable}-node{n.id}") if profiler is not None else None
+            if prof is not None and not prof.ok:
+                prof = prof.completed(m.median_ms, volumes, base)
             if prof is not None and not prof.ok:
                 why = prof.error or next((e.error for e in prof.executables if e.error), "") or "an executable failed to time"
                 notes.append(f"{p.kernel.executable} node {n.id}: not profiled ({why})")
