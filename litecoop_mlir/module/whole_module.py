@@ -11,8 +11,9 @@ into measured modules and a reusable Pareto set.
    Their single-option modules are re-measured side by side with the baseline to calibrate
    the proxy (fixed overhead, fraction of the gains realized); compositions of several
    options are enumerated on it with dominated ones pruned; a spread of them is built and
-   verified; then all of them are measured side by side once more, the proxy is recalibrated on that pass's baseline and single-option modules only, and its
-   estimate is reported next to every measurement (on composed modules: held-out error).
+   verified; then all of them are measured side by side once more, the proxy is recalibrated
+   on that pass's baseline and single-option modules only, and its estimate is reported next
+   to every measurement (on composed modules: held-out error).
    Both passes shorten each repetition where there are many modules (PASS_S)."""
 
 from __future__ import annotations
