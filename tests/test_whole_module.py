@@ -75,6 +75,9 @@ def test_proxy_counts_invocations_and_replaces_only_what_an_option_owns() -> Non
     flag1 = _option(1, "d1", ModuleProfile([_exe("_encoding_0", 0.1), _exe("d0", 1.5, count=3), _exe("d1", 0.5)]))
     assert proxy.estimate((flag1,)) == pytest.approx(0.1 + 4.5 + 0.5 + 0.5)
     assert proxy.estimate((faster0, flag1)) == pytest.approx(0.1 + 3.0 + 0.5 + 0.5)
+    # a flag that re-forms the dispatches (im2col): d0 is gone from that module, new executables run instead
+    reformed = _option(1, "d1", ModuleProfile([_exe("d1", 0.5), _exe("d7", 0.2), _exe("d8", 0.3, count=3)]))
+    assert proxy.estimate((reformed,)) == pytest.approx(0.5 + 0.2 + 0.9 + 0.5)
 
 
 def test_a_profile_completes_executables_that_did_not_time_from_the_module_time() -> None:

@@ -76,14 +76,19 @@ class Proxy:
     def executables(self, options: Sequence[Option]) -> list[ExecutableTime]:
         """The executables a module composed of `options` runs, by name: each option brings
         its own dispatch's executable and any it adds (e.g. data-tiling encodings); other
-        executables its flags changed apply unless another option owns them."""
+        executables its flags changed apply, and those its flags removed (im2col re-forms every
+        convolution's dispatches) go, unless another option owns them."""
         result = {e.name: e for e in self.base.executables}
         base_names = set(result)
         owned = {o.executable for o in options}
         for o in options:
-            for e in (o.profile.executables if o.profile is not None else ()):
+            if o.profile is None:
+                continue
+            for e in o.profile.executables:
                 if e.name == o.executable or e.name not in base_names or e.name not in owned:
                     result[e.name] = e
+            for name in base_names - {e.name for e in o.profile.executables} - owned:
+                result.pop(name, None)
         return list(result.values())
 
     def isolated(self, options: Sequence[Option]) -> float:
