@@ -211,7 +211,7 @@ def test_a_script_builds_checks_its_numbers_and_exports_for_plain_iree_compile(n
     assert m.binary != ev.baseline().binary
     export = export_spec(w, {k: script}, tmp_path / "export", backend=LocalBackend())
     flags = (tmp_path / "export" / "compile_flags.txt").read_text().split()
-    assert flags[-1].startswith("--iree-codegen-transform-dialect-library=") and export.applied == {k.executable: True}
+    assert flags[-2].startswith("--iree-codegen-transform-dialect-library=") and flags[-1] == "--mlir-disable-threading" and export.applied == {k.executable: True}
     out = tmp_path / "plain.vmfb"
     subprocess.run([tool_path("iree-compile"), str(KERNELS / f"{name}.mlir"), *w.base_flags, *flags, "-o", str(out)],
                    check=True, timeout=300, capture_output=True)
