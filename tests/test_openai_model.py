@@ -139,7 +139,7 @@ def test_streamed_steps_start_before_the_reply_ends(fake_kernel) -> None:
         assert out.status == "ok" and len(out.proposal.steps) == 3 and out.prompt_tokens > 0
         assert [i for i, _ in seen] == [1, 2, 3]
         assert seen[0] == (1, False)  # step 1 was handed on before the reply was complete
-        assert s.requests[-1]["stream"] is True and s.stream_done.is_set()
+        assert s.requests[-1]["stream"] is True and s.stream_done.wait(5)  # set by the server thread just after its last write
 
 
 def test_streaming_search_compiles_while_the_reply_arrives(fake_kernel) -> None:
