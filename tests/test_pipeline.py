@@ -4,6 +4,7 @@ pipeline level of a search (offline proposers and a model on the local test serv
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -264,8 +265,8 @@ def test_two_level_search_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_the_offline_prior_tries_channels_last_first_on_a_convnet() -> None:
-    """On NCHW convnets channels-last was the largest win measured (mobilenet_dw 3.8x at the pipeline level); the
-    search's early stop (a round under 2%) ended before a late-ranked channels-last was ever tried."""
+    """On NCHW convnets channels-last was the largest win measured (resnet_nchw 29.9 -> 2.9 ms at the pipeline level);
+    the search's early stop (a round under 2%) ended before a late-ranked channels-last was ever tried."""
     from litecoop_mlir.proposers.pass_pipeline_heuristic import ranked_moves
 
     graph = [{"dispatch": "d0", "root": "convolution", "loops": "1x64x28x28x64x3x3", "time_share": 0.9, "calls": 1, "inputs_from": []},
@@ -277,3 +278,37 @@ def test_the_offline_prior_tries_channels_last_first_on_a_convnet() -> None:
     legal = tuple(legal_pipeline_moves(after, PassRegistry.installed(), {"convolution", "elementwise"}, "llvm-cpu"))
     nxt = ranked_moves(_request(graph=graph, legal=legal, current=after))[0]
     assert nxt.text() == "set iree-global-opt-propagate-transposes-through-conv=true"
+
+
+def test_channels_last_reaches_the_1x1_convolutions_iree_made_matmuls() -> None:
+    """mobilenet_dw: IREE turns its NCHW 1x1 convolutions into contractions, so the graph shows 11% of
+    the flops in convolutions and the prior ranked packing, padding and fusion first; channels-last
+    (x1.43 at the pipeline level) was never tried. The source's named ops show the layout."""
+    from litecoop_mlir.ir.workload import named_ops
+    from litecoop_mlir.proposers.pass_pipeline_heuristic import prior
+
+    graph = [{"dispatch": "d0", "root": "convolution", "loops": "1x56x56x32x3x3", "flops_share": 0.1, "calls": 1, "inputs_from": []},
+             {"dispatch": "d1", "root": "contraction", "loops": "64x56x56x32", "flops_share": 0.9, "calls": 1, "inputs_from": ["d0"]}]
+    src = ("%0 = linalg.conv_2d_nchw_fchw ins(%a, %b) %1 = linalg.depthwise_conv_2d_nchw_chw ins(%c, %d)\n"
+           "%2 = linalg.conv_2d_nchw_fchw %3 = linalg.generic %4 = linalg.fill %5 = linalg.matmul\n")
+    assert named_ops(src) == {"conv_2d_nchw_fchw": 2, "depthwise_conv_2d_nchw_chw": 1, "matmul": 1}
+    legal = tuple(legal_pipeline_moves(Pipeline(), PassRegistry.installed(), {"convolution", "contraction"}, "llvm-cpu"))
+    cl = PipelineMove("add", "iree-preprocessing-convert-conv-to-channels-last")
+    blind = _request(graph=graph, legal=legal)
+    seeing = _request(graph=graph, legal=legal, source_ops=tuple(named_ops(src).items()))
+    assert prior(cl, blind) < 0.5 < 1.5 < prior(cl, seeing)
+    first = heuristic_pipeline(seeing).steps[0][0]
+    assert first.text() == cl.text()
+    nhwc = _request(graph=graph, legal=legal, source_ops=(("conv_2d_nhwc_hwcf", 3), ("matmul", 1)))
+    assert prior(cl, nhwc) == prior(cl, blind)  # channels-last is a no-op on NHWC: no reach beyond the graph
+    assert '"conv_2d_nchw_fchw": 2' in render_messages(seeing)[1]["content"]
+
+
+def test_a_heuristic_round_tries_one_variant_per_pass() -> None:
+    """Three pad sizes in one round spend it on one idea (the unaligned graph ranks padding high)."""
+    graph = [{"dispatch": "d0", "root": "contraction", "loops": "100x100x100", "time_share": 1.0, "calls": 1, "inputs_from": []}]
+    steps = heuristic_pipeline(_request(graph=graph, steps_wanted=4)).steps
+    names = [s[0].name for s in steps]
+    assert len(names) == len(set(names)) == 4 and "iree-preprocessing-pad-linalg-ops" in names
+    one = _request(graph=graph, legal=tuple(m for m in _request().legal if m.name == "iree-preprocessing-pad-linalg-ops"))
+    assert len(heuristic_pipeline(dataclasses.replace(one, steps_wanted=3)).steps) == 3  # when nothing else is left

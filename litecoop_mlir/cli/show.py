@@ -247,7 +247,7 @@ def pipeline_prompt_messages(work_dir: str, node_id: int, model: str | None = No
         Path(meta["input"]).stem, meta["target"], graph, {str(g["root"]) for g in graph}, _flags_pipeline(node),
         node["latency_ms"], tree["baseline_ms"], PassRegistry.installed(), asked, pool.roster_for_prompt(), 0, 3,
         tuple((n["pipeline"], n["latency_ms"], tried_status(n["status"], n.get("same_build_as"))) for n in nodes),
-        (_flags_pipeline(best), best["latency_ms"]) if best else None, (), node_id)
+        (_flags_pipeline(best), best["latency_ms"]) if best else None, (), node_id, tree.get("source_ops"))
     return asked, render_pipeline_messages(request)
 
 

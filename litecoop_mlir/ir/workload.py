@@ -454,6 +454,21 @@ class Workload:
         return max(new, key=lambda k: k.flops)
 
 
+_NAMED_OP = re.compile(r"\blinalg\.([a-z][a-z0-9_]*)\b")
+_NOT_STRUCTURE = frozenset({"generic", "yield", "index", "fill"})
+
+
+def named_ops(text: str) -> dict[str, int]:
+    """How often each named linalg op occurs in a module's text, bookkeeping ops left out: the
+    structure the author wrote (NCHW convolutions, 1x1 ones included, and matmuls) before IREE
+    generalizes, converts and fuses it into dispatches."""
+    counts: dict[str, int] = {}
+    for name in _NAMED_OP.findall(text):
+        if name not in _NOT_STRUCTURE:
+            counts[name] = counts.get(name, 0) + 1
+    return dict(sorted(counts.items()))
+
+
 #: How MLIR text given in place of a path starts (a path never does).
 _MLIR_STARTS = ("module", "func.func", "util.func", "builtin.module", "#map", "//")
 

@@ -53,6 +53,8 @@ class PipelineRequest:
         best: the best pipeline so far and its latency.
         feedback: why moves of the previous reply were rejected.
         suggested: the offline heuristic's untried moves, best first (estimates, not measurements).
+        source_ops: how often each named linalg op occurs in the input module (`ir.workload.named_ops`):
+            the layouts the graph no longer shows once IREE turned 1x1 convolutions into matmuls.
     """
 
     module: str
@@ -71,6 +73,7 @@ class PipelineRequest:
     feedback: tuple[str, ...] = ()
     seed: int = 0
     suggested: tuple[PipelineMove, ...] = ()
+    source_ops: tuple[tuple[str, int], ...] = ()
 
     @property
     def roster_names(self) -> list[str]:
@@ -106,6 +109,7 @@ def context(request: PipelineRequest) -> dict[str, Any]:
     best = request.best
     return {
         "module": request.module, "target": request.target,
+        "source_named_ops": dict(request.source_ops),
         "dispatch_graph": request.graph,
         "baseline_ms (IREE default)": _ms(request.baseline_ms),
         "current_pipeline": {"flags": list(request.current.flags()), "latency_ms": _ms(request.current_ms)},

@@ -22,11 +22,11 @@ from typing import Any, Callable
 from litecoop_mlir.core.errors import InputError
 from litecoop_mlir.core.records import Candidate, Measurement, Status
 from litecoop_mlir.ir.dispatch_graph import graph_summary, module_graph
-from litecoop_mlir.ir.workload import Workload
+from litecoop_mlir.ir.workload import Workload, named_ops
 from litecoop_mlir.measure.backend import Evaluator
 from litecoop_mlir.measure.rounds import median_of_timed
 from litecoop_mlir.proposers.caller import ModelCaller
-from litecoop_mlir.proposers.pass_pipeline_heuristic import ranked_moves
+from litecoop_mlir.proposers.pass_pipeline_heuristic import round_moves
 from litecoop_mlir.proposers.pass_pipeline_request import PipelineRequest
 from litecoop_mlir.search.tree import Node, Tree, reward
 from litecoop_mlir.search.uct import UCTConfig, select
@@ -106,6 +106,7 @@ class PipelineSearch:
     shares: dict[str, float] = field(default_factory=dict)
     on_node: Callable[[PipelineNode], None] = lambda n: None
     tree: Tree = field(init=False)
+    source_ops: dict[str, int] = field(init=False)
     spent: int = 0
     calls: int = 0
     stop_reason: str = ""
@@ -113,6 +114,7 @@ class PipelineSearch:
 
     def __post_init__(self) -> None:
         self.registry = self.registry or PassRegistry.installed()
+        self.source_ops = named_ops(self.workload.source)
         start = self.registry.normalized(self.root)
         node = PipelineNode(0, Script(), pipeline_key(start), expanded_by="start", next_model=self.caller.pool.specs[0].name,
                             pipeline=start)
@@ -132,6 +134,7 @@ class PipelineSearch:
     def to_json(self) -> dict[str, Any]:
         b, start = self.best(), self.nodes[0].latency_ms
         return {"spent": self.spent, "model_calls": self.calls, "stop_reason": self.stop_reason,
+                "source_ops": self.source_ops,
                 "baseline_ms": self.baseline.median_ms, "start_ms": start, "best": b.id,
                 "retimed": [n.id for n in self.nodes if n.retimed_ms is not None],
                 "nodes": [n.to_json(start) for n in self.nodes]}
@@ -185,7 +188,7 @@ class PipelineSearch:
                                node.latency_ms if node.ok else None, self.baseline.median_ms, self.registry, model,
                                self.caller.pool.roster_for_prompt(), left, min(self.children, left), self._tried(),
                                (self.best().pipeline, self.best().latency_ms) if self.best().ok else None,
-                               self._feedback, self.seed * 7919 + node.id)
+                               self._feedback, self.seed * 7919 + node.id, self.source_ops)
         out = self.caller.call_pipeline(model, req)
         self.calls += 1
         node.expansions += 1
@@ -256,10 +259,11 @@ def tried_status(status: str, same_build_as: int | None) -> str:
 def pipeline_request(module: str, target: str, graph: list[dict[str, Any]], kinds: set[str], pipeline: Pipeline,
                      current_ms: float | None, baseline_ms: float, registry: PassRegistry, model: str,
                      roster: list[dict[str, Any]], left: int, steps: int, tried: tuple[tuple[str, float | None, str], ...],
-                     best: tuple[Pipeline, float] | None, feedback: tuple[str, ...], seed: int) -> PipelineRequest:
+                     best: tuple[Pipeline, float] | None, feedback: tuple[str, ...], seed: int,
+                     source_ops: dict[str, int] | None = None) -> PipelineRequest:
     """The turn a model gets at a pipeline node: its legal moves and the heuristic's three best
     untried ones (one builder for the search and for `--print-prompt`)."""
     legal = legal_pipeline_moves(pipeline, registry, kinds, target)
     req = PipelineRequest(module, target, graph, pipeline, current_ms, baseline_ms, tuple(legal), model, roster, left,
-                          steps, tried, best, feedback, seed)
-    return dataclasses.replace(req, suggested=tuple(ranked_moves(req)[:3]))
+                          steps, tried, best, feedback, seed, source_ops=tuple((source_ops or {}).items()))
+    return dataclasses.replace(req, suggested=round_moves(req, 3))
