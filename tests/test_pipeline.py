@@ -290,7 +290,8 @@ def test_channels_last_reaches_the_1x1_convolutions_iree_made_matmuls() -> None:
     graph = [{"dispatch": "d0", "root": "convolution", "loops": "1x56x56x32x3x3", "flops_share": 0.1, "calls": 1, "inputs_from": []},
              {"dispatch": "d1", "root": "contraction", "loops": "64x56x56x32", "flops_share": 0.9, "calls": 1, "inputs_from": ["d0"]}]
     src = ("%0 = linalg.conv_2d_nchw_fchw ins(%a, %b) %1 = linalg.depthwise_conv_2d_nchw_chw ins(%c, %d)\n"
-           "%2 = linalg.conv_2d_nchw_fchw %3 = linalg.generic %4 = linalg.fill %5 = linalg.matmul\n")
+           "%2 = linalg.conv_2d_nchw_fchw %3 = linalg.generic {iterator_types = [#linalg.iterator_type<parallel>]}\n"
+           "%4 = linalg.fill %5 = linalg.matmul\n")
     assert named_ops(src) == {"conv_2d_nchw_fchw": 2, "depthwise_conv_2d_nchw_chw": 1, "matmul": 1}
     legal = tuple(legal_pipeline_moves(Pipeline(), PassRegistry.installed(), {"convolution", "contraction"}, "llvm-cpu"))
     cl = PipelineMove("add", "iree-preprocessing-convert-conv-to-channels-last")

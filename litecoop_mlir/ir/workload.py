@@ -454,7 +454,7 @@ class Workload:
         return max(new, key=lambda k: k.flops)
 
 
-_NAMED_OP = re.compile(r"\blinalg\.([a-z][a-z0-9_]*)\b")
+_NAMED_OP = re.compile(r"(?<![#!\w.])linalg\.([a-z][a-z0-9_]*)\b")  # ops, not #linalg attributes
 _NOT_STRUCTURE = frozenset({"generic", "yield", "index", "fill"})
 
 
