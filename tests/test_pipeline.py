@@ -15,7 +15,7 @@ from litecoop_mlir.cli.main import main
 from litecoop_mlir.driver.optimize import optimize
 from litecoop_mlir.driver.options import OptimizeOptions
 from litecoop_mlir.driver.two_level import optimize_two_level
-from litecoop_mlir.ir.dispatch_graph import dispatch_graph, graph_summary
+from litecoop_mlir.ir.dispatch_graph import dispatch_graph, graph_summary, module_graph
 from litecoop_mlir.ir.workload import load_workload
 from litecoop_mlir.iree.compiler import compile_module
 from litecoop_mlir.iree.process import Limits
@@ -161,6 +161,21 @@ def test_dispatch_graph_follows_data_through_reshapes() -> None:
     g = dispatch_graph(flow)
     assert set(g.edges) == {("d0", "d1"), ("d1", "d2"), ("d0", "d2")}
     assert [n["dispatch"] for n in graph_summary(g)] == ["d0", "d1", "d2"]
+
+
+def test_the_graph_gives_a_contraction_its_m_n_k_and_padding_reads_them() -> None:
+    """The encoder's head-split projection has loops 128x4x32x128 (4 heads of 32): the last three loops
+    called it unaligned, and the prior's padding made the module 1.70 -> 6.41 ms. Its M, N, K are aligned."""
+    from litecoop_mlir.proposers.pass_pipeline_heuristic import prior
+
+    w = load_workload(str(KERNELS / "batch_matmul.mlir"), make_target("llvm-cpu"))
+    (node,) = graph_summary(module_graph(w))
+    assert node["loops"] == "8x256x256x256" and node["mnk"] == "256x256x256"  # the batch is no matmul size
+    pad = PipelineMove("add", "iree-preprocessing-pad-linalg-ops", (("pad-size", "16"),))
+    heads = {"dispatch": "d0", "root": "contraction", "loops": "128x4x32x128", "time_share": 1.0, "calls": 1, "inputs_from": []}
+    assert prior(pad, _request(graph=[heads])) == 1.5
+    assert prior(pad, _request(graph=[{**heads, "mnk": "128x128x128"}])) < 0.2
+    assert prior(pad, _request(graph=[{**heads, "mnk": "128x257x128"}])) == 1.5
 
 
 # ----- shipped pipelines ---------------------------------------------------------------------

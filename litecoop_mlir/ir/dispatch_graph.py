@@ -8,6 +8,7 @@ reshapes between them. A pipeline move that changes fusion changes this graph; m
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Iterable, Mapping
 
@@ -57,7 +58,7 @@ def dispatch_graph(flow_ir: str, kernels: Iterable[Kernel] = (), shares: Mapping
         if exe not in g:
             k = by_name.get(exe)
             g.add_node(exe, kind=k.kind if k else "?", loops=list(k.loop_bounds) if k else [], flops=k.flops if k else 0,
-                       share=(shares or {}).get(exe, 0.0), calls=0)
+                       share=(shares or {}).get(exe, 0.0), calls=0, mnk=_mnk(k) if k else "")
         g.nodes[exe]["calls"] += 1
         for v in operands:
             for p in producers.get(v, set()):
@@ -66,6 +67,14 @@ def dispatch_graph(flow_ir: str, kernels: Iterable[Kernel] = (), shares: Mapping
         for r in results:
             producers[r] = {exe}
     return g
+
+
+def _mnk(k: Kernel) -> str:
+    """A contraction's M, N and K, each the product of its loop group ("" where unknown): the sizes
+    a matmul pads and tiles, where the loops alone show heads and head sizes apart (4x32, not 128)."""
+    if k.kind != "contraction" or not all(k.dims.get(d) for d in "mnk"):
+        return ""
+    return "x".join(str(math.prod(k.loop_bounds[i] for i in k.dims[d])) for d in "mnk")
 
 
 def graph_summary(g: nx.DiGraph) -> list[dict[str, object]]:
@@ -79,6 +88,7 @@ def graph_summary(g: nx.DiGraph) -> list[dict[str, object]]:
         a = g.nodes[n]
         share = ("time_share", float(a["share"])) if timed else ("flops_share", a["flops"] * a["calls"] / flops)
         out.append({"dispatch": n, "root": a["kind"], "loops": "x".join(map(str, a["loops"])) or "?",
+                    **({"mnk": a["mnk"]} if a.get("mnk") else {}),
                     share[0]: round(share[1], 3), "calls": a["calls"], "inputs_from": sorted(g.predecessors(n))})
     return out
 

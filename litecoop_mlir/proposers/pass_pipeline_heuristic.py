@@ -40,9 +40,10 @@ def _shares(graph: list[dict[str, Any]]) -> dict[str, float]:
 
 
 def _unaligned(graph: list[dict[str, Any]]) -> bool:
+    """Whether a contraction's M, N or K (else, without them, one of its last three loops) does not divide by 16."""
     for n in graph:
         if n.get("root") == "contraction":
-            dims = [int(d) for d in str(n.get("loops", "")).split("x") if d.isdigit()]
+            dims = [int(d) for d in str(n.get("mnk") or n.get("loops", "")).split("x") if d.isdigit()]
             if any(d % 16 for d in dims[-3:]):
                 return True
     return False
