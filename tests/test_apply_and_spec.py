@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
 from pathlib import Path
 
 from litecoop_mlir.core.records import Status
@@ -127,3 +129,7 @@ def test_substitution_export_rebuilds_the_searched_binary(small_matmul: Workload
     assert any(f.startswith("--iree-hal-substitute-executable-configuration=") for f in flags) and not export.applied
     check = check_export(tmp_path, small_matmul, ev, Path(m.vmfb), flags, rounds=1, repetitions=2)
     assert check.ok and check.reproduces and check.max_rel_error <= 1e-4, check
+    # with no iree-compile on PATH (a venv not activated) the script takes the compiler the run used
+    bare = {k: v for k, v in os.environ.items() if k != "IREE_COMPILE"} | {"PATH": "/usr/bin:/bin"}
+    subprocess.run(["bash", str(tmp_path / "compile.sh"), str(tmp_path / "bare.vmfb")], env=bare, check=True, timeout=300)
+    assert (tmp_path / "bare.vmfb").read_bytes() == (tmp_path / "rebuilt.vmfb").read_bytes()

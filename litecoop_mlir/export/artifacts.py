@@ -98,11 +98,14 @@ def write_compile_script(work: Path, workload: Workload, flags: Sequence[str]) -
     lines = ["#!/usr/bin/env bash",
              "# Rebuilds the searched module from input.mlir with plain iree-compile (no litecoop code):",
              "# the baseline flags plus compile_flags.txt. Usage: bash compile.sh [OUT.vmfb]; $IREE_COMPILE picks",
-             "# the compiler (default: iree-compile on PATH, the version named in summary.json). input.mlir comes in",
-             "# on stdin, as every candidate did: IREE embeds the input's file name in the binary, and a longer name",
-             "# shifts the code (a 32-byte shift timed up to 10% apart with the same instructions).",
+             "# the compiler (default: iree-compile on PATH, else the one this run used; summary.json names its",
+             "# version). input.mlir comes in on stdin, as every candidate did: IREE embeds the input's file name in",
+             "# the binary, and a longer name shifts the code (a 32-byte shift timed up to 10% apart with the same",
+             "# instructions).",
              "set -euo pipefail", 'here="$(cd "$(dirname "$0")" && pwd)"',
-             '"${IREE_COMPILE:-iree-compile}" - < "$here/input.mlir" \\',
+             'compiler="${IREE_COMPILE:-$(command -v iree-compile || true)}"',
+             f'[ -n "$compiler" ] || compiler={shlex.quote(tool_path("iree-compile"))}  # from a venv not activated',
+             '"$compiler" - < "$here/input.mlir" \\',
              *[f"  {arg(f)} \\" for f in (*workload.baseline_flags, *flags)],
              '  -o "${1:-$here/rebuilt.vmfb}"']
     path = work / "compile.sh"
